@@ -1,0 +1,48 @@
+# PaperShelf. `make serve` builds and serves the site; `make test` runs every test.
+# The first run creates .venv and installs the pinned dependencies (constraints.txt).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: install serve build test lint browser import golden bench lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install  ## build the site from content/ and serve it at http://$(HOST)
+	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
+
+build: install  ## build the static site into site/
+	$(VENV)/bin/mkdocs build --strict
+
+browser:  ## Debian's Chromium, for the browser tests
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Chromium for the browser tests (apt-get)…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(VENV)/bin/ruff check generator tests
+
+test: install browser lint  ## every test: unit, real builds, headless browser
+	$(PY) -m pytest
+
+import: install  ## re-import the seed listing (changes nothing if nothing changed)
+	$(PY) -m generator import content/sources/hf-papers-listing.txt --year 2025
+
+golden: install  ## regenerate golden files after an intended change; review the diff
+	$(PY) -m tests.golden
+
+lock:  ## refresh constraints.txt from the current venv
+	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt
+
+clean:
+	rm -rf site test-output .pytest_cache

@@ -1,0 +1,17 @@
+"""PaperShelf: build a static, searchable site of research papers from one page per paper.
+
+The pipeline, in the order data flows:
+
+- ``readers/``      listings and saved records  -> ``Paper``
+- ``textclean``     TeX debris and URLs in listing text -> clean Unicode
+- ``pages``         ``Paper`` <-> one markdown page with YAML front matter (the contributor format)
+- ``writer``        ``Paper`` -> ``content/papers/<slug>.md``, never clobbering hand edits
+- ``collection``    ``content/papers/`` -> the sorted list of papers a build works on
+- ``render``        ``Paper`` -> safe HTML fragments (escaping lives here and only here)
+- ``listings``      the collection -> generated pages (home, archive)
+- ``site_config``   the schema of ``site_config.yml``
+- ``mkdocs_plugin`` the only module that talks to MkDocs
+- ``commands/``     the command line (``python -m generator …``)
+"""
+
+__version__ = "0.1.0"

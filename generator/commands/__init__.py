@@ -1,0 +1,9 @@
+"""The command modules; each has ``register(subparsers)`` which sets ``run`` on its parser."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from generator.commands import import_listing
+
+COMMANDS: list[ModuleType] = [import_listing]

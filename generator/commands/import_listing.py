@@ -1,0 +1,57 @@
+"""``import``: read a listing and write one page per paper under ``content/papers``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.progress import Progress
+from generator.readers.hf_listing import ListingError, read_listing
+from generator.writer import write_papers
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="import a papers listing into content/papers")
+    p.add_argument("listing", type=Path, help="the listing file, e.g. content/sources/hf-papers-listing.txt")
+    p.add_argument("--year", type=int, help="year of the listing's dates (listings show only month and day)")
+    p.add_argument("--out", type=Path, default=Path("content/papers"), help="where pages go")
+    p.add_argument("--force", action="store_true", help="overwrite pages that were edited by hand")
+    p.set_defaults(run=run)
+
+
+def _source_name(listing: Path) -> str:
+    """Where the papers came from: ``sources/<file>`` for listings kept in content/sources, which
+    the site publishes, so each paper page can link to the listing it was imported from."""
+    return f"sources/{listing.name}" if listing.resolve().parent.name == "sources" else listing.name
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        text = args.listing.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"error: {args.listing}: no such file", file=sys.stderr)
+        return 2
+    except (UnicodeDecodeError, OSError) as err:
+        print(f"error: {args.listing}: cannot read: {err}", file=sys.stderr)
+        return 2
+    try:
+        result = read_listing(text, year=args.year, source=_source_name(args.listing))
+    except ListingError as err:
+        print(f"error: {args.listing}: {err}", file=sys.stderr)
+        return 2
+    for problem in result.problems:
+        print(problem.format(str(args.listing)), file=sys.stderr)
+    summary = write_papers(
+        result.papers, args.out, force=args.force, progress=Progress("Writing pages", len(result.papers))
+    )
+    for path, reason in summary.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path, reason in summary.errors:
+        print(f"error: {path}: {reason}", file=sys.stderr)
+    read_errors = sum(1 for p in result.problems if p.skipped)
+    line = summary.line()
+    if read_errors:
+        line += f", {read_errors} records not read"
+    print(line)
+    return 1 if summary.errors or read_errors else 0

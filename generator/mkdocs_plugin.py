@@ -1,0 +1,98 @@
+"""The only module that talks to MkDocs: everything else in ``generator`` is engine-agnostic.
+
+A plugin registered by entry point (rather than a ``hooks:`` file) because it gets a typed
+config that MkDocs validates, is importable by tests like any module, and is reloaded by
+``mkdocs serve``. Each event hands the work to a pure function:
+
+- ``on_config``        read ``site_config.yml`` (errors name the file and key);
+- ``on_files``         read every paper page once, leave broken ones out (named, as errors, so
+                       ``--strict`` fails), and add the generated pages (home, archive);
+- ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
+                       metadata with the escaped, validated fields only.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator.collection import Collection, load_collection
+from generator.listings import archive_pages, home_pages
+from generator.model import Paper
+from generator.render import e, excerpt, paper_page
+from generator.site_config import ConfigError, SiteConfig, load_site_config
+
+log = logging.getLogger("mkdocs.plugins.papershelf")
+
+
+class PaperShelfConfig(base.Config):
+    site_config = c.Type(str, default="site_config.yml")
+    """Path of the site's own settings, relative to mkdocs.yml."""
+    papers_dir = c.Type(str, default="papers")
+    """Folder of paper pages inside docs_dir."""
+
+
+class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
+    def __init__(self) -> None:
+        self.site: SiteConfig = SiteConfig()
+        self.collection = Collection()
+        self._papers_by_src: dict[str, Paper] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        path = Path(config.config_file_path).parent / self.config.site_config
+        try:
+            self.site = load_site_config(path)
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        return config
+
+    def _is_paper(self, file: File) -> bool:
+        prefix = self.config.papers_dir.strip("/") + "/"
+        rest = file.src_uri.removeprefix(prefix)
+        return file.src_uri.startswith(prefix) and rest.endswith(".md") and "/" not in rest
+
+    @event_priority(100)  # before Material's plugins, which must see the generated pages
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        paper_files = {f.abs_src_path: f for f in files if self._is_paper(f) and f.abs_src_path}
+        self.collection = load_collection(Path(p) for p in paper_files)
+        docs = Path(config.docs_dir)
+        for path, problems in sorted(self.collection.broken.items()):
+            rel = path.relative_to(docs.parent) if path.is_relative_to(docs.parent) else path
+            for problem in problems:
+                log.error("left out of the site: %s", problem.format(str(rel)))
+            files.remove(paper_files[str(path)])
+        prefix = self.config.papers_dir.strip("/") + "/"
+        self._papers_by_src = {f"{prefix}{p.slug}.md": p for p in self.collection.papers}
+        generated = home_pages(self.collection.papers, self.site.home.papers_per_page)
+        generated.update(archive_pages(self.collection.papers))
+        for src, markdown in generated.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                log.warning("%s is generated at build time; the file in %s is ignored", src, config.docs_dir)
+                files.remove(existing)
+            files.append(File.generated(config, src, content=markdown))
+        return files
+
+    @event_priority(100)  # first, so no other plugin sees a contributor's raw front matter
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        paper = self._papers_by_src.get(page.file.src_uri)
+        if paper is None:
+            return markdown
+        page.meta = self._page_meta(paper)
+        return paper_page(paper, page.url)
+
+    def _page_meta(self, paper: Paper) -> dict[str, Any]:
+        """Only escaped values reach the templates, which print ``page.meta`` unescaped."""
+        return {
+            "title": e(paper.title),
+            "description": e(excerpt(paper.abstract, 200)),
+        }

@@ -1,0 +1,162 @@
+"""Safe HTML fragments for papers: the one place where contributor text meets the browser.
+
+The rule, applied to every field a contributor can write: text is plain text (plus TeX math
+in abstracts), HTML-escaped exactly once here, and emitted as raw HTML blocks that Markdown
+leaves alone. So ``*``, ``_`` and ``~`` in an abstract never become emphasis, ``<script>``
+shows as text, and only ``https://`` URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from html import escape
+from urllib.parse import urlsplit
+
+from generator.model import Paper
+from generator.pages import is_https_url
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
+
+
+def e(text: str) -> str:
+    """Escape for element content and double-quoted attributes."""
+    return escape(text, quote=True)
+
+
+def human_date(date: dt.date) -> str:
+    """'July 8, 2025': the form used in headings, independent of the machine's locale."""
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from one page's directory URL to another's, so the site works under any base path."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath("/" + to_url, "/" + base)
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _text_with_links(text: str) -> str:
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        out.append(e(text[pos : m.start()]))
+        url = m.group(0)
+        out.append(f'<a href="{e(url)}" rel="nofollow noopener">{e(url)}</a>')
+        pos = m.end()
+    out.append(e(text[pos:]))
+    return "".join(out)
+
+
+def inline_text(text: str) -> str:
+    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs."""
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        out.append(_text_with_links(text[pos : m.start()]))
+        display, inline, paren, bracket = m.groups()
+        if display is not None or bracket is not None:
+            out.append(f'<span class="arithmatex">\\[{e(display or bracket or "")}\\]</span>')
+        else:
+            out.append(f'<span class="arithmatex">\\({e(inline or paren or "")}\\)</span>')
+        pos = m.end()
+    out.append(_text_with_links(text[pos:]))
+    return "".join(out)
+
+
+def plain_text(text: str) -> str:
+    """Text without math delimiters' markup, for excerpts, meta descriptions and feeds."""
+    return " ".join(text.split())
+
+
+def abstract_html(abstract: str) -> str:
+    paragraphs = [p for p in abstract.split("\n\n") if p.strip()]
+    return "".join(f"<p>{inline_text(p)}</p>" for p in paragraphs)
+
+
+def excerpt(abstract: str, limit: int = 320) -> str:
+    """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines)."""
+    text = plain_text(abstract)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def host_label(url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return {
+        "github.com": "GitHub",
+        "gitlab.com": "GitLab",
+        "huggingface.co": "Hugging Face",
+        "bitbucket.org": "Bitbucket",
+        "codeberg.org": "Codeberg",
+    }.get(host, host)
+
+
+def link_buttons(paper: Paper) -> str:
+    """Code, arXiv and project links; URLs were validated as https when the page was read,
+    and are checked again here so that no other scheme can ever reach an href."""
+    parts: list[str] = []
+    if paper.code and is_https_url(paper.code):
+        parts.append(
+            f'<a class="md-button ps-code" href="{e(paper.code)}" rel="nofollow noopener">'
+            f"Code ({e(host_label(paper.code))})</a>"
+        )
+    if paper.arxiv:
+        parts.append(f'<a class="md-button" href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
+        parts.append(f'<a class="md-button" href="https://arxiv.org/pdf/{e(paper.arxiv)}">PDF</a>')
+    for link in paper.links:
+        if is_https_url(link.url):
+            parts.append(f'<a class="md-button" href="{e(link.url)}" rel="nofollow noopener">{e(link.label)}</a>')
+    return f'<p class="ps-links">{" ".join(parts)}</p>' if parts else ""
+
+
+def authors_html(paper: Paper) -> str:
+    return f'<p class="ps-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
+
+
+def paper_page(paper: Paper, page_url: str) -> str:
+    """The body of a paper's page (a raw HTML block inside the page's markdown)."""
+    source = ""
+    if paper.source:
+        src = paper.source
+        if src.startswith("sources/") and "/" not in src.removeprefix("sources/"):
+            href = relative_url(page_url, src)
+            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(src.removeprefix("sources/"))}</a></p>'
+        else:
+            source = f'<p class="ps-source">Imported from {e(src)}</p>'
+    submitted = (
+        f' · added by <a href="https://github.com/{e(paper.submitted_by)}">@{e(paper.submitted_by)}</a>'
+        if paper.submitted_by
+        else ""
+    )
+    return (
+        f'<article class="ps-paper">\n'
+        f"<h1>{e(paper.title)}</h1>\n"
+        f'<p class="ps-meta">Listed <time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
+        f"{submitted}</p>\n"
+        f"{authors_html(paper)}\n"
+        f"{link_buttons(paper)}\n"
+        f'<h2 id="abstract">Abstract</h2>\n'
+        f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
+        f"{source}\n"
+        f"</article>"
+    )
+
+
+def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
+    """One entry of a listing: title link, authors, a two-line excerpt, a Code link."""
+    href = relative_url(from_url, paper.url)
+    code = (
+        f' <a class="ps-code-link" href="{e(paper.code)}" rel="nofollow noopener">Code</a>'
+        if paper.code and is_https_url(paper.code)
+        else ""
+    )
+    authors = f'<p class="ps-item-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
+    return (
+        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(paper.title)}</a>{badge}{code}'
+        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
+    )

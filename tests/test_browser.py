@@ -1,0 +1,60 @@
+"""The built site in a real headless Chromium: navigate, search, switch theme, no console errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_to_paper(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    assert page.locator("h2", has_text="July 8, 2025").count() == 1
+    assert page.locator("li.ps-item").count() == 91
+    screenshot(page, "home")
+    link = page.locator("a.ps-item-title", has_text="Mélange: Cost Efficient")
+    link.click()
+    page.wait_for_url("**/papers/melange-cost-efficient-large-language-model-serving-by-exploiting-gpu/")
+    assert page.locator("article.ps-paper h1").inner_text().startswith("Mélange")
+    assert page.locator("a.ps-code").get_attribute("href") == "https://github.com/tyler-griggs/melange-release"
+    assert "Mélange" in page.title()
+    screenshot(page, "paper")
+    assert page.console_errors == []
+
+
+def test_search_finds_paper_by_title_word(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.keyboard.press("/")  # Material's search shortcut
+    page.locator("input.md-search__input").fill("GraphVite")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert "GraphVite" in page.locator(".md-search-result").inner_text()
+    screenshot(page, "search")
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_url(re.compile(r"/papers/graphvite-[^/]+/"))
+    assert page.console_errors == []
+
+
+def test_search_finds_paper_by_abstract_word(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("heterogeneity-aware")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert "Mélange" in page.locator(".md-search-result").inner_text()
+
+
+def test_dark_mode_toggle(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    page.locator("label[title='Switch to dark mode']").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    screenshot(page, "home-dark")
+    page.reload()  # the choice is remembered
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    assert page.console_errors == []

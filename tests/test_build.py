@@ -1,0 +1,68 @@
+"""Real ``mkdocs build --strict`` runs: the repository's own site, and a site with a broken page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import ROOT, copy_project, mkdocs_build
+
+PAPERS = sorted(p.stem for p in (ROOT / "content" / "papers").glob("*.md"))
+
+
+def test_every_paper_has_a_page(built_site: Path) -> None:
+    assert len(PAPERS) == 91
+    built = sorted(p.parent.name for p in (built_site / "papers").glob("*/index.html"))
+    assert built == PAPERS
+
+
+def test_home_lists_all_papers_under_their_date(built_site: Path) -> None:
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>July 8, 2025", html)
+    links = re.findall(r'class="ps-item-title" href="papers/([^/"]+)/"', html)
+    assert sorted(links) == PAPERS
+    assert links == sorted(links)  # same date: ordered by slug
+    assert html.count('class="ps-code-link"') == sum(
+        1 for s in PAPERS if "\ncode: " in (ROOT / "content" / "papers" / f"{s}.md").read_text(encoding="utf-8")
+    )
+
+
+def test_paper_page_shows_fields_and_source(built_site: Path) -> None:
+    slug = "melange-cost-efficient-large-language-model-serving-by-exploiting-gpu"
+    html = (built_site / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    assert (
+        "<title>Mélange: Cost Efficient Large Language Model Serving by Exploiting GPU Heterogeneity"
+        " - PaperShelf</title>" in html
+    )
+    assert '<time datetime="2025-07-08">July 8, 2025</time>' in html
+    assert 'href="https://github.com/tyler-griggs/melange-release"' in html
+    assert 'href="../../sources/hf-papers-listing.txt"' in html
+    assert (built_site / "sources" / "hf-papers-listing.txt").exists()
+    assert html.count("<p>", html.index('class="ps-abstract"')) >= 1
+    nav = html[html.index('<nav class="md-nav md-nav--primary') :]
+    assert "papers/" not in nav[: nav.index("</nav>")]  # papers are not in the sidebar
+
+
+def test_generated_pages_are_not_committed() -> None:
+    assert not (ROOT / "content" / "index.md").exists()
+    assert not (ROOT / "content" / "archive").exists()
+
+
+def test_archive_page_per_date(built_site: Path) -> None:
+    index = (built_site / "archive" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025-07-08/"' in index and "91 papers" in index
+    day = (built_site / "archive" / "2025-07-08" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'class="ps-item-title" href="../../papers/', day)) == 91
+
+
+def test_broken_page_is_left_out_and_named(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    broken = project / "content" / "papers" / "broken-page.md"
+    broken.write_text("---\ntitle: Broken\ndate: 2025-02-30\n---\n\nText.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode != 0  # strict mode fails the build…
+    assert "content/papers/broken-page.md:3: date: 2025-02-30 is not a real date" in result.stderr
+    assert not (site / "papers" / "broken-page").exists()
+    assert len(list((site / "papers").glob("*/index.html"))) == 91  # …but every other paper is built
+    assert (site / "index.html").exists()
