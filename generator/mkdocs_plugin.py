@@ -8,7 +8,8 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 - ``on_files``         read every paper page once, leave broken ones out (named, as errors, so
                        ``--strict`` fails), and add the generated pages (home, archive);
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
-                       metadata with the escaped, validated fields only.
+                       metadata with the escaped, validated fields only;
+- ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.collection import Collection, load_collection
+from generator.head import paper_head, site_head
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page
 from generator.site_config import ConfigError, SiteConfig, load_site_config
+from generator.topics import assign_topics
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
 
@@ -46,6 +49,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.site: SiteConfig = SiteConfig()
         self.collection = Collection()
         self._papers_by_src: dict[str, Paper] = {}
+        self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.site_config
@@ -72,6 +76,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             files.remove(paper_files[str(path)])
         prefix = self.config.papers_dir.strip("/") + "/"
         self._papers_by_src = {f"{prefix}{p.slug}.md": p for p in self.collection.papers}
+        self.topics = assign_topics(self.collection.papers, self.site.taxonomy)
         generated = home_pages(self.collection.papers, self.site.home.papers_per_page)
         generated.update(archive_pages(self.collection.papers))
         for src, markdown in generated.items():
@@ -89,6 +94,15 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return markdown
         page.meta = self._page_meta(paper)
         return paper_page(paper, page.url)
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        site_url = config.site_url or ""
+        head = site_head(site_url)
+        paper = self._papers_by_src.get(page.file.src_uri)
+        if paper is not None:
+            head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
+        context["papershelf_head"] = head
+        return context
 
     def _page_meta(self, paper: Paper) -> dict[str, Any]:
         """Only escaped values reach the templates, which print ``page.meta`` unescaped."""

@@ -22,8 +22,21 @@ class HomeConfig(_Section):
     excerpt_chars: int = Field(320, ge=40, le=2000, description="Length of the abstract excerpt in listings.")
 
 
+class TopicConfig(_Section):
+    name: str = Field(min_length=1, description="The topic's name as shown on the site and used in `tags`.")
+    description: str = Field("", description="One line shown on the topic's page and in the topics index.")
+    keywords: tuple[str, ...] = Field((), description="Words or phrases that suggest the topic (case-insensitive).")
+
+    @property
+    def slug(self) -> str:
+        from generator.slugs import slugify
+
+        return slugify(self.name)
+
+
 class SiteConfig(_Section):
     home: HomeConfig = Field(default_factory=HomeConfig, description="The home page listing.")
+    taxonomy: tuple[TopicConfig, ...] = Field((), description="The topics papers are grouped under.")
 
 
 class ConfigError(ValueError):

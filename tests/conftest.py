@@ -58,6 +58,7 @@ def copy_project(dest: Path, papers: bool = True) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "site_config.yml"):
         shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     ignore = None if papers else shutil.ignore_patterns("papers")
     shutil.copytree(ROOT / "content", dest / "content", ignore=ignore)
     (dest / "content" / "papers").mkdir(exist_ok=True)
