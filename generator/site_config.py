@@ -8,9 +8,10 @@ the file and the dotted key, e.g. ``site_config.yml: home.papers_per_page: …``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class _Section(BaseModel):
@@ -34,9 +35,47 @@ class TopicConfig(_Section):
         return slugify(self.name)
 
 
+def _https_or_mailto(value: str) -> str:
+    """Links that reach a reader's inbox must open a web page or a mail program, nothing else."""
+    if value and not (value.startswith("https://") or value.startswith("mailto:")):
+        raise ValueError("must be an https:// or mailto: URL")
+    return value
+
+
+class FeedsConfig(_Section):
+    max_items: int = Field(
+        50, ge=1, le=1000, description="Newest papers in each feed; older ones drop off, so feeds stay small."
+    )
+    topic_feeds: bool = Field(True, description="Also write one Atom, RSS and JSON feed per topic of the taxonomy.")
+
+
+class SmtpConfig(_Section):
+    host: str = Field("", description="Mail server that sends the digest; credentials come from the environment.")
+    port: int = Field(587, ge=1, le=65535, description="Its port: usually 587 for STARTTLS, 465 for SSL.")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="How the connection is encrypted; 'none' never sends a password."
+    )
+    timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the server before giving up.")
+    ca_file: str = Field("", description="Extra CA certificate (PEM) to trust, for a server with a private CA.")
+
+
+class DigestConfig(_Section):
+    sender: str = Field("", description="From address of the digest, e.g. 'PaperShelf <digest@example.org>'.")
+    subscribe: str = Field("", description="How readers join the digest (https: or mailto: URL), on Subscribe.")
+    unsubscribe: str = Field(
+        "", description="How readers leave (https: or mailto: URL), in every digest; empty: the Subscribe page."
+    )
+    max_papers: int = Field(100, ge=1, le=1000, description="Papers shown in one digest; the rest are linked.")
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="The mail server for --send.")
+
+    _check_links = field_validator("subscribe", "unsubscribe")(_https_or_mailto)
+
+
 class SiteConfig(_Section):
     home: HomeConfig = Field(default_factory=HomeConfig, description="The home page listing.")
     taxonomy: tuple[TopicConfig, ...] = Field((), description="The topics papers are grouped under.")
+    feeds: FeedsConfig = Field(default_factory=FeedsConfig, description="Atom, RSS and JSON feeds.")
+    digest: DigestConfig = Field(default_factory=DigestConfig, description="The email digest.")
 
 
 class ConfigError(ValueError):
