@@ -12,7 +12,9 @@ instead of surfacing as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,11 +327,49 @@ def read_page_bytes(raw: bytes, slug: str) -> tuple[Paper | None, list[Problem]]
     return parse_page(text.replace("\r\n", "\n"), slug)
 
 
+def read_page_file(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """A page file's bytes. Symlinks are refused because they can point anywhere, and anything
+    but a regular file (a folder, a pipe) because reading it could fail or never end. At most
+    one byte past the size limit is read, so a huge file costs no memory."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if path.is_symlink():
+            return None, [Problem(1, "file", "is a symbolic link", "commit the page itself")]
+        return None, [Problem(1, "file", f"cannot be read ({err.strerror})", "check that it is a readable file")]
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(1, "file", "is not a regular file", "a page is one plain text file")]
+        if info.st_size > MAX_PAGE_BYTES:
+            return None, [Problem(1, "file", "is larger than 256 KB", "a page holds one abstract")]
+        return fh.read(MAX_PAGE_BYTES + 1), []
+
+
 def read_page(path: Path) -> tuple[Paper | None, list[Problem]]:
-    """Read one page file from disk; symlinks are refused because they can point anywhere."""
-    if path.is_symlink():
-        return None, [Problem(1, "file", "is a symbolic link", "commit the page itself")]
-    return read_page_bytes(path.read_bytes(), path.stem)
+    """Read one page file from disk (see ``read_page_file`` for what is refused)."""
+    raw, problems = read_page_file(path)
+    if raw is None:
+        return None, problems
+    return read_page_bytes(raw, path.stem)
+
+
+def front_matter_fields(text: str) -> dict[str, Any]:
+    """The front matter as plain data, or ``{}`` when it cannot be read safely.
+
+    Validation uses it to spot duplicates (say, an arXiv id written with a version) even on
+    pages that have other problems, so one run reports both.
+    """
+    parts = split_page(text)
+    if parts is None or len(parts[0].encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return {}
+    try:
+        if _has_anchor_or_alias(parts[0]):
+            return {}
+        data = yaml.load(parts[0], Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 # --------------------------------------------------------------------------- writing
