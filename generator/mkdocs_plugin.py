@@ -10,6 +10,7 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
                        metadata with the escaped, validated fields only;
 - ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
+- ``on_post_build``    index the written site for search (``search``), last of all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from generator.head import paper_head, site_head
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page
+from generator.search import SearchIndexError, build_index
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.topics import assign_topics
 
@@ -103,6 +105,14 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
         context["papershelf_head"] = head
         return context
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            result = build_index(Path(config.site_dir))
+        except SearchIndexError as err:
+            raise PluginError(str(err)) from None
+        log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
 
     def _page_meta(self, paper: Paper) -> dict[str, Any]:
         """Only escaped values reach the templates, which print ``page.meta`` unescaped."""

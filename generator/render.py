@@ -134,13 +134,15 @@ def paper_page(paper: Paper, page_url: str) -> str:
         else ""
     )
     return (
-        f'<article class="ps-paper">\n'
+        f'<article class="ps-paper" data-pagefind-body>\n'
         f"<h1>{e(paper.title)}</h1>\n"
-        f'<p class="ps-meta">Listed <time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
+        f'<p class="ps-meta" data-pagefind-ignore>Listed '
+        f'<time datetime="{paper.date.isoformat()}" data-pagefind-meta="date">{human_date(paper.date)}</time>'
+        f'<span data-pagefind-filter="year:{paper.date.year}" hidden></span>'
         f"{submitted}</p>\n"
         f"{authors_html(paper)}\n"
         f"{link_buttons(paper)}\n"
-        f'<h2 id="abstract">Abstract</h2>\n'
+        f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
         f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
         f"{source}\n"
         f"</article>"

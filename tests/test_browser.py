@@ -29,7 +29,7 @@ def test_home_to_paper(page: Any, site_url: str) -> None:
 
 def test_search_finds_paper_by_title_word(page: Any, site_url: str) -> None:
     page.goto(site_url)
-    page.keyboard.press("/")  # Material's search shortcut
+    page.keyboard.press("/")  # the theme's search shortcut, kept by the header search
     page.locator("input.md-search__input").fill("GraphVite")
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15000)
@@ -46,6 +46,7 @@ def test_search_finds_paper_by_abstract_word(page: Any, site_url: str) -> None:
     page.locator("input.md-search__input").fill("heterogeneity-aware")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert "Mélange" in page.locator(".md-search-result").inner_text()
+    assert page.console_errors == []
 
 
 def test_dark_mode_toggle(page: Any, site_url: str) -> None:

@@ -1,0 +1,248 @@
+/*
+ * Search in the header, answered by the Pagefind index that the build writes to /pagefind/.
+ *
+ * Why this shape:
+ * - Nothing is downloaded until the visitor opens the search, so pages stay light; then only
+ *   the index fragments a query needs are fetched, so a query costs the same at 100 or 10,000
+ *   papers.
+ * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
+ *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
+ *   the matched words, rebuilt here as elements rather than parsed as HTML.
+ * - A newer query always wins: answers to older keystrokes are dropped, never shown late.
+ */
+(() => {
+  "use strict";
+
+  const root = document.querySelector("[data-ps-search]");
+  const toggle = document.getElementById("__search");
+  if (!root || !toggle) return;
+
+  const input = root.querySelector("[data-ps-search-input]");
+  const list = root.querySelector("[data-ps-search-results]");
+  const meta = root.querySelector("[data-ps-search-meta]");
+  const more = root.querySelector("[data-ps-search-more]");
+  const filterBar = root.querySelector("[data-ps-search-filters]");
+  const selects = Array.from(root.querySelectorAll("select[data-ps-filter]"));
+  const form = root.querySelector("form");
+
+  const PAGE_SIZE = 10;
+  const DEBOUNCE_MS = 40;
+  const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
+
+  let engine = null; // the Pagefind module, once loaded
+  let loading = null; // the promise that loads it
+  let generation = 0; // incremented per query; stale answers compare unequal and are dropped
+  let current = []; // the current query's results (unloaded)
+  let shown = 0;
+  let timer = 0;
+
+  function loadEngine() {
+    if (!loading) {
+      loading = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
+        await pf.options({ baseUrl: base.pathname, excerptLength: 24 });
+        await pf.init();
+        engine = pf;
+        fillFilters(pf);
+        return pf;
+      });
+      loading.catch(() => {
+        meta.textContent = "Search is not available: the search index could not be loaded.";
+      });
+    }
+    return loading;
+  }
+
+  async function fillFilters(pf) {
+    const available = await pf.filters();
+    for (const select of selects) {
+      const values = available[select.dataset.psFilter] || {};
+      const names = Object.keys(values);
+      if (select.dataset.psFilter === "year") names.sort((a, b) => b.localeCompare(a));
+      else names.sort((a, b) => a.localeCompare(b));
+      for (const name of names) {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = `${name} (${values[name]})`;
+        select.append(option);
+      }
+    }
+    for (const select of selects) select.closest("label").hidden = select.options.length <= 1;
+    filterBar.hidden = selects.every((s) => s.options.length <= 1);
+  }
+
+  function activeFilters() {
+    const filters = {};
+    for (const select of selects) {
+      if (select.value) filters[select.dataset.psFilter] = [select.value];
+    }
+    return filters;
+  }
+
+  /* Pagefind excerpts are text with <mark> around matches (and the text itself escaped as
+     entities). Only the marks become elements; everything else is decoded into plain text. */
+  const decoder = document.createElement("textarea");
+  function decode(text) {
+    decoder.innerHTML = text;
+    return decoder.value;
+  }
+  function excerptNode(excerpt) {
+    const p = document.createElement("p");
+    p.className = "ps-search__excerpt";
+    const parts = String(excerpt || "").split(/(<mark>|<\/mark>)/);
+    let mark = null;
+    for (const part of parts) {
+      if (part === "<mark>") {
+        mark = document.createElement("mark");
+      } else if (part === "</mark>") {
+        if (mark) p.append(mark);
+        mark = null;
+      } else if (part) {
+        (mark || p).append(document.createTextNode(decode(part)));
+      }
+    }
+    if (mark) p.append(mark);
+    return p;
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = data.url;
+    link.tabIndex = -1;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = decode((data.meta && data.meta.title) || data.url);
+    const details = document.createElement("p");
+    details.className = "ps-search__details";
+    if (data.meta && data.meta.date) {
+      const date = document.createElement("span");
+      date.className = "ps-search__date";
+      date.textContent = decode(data.meta.date);
+      details.append(date);
+    }
+    for (const topic of (data.filters && data.filters.topic) || []) {
+      const chip = document.createElement("span");
+      chip.className = "ps-search__topic";
+      chip.textContent = topic;
+      details.append(chip);
+    }
+    article.append(title, details, excerptNode(data.excerpt));
+    link.append(article);
+    item.append(link);
+    return item;
+  }
+
+  async function showMore(gen) {
+    const batch = current.slice(shown, shown + PAGE_SIZE);
+    shown += batch.length;
+    const data = await Promise.all(batch.map((r) => r.data()));
+    if (gen !== generation) return;
+    for (const d of data) list.append(resultItem(d));
+    more.hidden = shown >= current.length;
+  }
+
+  function describe(count, query) {
+    if (!query) return "Type to search titles, authors and abstracts";
+    if (count === 0) return "No matching papers";
+    return count === 1 ? "1 matching paper" : `${count} matching papers`;
+  }
+
+  async function run() {
+    const gen = ++generation;
+    const query = input.value.trim();
+    const filters = activeFilters();
+    if (!query && Object.keys(filters).length === 0) {
+      list.replaceChildren();
+      more.hidden = true;
+      meta.textContent = describe(0, "");
+      return;
+    }
+    const pf = engine || (await loadEngine());
+    if (gen !== generation) return;
+    const answer = await pf.search(query || null, { filters });
+    if (gen !== generation || !answer) return;
+    current = answer.results;
+    shown = 0;
+    const data = await Promise.all(current.slice(0, PAGE_SIZE).map((r) => r.data()));
+    if (gen !== generation) return;
+    shown = data.length;
+    list.replaceChildren(...data.map(resultItem));
+    meta.textContent = describe(current.length, query || "filter");
+    more.hidden = shown >= current.length;
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  function open() {
+    if (!toggle.checked) toggle.checked = true;
+    toggle.dispatchEvent(new Event("change"));
+  }
+
+  function close() {
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    input.blur();
+  }
+
+  function isTyping(target) {
+    return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
+  }
+
+  toggle.addEventListener("change", () => {
+    if (toggle.checked) {
+      loadEngine();
+      if (document.activeElement !== input) input.focus();
+    }
+  });
+  input.addEventListener("focus", () => {
+    if (!toggle.checked) open();
+    loadEngine();
+  });
+  input.addEventListener("input", schedule);
+  for (const select of selects) select.addEventListener("change", () => run());
+  more.addEventListener("click", () => showMore(generation));
+  form.addEventListener("reset", () => setTimeout(() => {
+    for (const select of selects) select.value = "";
+    run();
+    input.focus();
+  }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector("a");
+    if (first) first.click();
+  });
+  root.addEventListener("click", (event) => {
+    if (event.target instanceof Element && event.target.closest("a")) close();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!toggle.checked) {
+      // The theme's shortcuts for its search: slash, s or f, when not typing elsewhere.
+      if (["/", "s", "f"].includes(event.key) && !isTyping(event.target)) {
+        event.preventDefault();
+        event.stopPropagation();
+        open();
+        input.focus();
+        input.select();
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const links = [input, ...list.querySelectorAll("a")];
+      const at = Math.max(0, links.indexOf(document.activeElement));
+      const next = (at + (event.key === "ArrowDown" ? 1 : -1) + links.length) % links.length;
+      links[next].focus();
+      event.preventDefault();
+    }
+  }, true);
+})();

@@ -1,0 +1,140 @@
+"""Search: the index the build writes, and the header search driving it in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.search import INDEX_DIR, pagefind_command
+from tests.conftest import copy_project, mkdocs_build, screenshot, serve
+
+# Papers added to a copy of the site so that filters have something to narrow: same rare word,
+# different years, and a title and abstract written to break out of the page if not escaped.
+EXTRA_PAPERS = {
+    "quokkanet-one": ("Quokkanet One: Scaling Marsupial Vision", "2023-04-02", "Quokkanet scales vision models."),
+    "quokkanet-two": ("Quokkanet Two: Retrieval for Small Mammals", "2024-11-20", "Quokkanet meets retrieval."),
+    "quokkanet-three": (
+        "Quokkanet Three <img src=x onerror=\"document.title='broken'\">",
+        "2024-01-15",
+        "Quokkanet and <script>document.title='broken'</script> raw markup stay text.",
+    ),
+}
+
+
+def test_paper_pages_are_indexed_and_listings_are_not(built_site: Path) -> None:
+    paper = next((built_site / "papers").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "data-pagefind-body" in paper
+    assert re.search(r'data-pagefind-filter="year:\d{4}"', paper)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in home  # listings repeat abstracts: indexing them would duplicate hits
+    index = built_site / INDEX_DIR
+    assert (index / "pagefind.js").is_file()
+    fragments = list((index / "fragment").glob("*.pf_fragment"))
+    assert len(fragments) == len(list((built_site / "papers").glob("*/index.html")))
+
+
+def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: Path) -> None:
+    assert not (built_site / "search" / "search_index.json").exists()
+    for page in ("index.html", "about/index.html", "archive/index.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert 'class="md-search ps-search"' in html, page
+        assert 'for="__search"' in html, page
+        assert 'name="search"' not in html, page  # the theme's own search would fetch its index
+        assert "assets/search.js" in html, page
+
+
+def test_indexer_is_the_local_binary() -> None:
+    command = pagefind_command(Path("site"))
+    assert Path(command[0]).is_file()  # shipped by the pagefind[extended] wheel, nothing downloaded
+    assert command[command.index("--site") + 1] == "site"
+
+
+@pytest.fixture(scope="module")
+def years_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site plus three papers from other years, built and served."""
+    root = tmp_path_factory.mktemp("years")
+    project = copy_project(root / "project")
+    for slug, (title, date, abstract) in EXTRA_PAPERS.items():
+        quoted = title.replace("'", "''")
+        text = f"---\ntitle: '{quoted}'\ndate: {date}\ntags:\n- Quokka studies\n---\n\n{abstract}\n"
+        (project / "content" / "papers" / f"{slug}.md").write_text(text, encoding="utf-8")
+    site = root / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    server, url = serve(site)
+    yield url
+    server.shutdown()
+
+
+def _search(page: Any, query: str) -> Any:
+    page.locator("input.md-search__input").fill(query)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    return page.locator(".md-search-result")
+
+
+@pytest.mark.browser
+def test_result_shows_title_date_and_highlighted_excerpt(page: Any, site_url: str) -> None:
+    page.goto(site_url + "about/")
+    page.keyboard.press("/")
+    result = _search(page, "GraphVite").locator(".md-search-result__item").first
+    assert "GraphVite" in result.locator("h1").inner_text()
+    assert result.locator(".ps-search__date").inner_text() == "July 8, 2025"
+    assert result.locator(".ps-search__excerpt mark").first.inner_text().lower().startswith("graphvite")
+    href = result.locator("a").get_attribute("href")
+    assert re.fullmatch(r"/papers/graphvite-[^/]+/", href)
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_keyboard_shortcut_opens_and_escape_closes(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    search_input = page.locator("input.md-search__input")
+    assert not page.locator("#__search").is_checked()
+    page.keyboard.press("s")
+    assert page.locator("#__search").is_checked()
+    assert search_input.evaluate("el => el === document.activeElement")
+    page.keyboard.type("GPU")  # the shortcut key itself is not typed into the box
+    assert search_input.input_value() == "GPU"
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("Escape")
+    assert not page.locator("#__search").is_checked()
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_year_filter_narrows_results(page: Any, years_site_url: str) -> None:
+    page.goto(years_site_url)
+    page.keyboard.press("/")
+    results = _search(page, "Quokkanet")
+    assert results.locator(".md-search-result__item").count() == 3
+    assert results.locator(".md-search-result__meta").inner_text() == "3 matching papers"
+    year = page.locator("select[data-ps-filter='year']")
+    assert year.locator("option[value='2024']").inner_text() == "2024 (2)"
+    year.select_option("2023")
+    page.wait_for_function("document.querySelector('[data-ps-search-meta]').textContent === '1 matching paper'")
+    assert results.locator(".md-search-result__item").count() == 1
+    assert "Quokkanet One" in results.locator("h1").inner_text()
+    screenshot(page, "search-filter")
+    year.select_option("")
+    page.wait_for_function("document.querySelector('[data-ps-search-meta]').textContent === '3 matching papers'")
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_contributor_markup_in_results_stays_text(page: Any, years_site_url: str) -> None:
+    page.goto(years_site_url)
+    page.keyboard.press("/")
+    results = _search(page, "Quokkanet Three")
+    item = results.locator(".md-search-result__item").first
+    assert "<img src=x" in item.locator("h1").inner_text()
+    page.locator("input.md-search__input").fill("raw markup")
+    page.wait_for_function("document.querySelector('.ps-search__excerpt')?.textContent.includes('<script>')")
+    assert results.locator("img, script").count() == 0
+    assert page.title() != "broken"
+    assert page.console_errors == []
