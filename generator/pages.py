@@ -337,10 +337,11 @@ def read_page_file(path: Path) -> tuple[bytes | None, list[Problem]]:
         if path.is_symlink():
             return None, [Problem(1, "file", "is a symbolic link", "commit the page itself")]
         return None, [Problem(1, "file", f"cannot be read ({err.strerror})", "check that it is a readable file")]
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None, [Problem(1, "file", "is not a regular file", "a page is one plain text file")]
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return None, [Problem(1, "file", "is not a regular file", "a page is one plain text file")]
         if info.st_size > MAX_PAGE_BYTES:
             return None, [Problem(1, "file", "is larger than 256 KB", "a page holds one abstract")]
         return fh.read(MAX_PAGE_BYTES + 1), []
