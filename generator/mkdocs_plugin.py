@@ -6,11 +6,13 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 
 - ``on_config``        read ``site_config.yml`` (errors name the file and key);
 - ``on_files``         read every paper page once, leave broken ones out (named, as errors, so
-                       ``--strict`` fails), and add the generated pages (home, archive);
+                       ``--strict`` fails), and add the generated pages (home, archive,
+                       subscribe, data);
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
                        metadata with the escaped, validated fields only;
 - ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
-- ``on_post_build``    index the written site for search (``search``), last of all.
+- ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then index the
+                       written site for search (``search``), last of all.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.collection import Collection, load_collection
+from generator.exports import all_exports
+from generator.feeds import all_feeds, topic_of_page
 from generator.head import paper_head, site_head
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page
 from generator.search import SearchIndexError, build_index
 from generator.site_config import ConfigError, SiteConfig, load_site_config
+from generator.subscribe import generated_pages
 from generator.topics import assign_topics
+from generator.writer import write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
 
@@ -81,6 +87,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.topics = assign_topics(self.collection.papers, self.site.taxonomy)
         generated = home_pages(self.collection.papers, self.site.home.papers_per_page)
         generated.update(archive_pages(self.collection.papers))
+        generated.update(self._subscribe_pages(config))
         for src, markdown in generated.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -99,7 +106,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         site_url = config.site_url or ""
-        head = site_head(site_url)
+        head = site_head(site_url, config.site_name, page.url, topic_of_page(page.url, self.site.taxonomy))
         paper = self._papers_by_src.get(page.file.src_uri)
         if paper is not None:
             head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
@@ -108,11 +115,41 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._write_feeds_and_exports(config)
         try:
             result = build_index(Path(config.site_dir))
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
         log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
+
+    def _subscribe_pages(self, config: MkDocsConfig) -> dict[str, str]:
+        return generated_pages(
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            taxonomy=self.site.taxonomy,
+            feeds=self.site.feeds,
+            digest=self.site.digest,
+        )
+
+    def _write_feeds_and_exports(self, config: MkDocsConfig) -> None:
+        site_url = config.site_url or ""
+        if not site_url:
+            log.warning("site_url is not set in mkdocs.yml: feeds and exports need absolute links; none written")
+            return
+        papers, name = self.collection.papers, config.site_name
+        files = all_feeds(
+            papers,
+            site_url=site_url,
+            site_name=name,
+            description=config.site_description or "",
+            topics=self.topics,
+            taxonomy=self.site.taxonomy,
+            config=self.site.feeds,
+        )
+        files.update(all_exports(papers, site_url=site_url, site_name=name, topics=self.topics))
+        for path, text in files.items():
+            write_if_changed(Path(config.site_dir) / path, text)
+        log.info("feeds and exports: %d files", len(files))
 
     def _page_meta(self, paper: Paper) -> dict[str, Any]:
         """Only escaped values reach the templates, which print ``page.meta`` unescaped."""

@@ -1,0 +1,91 @@
+"""The site's name, address and folders as ``mkdocs.yml`` sets them, for commands run outside a build.
+
+``mkdocs.yml`` stays the one place where ``site_url`` is written: the build uses it for feeds
+and exports, and the digest command for the links in its emails, so the two never point at
+different sites. Only the few top-level keys needed are read, with a YAML loader that accepts
+(and ignores) MkDocs' own tags such as ``!!python/name:``; ``!ENV`` is resolved as MkDocs would.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class IdentityError(ValueError):
+    """``mkdocs.yml`` is missing or unreadable; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIdentity:
+    name: str
+    url: str  # "" when mkdocs.yml sets no site_url; otherwise ends with "/"
+    description: str
+    docs_dir: Path
+    site_config: Path
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _env(loader: _Loader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable that is set."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    if isinstance(node, yaml.SequenceNode):
+        values = loader.construct_sequence(node)
+        for name in values[:-1]:
+            if str(name) in os.environ:
+                return os.environ[str(name)]
+        return values[-1] if len(values) > 1 else os.environ.get(str(values[0]))
+    return None
+
+
+def _ignore(loader: _Loader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_Loader.add_constructor("!ENV", _env)
+_Loader.add_multi_constructor("", _ignore)
+
+
+def _plugin_option(plugins: Any, name: str, option: str) -> str | None:
+    """An option of one plugin, whether ``plugins`` is a list or a mapping."""
+    entries = plugins.items() if isinstance(plugins, dict) else ((p, None) for p in plugins or [])
+    for entry, value in entries:
+        if isinstance(entry, dict):
+            entry, value = next(iter(entry.items()), (None, None))
+        if entry == name and isinstance(value, dict) and isinstance(value.get(option), str):
+            return value[option]
+    return None
+
+
+def load_identity(config_file: Path) -> SiteIdentity:
+    """Read ``mkdocs.yml``; paths in it are relative to the file, as MkDocs takes them."""
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except FileNotFoundError:
+        raise IdentityError(f"{config_file}: no such file (give the site's mkdocs.yml with --config)") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise IdentityError(f"{config_file}: cannot read: {err}") from None
+    except yaml.YAMLError as err:
+        raise IdentityError(f"{config_file}: not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise IdentityError(f"{config_file}: must be a mapping of settings")
+    root = config_file.resolve().parent
+    url = str(data.get("site_url") or "").strip()
+    if url and not url.endswith("/"):
+        url += "/"
+    site_config = _plugin_option(data.get("plugins"), "papershelf", "site_config") or "site_config.yml"
+    return SiteIdentity(
+        name=str(data.get("site_name") or "PaperShelf"),
+        url=url,
+        description=str(data.get("site_description") or ""),
+        docs_dir=root / str(data.get("docs_dir") or "docs"),
+        site_config=root / site_config,
+    )
