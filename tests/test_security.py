@@ -1,0 +1,223 @@
+"""The bad-input suite (tests/bad_inputs): every hostile or broken page gets a clear message from
+``validate`` and is left out of the build (never a traceback, a hang, or a file written outside
+the output folder), and every page that is accepted shows its markup as inert text."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, copy_project, mkdocs_build
+
+BAD = ROOT / "tests" / "bad_inputs"
+CASES: dict[str, dict[str, Any]] = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
+INERT = {name: case for name, case in CASES.items() if case.get("inert")}
+REJECTED = {name: case for name, case in CASES.items() if not case.get("inert")}
+SITE_NAME = "PaperShelf"
+
+
+def add_generated_cases(papers: Path, outside: Path) -> dict[str, str]:
+    """Cases git cannot hold; returns name -> the message validate must give."""
+    outside.mkdir(parents=True, exist_ok=True)
+    secret = outside / "secret.md"
+    secret.write_text("---\ntitle: Outside the docs\ndate: 2025-07-08\n---\n\nroot:x:0:0 secret\n", "utf-8")
+    (papers / "symlink-outside.md").symlink_to(secret)
+    (papers / "symlink-to-page.md").symlink_to(papers / "inject-entities.md")
+    (papers / "huge-file.md").write_text("---\ntitle: Huge\ndate: 2025-07-08\n---\n\n" + "word " * 80_000, "utf-8")
+    (papers / "huge-front-matter.md").write_text(
+        "---\ntitle: Big\ndate: 2025-07-08\nauthors:\n" + "- A Name\n" * 9000 + "---\n", "utf-8"
+    )
+    (papers / "folder-named-like-a-page.md").mkdir()
+    os.mkfifo(papers / "pipe-named-like-a-page.md")
+    return {
+        "symlink-outside.md": "file: is a symbolic link",
+        "symlink-to-page.md": "file: is a symbolic link",
+        "huge-file.md": "file: is larger than 256 KB",
+        "huge-front-matter.md": "front matter: is larger than 64 KB",
+        "folder-named-like-a-page.md": "file: is not a regular file",
+        "pipe-named-like-a-page.md": "file: is not a regular file",
+    }
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every entry under ``folder`` with a hash of its bytes (links and special files by kind)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file() and not path.is_fifo():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir" if path.is_dir() else "special"
+    return out
+
+
+def test_suite_is_broad() -> None:
+    files = {p.name for p in (BAD / "pages").iterdir()}
+    assert files == set(CASES), "every case file is described in cases.yml and the other way round"
+    assert len(CASES) + 6 >= 40
+    families = {case["family"] for case in CASES.values()}
+    assert len(families) >= 12, families
+    assert len(INERT) >= 10
+
+
+def test_validate_names_every_bad_input(tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    shutil.copytree(BAD / "pages", papers)
+    generated = add_generated_cases(papers, tmp_path / "outside")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "validate",
+            "--papers",
+            str(papers),
+            "--config",
+            str(ROOT / "site_config.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_ACTIONS": "true", "PYTHONPATH": str(ROOT)},
+        timeout=120,  # a hang (a pipe read, a YAML bomb) must fail the test, not stall it
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == ""  # no traceback, no warnings
+    lines = result.stdout.splitlines()
+    errors = [line for line in lines if not line.startswith("::") and ": note: " not in line.split(" — ")[0]]
+    for name, case in REJECTED.items():
+        expected = f"{papers}/{name}:"
+        mine = [line for line in errors if line.startswith(expected)]
+        assert any(f": {case['field']}: " in line and case["message"] in line for line in mine), (name, mine)
+    for name, message in generated.items():
+        assert any(line.startswith(f"{papers}/{name}:1: {message}") for line in errors), name
+    for name in INERT:
+        assert not [line for line in errors if line.startswith(f"{papers}/{name}:")], name
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == len(lines) - 1 - len(commands)  # one annotation per finding, plus the summary
+    assert all(re.match(r"^::(error|notice) file=[^:,\n]+,line=\d+,title=[^:,\n]+::", c) for c in commands)
+    assert sum(c.startswith("::error ") for c in commands) == len(REJECTED) + len(generated)
+    assert not any(line.lstrip().startswith("::") for line in lines if line not in commands)
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], Path]:
+    """A real strict build of the site with every bad input added to the papers."""
+    root = tmp_path_factory.mktemp("injected")
+    project = copy_project(root / "project")
+    papers = project / "content" / "papers"
+    for page in (BAD / "pages").iterdir():
+        shutil.copy(page, papers / page.name)
+    add_generated_cases(papers, root / "outside")
+    before = tree_digest(root)
+    site = root / "site"
+    result = mkdocs_build(project, site)
+    after = {k: v for k, v in tree_digest(root).items() if not k.startswith("site")}
+    assert after == before, "the build changed or added files outside its output folder"
+    return site, result, project
+
+
+def test_build_leaves_bad_pages_out_and_builds_the_rest(
+    injected: tuple[Path, subprocess.CompletedProcess[str], Path],
+) -> None:
+    site, result, _ = injected
+    assert result.returncode != 0, "strict mode must fail"
+    assert "Traceback" not in result.stderr
+    built = {p.parent.name for p in (site / "papers").glob("*/index.html")}
+    seeds = {p.stem for p in (ROOT / "content" / "papers").glob("*.md")}
+    assert seeds <= built
+    for name, case in REJECTED.items():
+        if case.get("validate_only"):
+            assert name.removesuffix(".md") in built
+            continue
+        assert f"left out of the site: content/papers/{name}:" in result.stderr, name
+        assert name.removesuffix(".md") not in built
+    for name in INERT:
+        assert name.removesuffix(".md") in built, name
+    for generated in ("symlink-outside", "symlink-to-page", "huge-file", "huge-front-matter"):
+        assert f"left out of the site: content/papers/{generated}.md:1: " in result.stderr
+        assert generated not in built
+    leaked = [p for p in site.rglob("*") if p.is_file() and b"root:x:0:0" in p.read_bytes()]
+    assert leaked == [], "a symlinked file's content reached the site"
+
+
+class _Scan(HTMLParser):
+    """What a page would run: scripts, handlers, dangerous URLs; and its title and h1 text."""
+
+    DANGEROUS = re.compile(r"^\s*(javascript|data|vbscript):", re.IGNORECASE)
+    URL_ATTRS = frozenset({"href", "src", "action", "formaction", "srcdoc", "xlink:href", "data"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.active: list[str] = []
+        self.title = ""
+        self.h1: list[str] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts.append(dict(attrs).get("src") or "")
+        if tag in {"iframe", "object", "embed", "frame"}:
+            self.active.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.active.append(f"{tag} {name}={value}")
+            if name in self.URL_ATTRS and value and self.DANGEROUS.match(value):
+                self.active.append(f"{tag} {name}={value}")
+        if tag in {"title", "h1"}:
+            self._in.append(tag)
+            if tag == "h1":
+                self.h1.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "title" in self._in:
+            self.title += data
+        if "h1" in self._in:
+            self.h1[-1] += data
+
+
+def scan(path: Path) -> _Scan:
+    parser = _Scan()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("name", sorted(INERT))
+def test_injected_markup_is_inert_text_in_the_html(
+    injected: tuple[Path, subprocess.CompletedProcess[str], Path], name: str
+) -> None:
+    site, _, _ = injected
+    clean = scan(site / "papers" / "qlora-efficient-finetuning-of-quantized-llms" / "index.html")
+    page = scan(site / "papers" / name.removesuffix(".md") / "index.html")
+    assert page.active == clean.active, page.active  # only what the site's own templates carry
+    assert page.scripts == clean.scripts  # only the site's own scripts
+    shows = INERT[name]["title"]
+    assert page.title == f"{shows} - {SITE_NAME}"  # escaped exactly once: the text is the title itself
+    assert shows in page.h1
+
+
+def test_listings_show_titles_as_text(injected: tuple[Path, subprocess.CompletedProcess[str], Path]) -> None:
+    site, _, _ = injected
+    home = (site / "index.html").read_text(encoding="utf-8")
+    clean = scan(site / "papers" / "qlora-efficient-finetuning-of-quantized-llms" / "index.html")
+    assert scan(site / "index.html").active == clean.active
+    for case in INERT.values():
+        assert html.escape(case["title"], quote=True) in home or html.escape(case["title"], quote=False) in home
