@@ -26,7 +26,7 @@
   const form = root.querySelector("form");
 
   const PAGE_SIZE = 10;
-  const DEBOUNCE_MS = 40;
+  const DEBOUNCE_MS = 20; // coalesces fast typing; a newer query always wins anyway
   const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
 
   let engine = null; // the Pagefind module, once loaded
@@ -166,11 +166,27 @@
     if (gen !== generation || !answer) return;
     current = answer.results;
     shown = 0;
-    const data = await Promise.all(current.slice(0, PAGE_SIZE).map((r) => r.data()));
-    if (gen !== generation) return;
-    shown = data.length;
-    list.replaceChildren(...data.map(resultItem));
     meta.textContent = describe(current.length, query || "filter");
+    more.hidden = true;
+    if (current.length === 0) {
+      list.replaceChildren();
+      return;
+    }
+    // Each result's details are a small file of their own; show them in rank order as they
+    // arrive instead of waiting for the slowest, so the best match appears first and soonest.
+    const batch = current.slice(0, PAGE_SIZE);
+    const ready = new Array(batch.length);
+    await Promise.all(batch.map(async (r, i) => {
+      ready[i] = await r.data();
+      if (gen !== generation) return;
+      while (shown < batch.length && ready[shown]) {
+        const item = resultItem(ready[shown]);
+        if (shown === 0) list.replaceChildren(item);
+        else list.append(item);
+        shown += 1;
+      }
+    }));
+    if (gen !== generation) return;
     more.hidden = shown >= current.length;
   }
 
