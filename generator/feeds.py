@@ -33,8 +33,10 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR_NAME = "PaperShelf"
 
-SITE_FEEDS_DIR = "feeds/"
-TOPIC_FEEDS_DIR = "feeds/topics/"
+# The site's feeds sit at the root, beside sitemap.xml, and a topic's beside its page
+# (``topics/<slug>/atom.xml``), so each feed's address reads as "this page, as a feed".
+SITE_FEEDS_DIR = ""
+TOPIC_FEEDS_DIR = "topics/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class FeedInfo:
     title: str
     description: str
     home_path: str  # site-relative URL of the page the feed follows ("" or "topics/<slug>/")
-    folder: str  # site-relative folder of the feed's files, ending in "/"
+    folder: str  # site-relative folder of the feed's files: "" or ending in "/"
 
 
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -289,8 +291,3 @@ def all_feeds(
 def feed_links(base: str, title: str, folder: str = SITE_FEEDS_DIR) -> list[tuple[str, str, str]]:
     """(media type, title, href) of a feed folder's three formats, for autodiscovery and pages."""
     return [(f.media_type, f"{title} ({f.label})", base + folder + f.filename) for f in FORMATS]
-
-
-def topic_of_page(page_url: str, taxonomy: Sequence[TopicConfig]) -> TopicConfig | None:
-    """The topic whose page is at ``page_url`` (``topics/<slug>/``), if any."""
-    return next((t for t in taxonomy if page_url == f"topics/{t.slug}/"), None)

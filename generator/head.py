@@ -6,23 +6,30 @@ paper pages (citation and sharing metadata). Pure functions.
 
 from __future__ import annotations
 
-from generator.feeds import absolute, feed_links, topic_feed_folder
+from urllib.parse import urlsplit
+
+from generator.feeds import feed_links
 from generator.model import Paper
 from generator.render import e, relative_url
-from generator.site_config import TopicConfig
 
 
-def site_head(
-    site_url: str, site_name: str = "PaperShelf", page_url: str = "", topic: TopicConfig | None = None
-) -> str:
-    """Tags that every page carries: feed autodiscovery, so a feed reader given the address of
-    any page finds the feeds; a topic's page announces its own feeds first."""
-    base = absolute(site_url, "") if site_url else relative_url(page_url, "").rstrip("/") + "/"
-    links = feed_links(base, site_name)
-    if topic is not None:
-        links = feed_links(base, f"{site_name}: {topic.name}", topic_feed_folder(topic)) + links
+def site_head(site_url: str, site_name: str = "PaperShelf", page_url: str = "") -> str:
+    """Tags that every page carries: feed autodiscovery, so that a feed reader given the address
+    of any page finds the site's feeds.
+
+    The links are relative (path-absolute on the 404 page, which is served at any address):
+    the theme fetches ``sitemap.xml`` from the folder of every ``rel="alternate"`` link, so a
+    link must stay on the site's own origin and point into the folder that holds the sitemap.
+    For the same reason the per-topic feeds are announced on the Subscribe page, not here.
+    """
+    if page_url.endswith(".html"):
+        base = urlsplit(site_url).path or "/"
+        base = base if base.endswith("/") else base + "/"
+    else:
+        base = relative_url(page_url, "").rstrip("/") + "/"
     return "".join(
-        f'<link rel="alternate" type="{e(kind)}" title="{e(title)}" href="{e(href)}">\n' for kind, title, href in links
+        f'<link rel="alternate" type="{e(kind)}" title="{e(title)}" href="{e(href)}">\n'
+        for kind, title, href in feed_links(base, site_name)
     )
 
 

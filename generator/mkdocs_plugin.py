@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 
 from generator.collection import Collection, load_collection
 from generator.exports import all_exports
-from generator.feeds import all_feeds, topic_of_page
+from generator.feeds import all_feeds
 from generator.head import paper_head, site_head
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
@@ -106,11 +106,19 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         site_url = config.site_url or ""
-        head = site_head(site_url, config.site_name, page.url, topic_of_page(page.url, self.site.taxonomy))
+        head = site_head(site_url, config.site_name, page.url)
         paper = self._papers_by_src.get(page.file.src_uri)
         if paper is not None:
             head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
         context["papershelf_head"] = head
+        return context
+
+    def on_template_context(
+        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
+        """The 404 page is a template, not a page: it gets the site-wide head tags here."""
+        if template_name == "404.html":
+            context["papershelf_head"] = site_head(config.site_url or "", config.site_name, template_name)
         return context
 
     @event_priority(-100)  # after every other plugin has written its files

@@ -61,7 +61,9 @@ def subscribe_page(
         "collection for your own tools.\n\n"
     )
     out.append("## Feeds\n\n")
-    atom = absolute(site_url, SITE_FEEDS_DIR + "atom.xml") if site_url else relative_url(url, "feeds/atom.xml")
+    atom = (
+        absolute(site_url, SITE_FEEDS_DIR + "atom.xml") if site_url else relative_url(url, SITE_FEEDS_DIR + "atom.xml")
+    )
     out.append(
         "Copy a feed's address into your feed reader: any of the three formats works, Atom is the most "
         f"widely supported. Each feed lists the {feeds.max_items} most recently listed papers, newest "
