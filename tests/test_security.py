@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, copy_project, mkdocs_build
+from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 BAD = ROOT / "tests" / "bad_inputs"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
@@ -221,3 +221,72 @@ def test_listings_show_titles_as_text(injected: tuple[Path, subprocess.Completed
     assert scan(site / "index.html").active == clean.active
     for case in INERT.values():
         assert html.escape(case["title"], quote=True) in home or html.escape(case["title"], quote=False) in home
+
+
+_DOM_SCAN = """() => {
+  const root = document.querySelector('article.ps-paper') || document.body;
+  const bad = [];
+  for (const el of root.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (a.name.startsWith('on')) bad.push(el.tagName + ' ' + a.name);
+      if (/^\\s*(javascript|data|vbscript):/i.test(a.value) && ['href', 'src', 'action', 'srcdoc'].includes(a.name))
+        bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+    }
+    if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED'].includes(el.tagName)) bad.push(el.tagName);
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.browser
+def test_injected_pages_run_nothing_in_the_browser(
+    injected: tuple[Path, subprocess.CompletedProcess[str], Path], browser: Any
+) -> None:
+    site, _, _ = injected
+    server, url = serve(site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        for name, case in sorted(INERT.items()):
+            pg.goto(f"{url}papers/{name.removesuffix('.md')}/")
+            pg.wait_for_load_state("load")
+            for link in pg.locator("article.ps-paper a, article.ps-paper .ps-authors").all():
+                link.hover()  # would fire any injected onmouseover
+            assert pg.evaluate(_DOM_SCAN) == [], name
+            assert pg.title() == f"{case['title']} - {SITE_NAME}", name
+            assert case["title"] in pg.locator("article.ps-paper h1").inner_text(), name
+            assert pg.evaluate("typeof window.__pwned") == "undefined", name
+            if name == "inject-title-script.md":
+                screenshot(pg, "injected-title")
+
+        pg.goto(url)
+        titles = pg.locator("a.ps-item-title").all_inner_texts()
+        for case in INERT.values():
+            assert case["title"] in titles
+
+        # Search through the page, as a reader does: type into the header search box.
+        pg.keyboard.press("/")
+        box = pg.locator("header input[type='search'], header input.md-search__input, input[type='search']").first
+        if not box.is_visible():
+            pg.locator("header [for='__search'], header button[aria-label*='earch'], header .md-search").first.click()
+        box.fill("Images")
+        result = pg.locator(".md-search-result__item, .pagefind-ui__result, [class*='search-result'] li").filter(
+            has_text="onerror"
+        )
+        result.first.wait_for(timeout=15000)
+        shown = result.first.inner_text()
+        assert INERT["inject-title-img-onerror.md"]["title"] in shown
+        screenshot(pg, "injected-search")
+        result.first.locator("a").first.click()
+        pg.wait_for_load_state("load")
+        assert pg.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        context.close()
+        server.shutdown()
+    assert dialogs == []
+    assert errors == []
