@@ -1,0 +1,103 @@
+"""Exports: ``papers.json`` against its published schema and documentation, ``papers.bib`` entry by
+entry, and both byte-identical across two builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.citations import bibtex_entry
+from generator.collection import load_collection, page_paths
+from generator.exports import EXPORT_VERSION, PAPER_FIELDS, SCHEMA, TOP_FIELDS, papers_bib, papers_json
+from generator.model import Link, Paper
+from tests.conftest import ROOT, mkdocs_build
+
+SITE_URL = "https://papershelf.example.org/"
+PAPERS = load_collection(page_paths(ROOT / "content" / "papers")).papers
+
+
+def test_papers_json_follows_its_schema(built_site: Path) -> None:
+    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    published = json.loads((built_site / "papers.schema.json").read_text(encoding="utf-8"))
+    assert published == SCHEMA
+    jsonschema.Draft202012Validator.check_schema(published)
+    jsonschema.validate(data, published, format_checker=jsonschema.FormatChecker())
+    assert data["version"] == EXPORT_VERSION == 1
+    assert data["site"] == {"name": "PaperShelf", "url": SITE_URL}
+    assert data["count"] == len(data["papers"]) == len(PAPERS) == 91
+    # Every paper, in the site's order, each with all the documented fields in order.
+    assert [p["slug"] for p in data["papers"]] == [p.slug for p in PAPERS]
+    assert all(list(p) == [name for name, _, _ in PAPER_FIELDS] for p in data["papers"])
+
+
+def test_papers_json_carries_each_field(built_site: Path) -> None:
+    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    by_slug = {p["slug"]: p for p in data["papers"]}
+    melange = by_slug["melange-cost-efficient-large-language-model-serving-by-exploiting-gpu"]
+    assert melange["title"].startswith("Mélange: Cost Efficient")
+    assert melange["url"] == SITE_URL + "papers/melange-cost-efficient-large-language-model-serving-by-exploiting-gpu/"
+    assert melange["date"] == "2025-07-08"
+    assert melange["code"] == "https://github.com/tyler-griggs/melange-release"
+    assert melange["source"] == "sources/hf-papers-listing.txt"
+    for paper in PAPERS:
+        record = by_slug[paper.slug]
+        assert record["title"] == paper.title and record["abstract"] == paper.abstract
+        assert record["authors"] == list(paper.authors) and record["arxiv"] == paper.arxiv
+        assert (built_site / record["url"].removeprefix(SITE_URL) / "index.html").is_file()
+
+
+def test_papers_bib_has_every_entry(built_site: Path) -> None:
+    text = (built_site / "papers.bib").read_text(encoding="utf-8")
+    assert text.startswith("% PaperShelf: 91 papers, from https://papershelf.example.org/\n")
+    assert text.count("\n@") == 91
+    for paper in PAPERS:
+        assert bibtex_entry(paper) in text
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
+    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    assert keys == [p["bibtex_key"] for p in data["papers"]]
+    assert len(set(keys)) == len(keys), "citation keys must be unique within papers.bib"
+
+
+def test_exports_are_documented(built_site: Path) -> None:
+    page = (built_site / "data" / "index.html").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in [n for n, _ in TOP_FIELDS] + [n for n, _, _ in PAPER_FIELDS]:
+        assert f"<code>{name}</code>" in page, name
+        assert f"`{name}`" in readme, name
+
+
+def test_nasty_text_round_trips() -> None:
+    title = 'A & B <script>alert("x")</script> \\ "quoted" \u2028 end'
+    paper = Paper(
+        slug="nasty",
+        title=title,
+        date=dt.date(2025, 7, 8),
+        authors=("Ada <Lovelace>",),
+        links=(Link("L & <b>", "https://example.org/?a=1&b=2"),),
+    )
+    data = json.loads(papers_json([paper], site_url=SITE_URL, site_name="S & <T>", topics={"nasty": ("X",)}))
+    jsonschema.validate(data, SCHEMA)
+    record = data["papers"][0]
+    assert record["title"] == title
+    assert record["links"] == [{"label": "L & <b>", "url": "https://example.org/?a=1&b=2"}]
+    assert record["topics"] == ["X"] and record["tags"] == [] and record["code"] is None
+    assert data["site"]["name"] == "S & <T>"
+    bib = papers_bib([paper], site_name="S", site_url=SITE_URL)
+    assert bib.count("@misc{") == 1 and "<script>" in bib  # BibTeX is text: braces matter, not markup
+
+
+@pytest.mark.slow
+def test_two_builds_give_identical_bytes(built_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = mkdocs_build(ROOT, again)
+    assert result.returncode == 0, result.stderr
+    names = ["papers.json", "papers.schema.json", "papers.bib", "atom.xml", "rss.xml", "feed.json"]
+    names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/*.xml")]
+    names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/feed.json")]
+    for name in names:
+        assert (again / name).read_bytes() == (built_site / name).read_bytes(), name
