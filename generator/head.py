@@ -6,11 +6,14 @@ paper pages (citation and sharing metadata). Pure functions.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
+from generator.citations import publication_date
 from generator.feeds import feed_links
 from generator.model import Paper
-from generator.render import e, relative_url
+from generator.pages import is_https_url
+from generator.render import e, excerpt, plain_text, relative_url
 
 
 def site_head(site_url: str, site_name: str = "PaperShelf", page_url: str = "") -> str:
@@ -33,6 +36,68 @@ def site_head(site_url: str, site_name: str = "PaperShelf", page_url: str = "") 
     )
 
 
+def _meta(attr: str, key: str, value: str) -> str:
+    return f'<meta {attr}="{e(key)}" content="{e(value)}">\n'
+
+
+def json_for_script(data: object) -> str:
+    """JSON that is safe inside ``<script>``: ``<``, ``>`` and ``&`` become ``\\u`` escapes,
+    so contributor text such as ``</script>`` or ``<!--`` cannot end or change the element;
+    the line separators that older parsers reject in strings are escaped too."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ...]) -> str:
-    """Tags that describe one paper to search engines, reference managers and link previews."""
-    return ""
+    """Tags that describe one paper to search engines, reference managers and link previews.
+
+    - Google Scholar's ``citation_*`` tags (title, each author, date, arXiv id and PDF);
+    - schema.org ``ScholarlyArticle`` as JSON-LD (with the topics as keywords);
+    - OpenGraph and Twitter card tags, with a description taken from the abstract.
+
+    Nothing is said twice that a reader falls back on: Twitter cards read ``og:title`` and
+    ``og:description``, and the theme already writes the meta description. The description is
+    the start of the abstract, not all of it: at 10,000 pages, every byte here counts.
+    """
+    description = excerpt(plain_text(paper.abstract), 200)
+    url = site_url.rstrip("/") + "/" + page_url if site_url else ""
+    year, month, day = publication_date(paper)
+    date = f"{year}/{month:02d}" + (f"/{day:02d}" if day else "")
+    out = [_meta("name", "citation_title", paper.title)]
+    out += [_meta("name", "citation_author", a) for a in paper.authors]
+    out.append(_meta("name", "citation_publication_date", date))
+    if paper.arxiv:
+        out.append(_meta("name", "citation_arxiv_id", paper.arxiv))
+        out.append(_meta("name", "citation_pdf_url", f"https://arxiv.org/pdf/{paper.arxiv}"))
+
+    article: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": paper.title,
+        "datePublished": date.replace("/", "-"),
+    }
+    if paper.authors:
+        article["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
+    if topics:
+        article["keywords"] = list(topics)
+    if url:
+        article["url"] = url
+    same_as = [f"https://arxiv.org/abs/{paper.arxiv}"] if paper.arxiv else []
+    same_as += [u for u in [paper.code] if u and is_https_url(u)]
+    if same_as:
+        article["sameAs"] = same_as
+    if paper.arxiv:
+        article["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv}
+    out.append(f'<script type="application/ld+json">{json_for_script(article)}</script>\n')
+
+    out.append(_meta("property", "og:type", "article"))
+    out.append(_meta("property", "og:title", paper.title))
+    if description:
+        out.append(_meta("property", "og:description", description))
+    if url:
+        out.append(_meta("property", "og:url", url))
+    out.append(_meta("property", "article:published_time", paper.date.isoformat()))
+    out.append(_meta("name", "twitter:card", "summary"))  # title and description: from og:*
+    return "".join(out)

@@ -2,16 +2,24 @@
 
 They are never committed, so a pull request that adds a paper touches only that paper's file.
 Every function here is pure: papers in, ``{source path: markdown}`` out.
+
+Size is bounded at any collection size: every listing of papers is paginated (``paginated``),
+and the index pages list months and years, which grow with time but not with the number of
+papers; the archive's front page shows only the latest listing dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from generator.model import Paper
-from generator.render import human_date, paper_item, relative_url
+from generator.render import e, human_date, paper_item, relative_url
+
+LATEST_DATES_IN_ARCHIVE = 10
+NEW_BADGE = '<span class="ps-new">new</span>'
 
 
 def src_to_url(src: str) -> str:
@@ -24,8 +32,15 @@ def src_to_url(src: str) -> str:
     return stem + "/"
 
 
-def _front(title: str, extra: str = "") -> str:
-    return f"---\ntitle: {title}\n{extra}---\n\n"
+def front_matter(title: str) -> str:
+    """Front matter whose title is escaped for the templates (they print it unescaped) and
+    quoted for YAML (a JSON string is a YAML double-quoted scalar), since topic names come
+    from contributors' tags."""
+    return f"---\ntitle: {json.dumps(e(title), ensure_ascii=False)}\n---\n\n"
+
+
+def count_label(n: int, noun: str = "paper") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None) -> str:
@@ -33,15 +48,15 @@ def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None) -> str:
     out = []
     for date, group in groupby(papers, key=lambda p: p.date):
         out.append(f"## {human_date(date)} {{#{date.isoformat()}}}\n")
-        badge = '<span class="ps-new">new</span>' if date == newest else ""
+        badge = NEW_BADGE if date == newest else ""
         items = "".join(paper_item(p, url, badge) for p in group)
         out.append(f'<ul class="ps-list">{items}</ul>\n')
     return "\n".join(out)
 
 
-def _pager(url: str, page: int, pages: int) -> str:
+def _pager(first_url: str, url: str, page: int, pages: int) -> str:
     def href(n: int) -> str:
-        return relative_url(url, "" if n == 1 else f"page/{n}/")
+        return relative_url(url, first_url if n == 1 else f"{first_url}page/{n}/")
 
     links = []
     if page > 1:
@@ -52,39 +67,116 @@ def _pager(url: str, page: int, pages: int) -> str:
     return f'\n<nav class="ps-pager" aria-label="Pages">{" ".join(links)}</nav>\n'
 
 
-def home_pages(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
-    """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page."""
-    newest = papers[0].date if papers else None
+def paginated(
+    first_src: str,
+    title: str,
+    papers: Sequence[Paper],
+    per_page: int,
+    newest: dt.date | None,
+    *,
+    intro: Callable[[str], str] = lambda url: "",
+    empty: str = "No papers yet.",
+) -> dict[str, str]:
+    """A listing split into pages of ``per_page`` papers: ``first_src``, then ``<dir>page/N.md``.
+
+    ``intro`` gets each page's URL, so the links it makes are relative to that page.
+    """
+    first_url = src_to_url(first_src)
     chunks = [papers[i : i + per_page] for i in range(0, len(papers), per_page)] or [[]]
     pages: dict[str, str] = {}
     for n, chunk in enumerate(chunks, 1):
-        src = "index.md" if n == 1 else f"page/{n}.md"
+        src = first_src if n == 1 else f"{first_url}page/{n}.md"
         url = src_to_url(src)
-        title = "Latest papers" if n == 1 else f"Latest papers, page {n}"
-        body = _by_date(chunk, url, newest) if chunk else "No papers yet. See *About / Contribute* to add one.\n"
-        pager = _pager(url, n, len(chunks)) if len(chunks) > 1 else ""
-        pages[src] = _front(title) + f"# {title}\n\n{body}{pager}"
+        heading = title if n == 1 else f"{title}, page {n}"
+        body = _by_date(chunk, url, newest) if chunk else f"<p>{e(empty)}</p>\n"
+        pager = _pager(first_url, url, n, len(chunks)) if len(chunks) > 1 else ""
+        pages[src] = front_matter(heading) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
     return pages
 
 
-def archive_pages(papers: Sequence[Paper]) -> dict[str, str]:
-    """``archive/index.md`` (every listing date, grouped by year and month) and one page per date."""
+def home_pages(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
+    """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page."""
+    newest = papers[0].date if papers else None
+    return paginated(
+        "index.md",
+        "Latest papers",
+        papers,
+        per_page,
+        newest,
+        empty="No papers yet. See About / Contribute to add one.",
+    )
+
+
+def _month_src(year: int, month: int) -> str:
+    return f"archive/{year}/{month:02d}/index.md"
+
+
+def _date_rows(papers: Sequence[Paper], from_url: str) -> str:
+    rows = []
+    for date, group in groupby(papers, key=lambda p: p.date):
+        href = relative_url(from_url, f"archive/{date.isoformat()}/")
+        rows.append(f'<li><a href="{href}">{human_date(date)}</a> — {count_label(sum(1 for _ in group))}</li>')
+    return f'<ul class="ps-archive">{"".join(rows)}</ul>\n'
+
+
+def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str]:
+    """The date archive, newest first.
+
+    - ``archive/index.md``: the latest listing dates, then every year with its months;
+    - ``archive/<year>/index.md``: the year's months, each with its listing dates;
+    - ``archive/<year>/<month>/index.md``: the month's listing dates;
+    - ``archive/<date>.md`` (and ``archive/<date>/page/N.md``): the papers of one listing date.
+    """
+    newest = papers[0].date if papers else None
     pages: dict[str, str] = {}
-    index = [_front("Papers by date") + "# Papers by date\n"]
-    for year, in_year in groupby(papers, key=lambda p: p.date.year):
-        index.append(f"\n## {year}\n")
-        for (_, month), in_month in groupby(in_year, key=lambda p: (p.date.year, p.date.month)):
-            month_papers = list(in_month)
-            index.append(f"\n### {dt.date(year, month, 1):%B} {year}\n")
-            rows = []
-            for date, group in groupby(month_papers, key=lambda p: p.date):
-                day = list(group)
-                src = f"archive/{date.isoformat()}.md"
-                href = relative_url("archive/", src_to_url(src))
-                noun = "paper" if len(day) == 1 else "papers"
-                rows.append(f'<li><a href="{href}">{human_date(date)}</a> — {len(day)} {noun}</li>')
-                title = f"Papers of {human_date(date)}"
-                pages[src] = _front(title) + f"# {title}\n\n" + _by_date(day, src_to_url(src), None)
-            index.append(f'<ul class="ps-archive">{"".join(rows)}</ul>\n')
+    for date, group in groupby(papers, key=lambda p: p.date):
+        day = list(group)
+        pages.update(
+            paginated(f"archive/{date.isoformat()}.md", f"Papers of {human_date(date)}", day, per_page, newest)
+        )
+
+    index = [front_matter("Papers by date") + "<h1>Papers by date</h1>\n"]
+    if papers:
+        latest_dates: list[Paper] = []
+        for n, (_, group) in enumerate(groupby(papers, key=lambda p: p.date), 1):
+            latest_dates.extend(group)
+            if n == LATEST_DATES_IN_ARCHIVE:
+                break
+        index.append("\n## Latest listing dates {#latest}\n\n" + _date_rows(latest_dates, "archive/"))
+    else:
+        index.append("\n<p>No papers yet.</p>\n")
+    for year, in_year_iter in groupby(papers, key=lambda p: p.date.year):
+        in_year = list(in_year_iter)
+        year_url = f"archive/{year}/"
+        index.append(
+            f'\n## <a href="{relative_url("archive/", year_url)}">{year}</a> {{#y{year}}}\n\n'
+            f'<p class="ps-count">{count_label(len(in_year))}</p>\n'
+        )
+        month_rows = []
+        year_page = [front_matter(f"Papers of {year}") + f"<h1>Papers of {year}</h1>\n"]
+        year_page.append(
+            f'\n<p class="ps-count">{count_label(len(in_year))} · '
+            f'<a href="{relative_url(year_url, "archive/")}">All years</a></p>\n'
+        )
+        for month, in_month_iter in groupby(in_year, key=lambda p: p.date.month):
+            in_month = list(in_month_iter)
+            name = f"{dt.date(year, month, 1):%B} {year}"
+            month_src = _month_src(year, month)
+            month_url = src_to_url(month_src)
+            count = count_label(len(in_month))
+            month_rows.append(f'<li><a href="{relative_url("archive/", month_url)}">{name}</a> — {count}</li>')
+            year_page.append(
+                f'\n## <a href="{relative_url(year_url, month_url)}">{name}</a> {{#m{month:02d}}}\n\n'
+                + _date_rows(in_month, year_url)
+            )
+            pages[month_src] = (
+                front_matter(f"Papers of {name}")
+                + f"<h1>Papers of {name}</h1>\n\n"
+                + f'<p class="ps-count">{count} · '
+                + f'<a href="{relative_url(month_url, year_url)}">All of {year}</a></p>\n\n'
+                + _date_rows(in_month, month_url)
+            )
+        index.append(f'<ul class="ps-archive">{"".join(month_rows)}</ul>\n')
+        pages[f"{year_url}index.md"] = "".join(year_page)
     pages["archive/index.md"] = "".join(index)
     return pages

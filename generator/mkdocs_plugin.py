@@ -6,8 +6,9 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 
 - ``on_config``        read ``site_config.yml`` (errors name the file and key);
 - ``on_files``         read every paper page once, leave broken ones out (named, as errors, so
-                       ``--strict`` fails), and add the generated pages (home, archive,
-                       subscribe, data);
+                       ``--strict`` fails), assign topics and related papers once, and add
+                       the generated pages (home, archive, topics, subscribe, data);
+- ``on_page_content``  note the pages that hold math, so only they load the math renderer;
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
                        metadata with the escaped, validated fields only;
 - ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
@@ -33,13 +34,16 @@ from generator.collection import Collection, load_collection
 from generator.exports import all_exports
 from generator.feeds import all_feeds
 from generator.head import paper_head, site_head
+from generator.icons import icon_files
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
+from generator.related import related_papers
 from generator.render import e, excerpt, paper_page
 from generator.search import SearchIndexError, build_index
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
-from generator.topics import assign_topics
+from generator.tex import has_math, math_head
+from generator.topics import assign_topics, collect_topics, topic_pages
 from generator.writer import write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
@@ -58,6 +62,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.collection = Collection()
         self._papers_by_src: dict[str, Paper] = {}
         self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
+        self.related: dict[str, tuple[str, ...]] = {}  # slug -> related slugs, once per build
+        self._math_pages: set[str] = set()  # src paths of pages whose content holds math
+        self._by_slug: dict[str, Paper] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.site_config
@@ -84,9 +91,15 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             files.remove(paper_files[str(path)])
         prefix = self.config.papers_dir.strip("/") + "/"
         self._papers_by_src = {f"{prefix}{p.slug}.md": p for p in self.collection.papers}
-        self.topics = assign_topics(self.collection.papers, self.site.taxonomy)
-        generated = home_pages(self.collection.papers, self.site.home.papers_per_page)
-        generated.update(archive_pages(self.collection.papers))
+        papers, per_page = self.collection.papers, self.site.home.papers_per_page
+        self.topics = assign_topics(papers, self.site.taxonomy)
+        self.related = related_papers(papers, self.topics)
+        self._by_slug = self.collection.by_slug()
+        self._math_pages = set()
+        newest = papers[0].date if papers else None
+        generated = home_pages(papers, per_page)
+        generated.update(archive_pages(papers, per_page))
+        generated.update(topic_pages(collect_topics(papers, self.topics, self.site.taxonomy), per_page, newest))
         generated.update(self._subscribe_pages(config))
         for src, markdown in generated.items():
             existing = files.get_file_from_path(src)
@@ -94,6 +107,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 log.warning("%s is generated at build time; the file in %s is ignored", src, config.docs_dir)
                 files.remove(existing)
             files.append(File.generated(config, src, content=markdown))
+        for src, data in icon_files().items():
+            if files.get_file_from_path(src) is None:
+                files.append(File.generated(config, src, content=data))
         return files
 
     @event_priority(100)  # first, so no other plugin sees a contributor's raw front matter
@@ -102,7 +118,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if paper is None:
             return markdown
         page.meta = self._page_meta(paper)
-        return paper_page(paper, page.url)
+        related = [self._by_slug[s] for s in self.related.get(paper.slug, ()) if s in self._by_slug]
+        return paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related=related)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if has_math(html):
+            self._math_pages.add(page.file.src_uri)
+        return html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         site_url = config.site_url or ""
@@ -110,6 +132,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         paper = self._papers_by_src.get(page.file.src_uri)
         if paper is not None:
             head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
+        if page.file.src_uri in self._math_pages:
+            head += math_head(page.url)
         context["papershelf_head"] = head
         return context
 

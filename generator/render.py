@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Sequence
 from html import escape
 from urllib.parse import urlsplit
 
+from generator.citations import bibtex_entry
 from generator.model import Paper
 from generator.pages import is_https_url
+from generator.slugs import slugify
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
@@ -96,30 +99,83 @@ def host_label(url: str) -> str:
     }.get(host, host)
 
 
+CODE_ICONS: dict[str, str] = {
+    "GitHub": "github",
+    "GitLab": "gitlab",
+    "Hugging Face": "huggingface",
+    "Bitbucket": "bitbucket",
+    "Codeberg": "codeberg",
+}
+
+
+def _icon(name: str) -> str:
+    """Classes for a button whose icon CSS draws from a shared SVG file (``ps-i-<name>``), so a
+    page carries a class name instead of the icon's path data."""
+    return f"md-button ps-icon ps-i-{name}"
+
+
 def link_buttons(paper: Paper) -> str:
     """Code, arXiv and project links; URLs were validated as https when the page was read,
     and are checked again here so that no other scheme can ever reach an href."""
     parts: list[str] = []
     if paper.code and is_https_url(paper.code):
+        host = host_label(paper.code)
+        icon = CODE_ICONS.get(host, "code")
+        label = "Code" if host in CODE_ICONS else f"Code ({e(host)})"
         parts.append(
-            f'<a class="md-button ps-code" href="{e(paper.code)}" rel="nofollow noopener">'
-            f"Code ({e(host_label(paper.code))})</a>"
+            f'<a class="{_icon(icon)} ps-code" href="{e(paper.code)}" rel="nofollow noopener" '
+            f'title="Code on {e(host)}">{label}</a>'
         )
     if paper.arxiv:
-        parts.append(f'<a class="md-button" href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
-        parts.append(f'<a class="md-button" href="https://arxiv.org/pdf/{e(paper.arxiv)}">PDF</a>')
+        parts.append(f'<a class="{_icon("arxiv")}" href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
+        parts.append(f'<a class="{_icon("pdf")}" href="https://arxiv.org/pdf/{e(paper.arxiv)}">PDF</a>')
     for link in paper.links:
         if is_https_url(link.url):
-            parts.append(f'<a class="md-button" href="{e(link.url)}" rel="nofollow noopener">{e(link.label)}</a>')
+            parts.append(f'<a class="{_icon("link")}" href="{e(link.url)}" rel="nofollow noopener">{e(link.label)}</a>')
     return f'<p class="ps-links">{" ".join(parts)}</p>' if parts else ""
+
+
+def topics_html(topics: Sequence[str], page_url: str) -> str:
+    """The paper's topics as links to their pages; ``data-pagefind-filter`` lets the search
+    index offer them as filters."""
+    if not topics:
+        return ""
+    links = ", ".join(
+        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}" '
+        f'data-pagefind-filter="topic">{e(t)}</a>'
+        for t in topics
+    )
+    return f'<p class="ps-topics">Topics: {links}</p>'
+
+
+def bibtex_html(paper: Paper) -> str:
+    """The BibTeX entry in a code block, which the theme gives a copy-to-clipboard button."""
+    return (
+        '<section class="ps-cite" data-pagefind-ignore>\n<h2 id="cite">Cite</h2>\n'
+        f'<pre class="ps-bibtex"><code>{e(bibtex_entry(paper))}</code></pre>\n</section>'
+    )
+
+
+def related_html(related: Sequence[Paper], page_url: str) -> str:
+    """Links to the most similar papers; kept out of the search index, or a search would
+    find a paper by its neighbours' titles."""
+    if not related:
+        return ""
+    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{e(p.title)}</a></li>' for p in related)
+    return (
+        '<section class="ps-related" data-pagefind-ignore>\n<h2 id="related">Related papers</h2>\n'
+        f"<ul>{items}</ul>\n</section>"
+    )
 
 
 def authors_html(paper: Paper) -> str:
     return f'<p class="ps-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
 
 
-def paper_page(paper: Paper, page_url: str) -> str:
-    """The body of a paper's page (a raw HTML block inside the page's markdown)."""
+def paper_page(paper: Paper, page_url: str, *, topics: Sequence[str] = (), related: Sequence[Paper] = ()) -> str:
+    """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
+    topics, links, abstract, a BibTeX entry and the related papers (computed once per build
+    by ``related``, passed in so that this stays a pure function)."""
     source = ""
     if paper.source:
         src = paper.source
@@ -141,12 +197,26 @@ def paper_page(paper: Paper, page_url: str) -> str:
         f'<span data-pagefind-filter="year:{paper.date.year}" hidden></span>'
         f"{submitted}</p>\n"
         f"{authors_html(paper)}\n"
+        f"{topics_html(topics, page_url)}\n"
         f"{link_buttons(paper)}\n"
         f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
         f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
+        f"{bibtex_html(paper)}\n"
+        f"{related_html(related, page_url)}\n"
         f"{source}\n"
         f"</article>"
     )
+
+
+LISTING_AUTHORS = 6
+
+
+def listing_authors(authors: Sequence[str]) -> str:
+    """Up to ``LISTING_AUTHORS`` names, then "et al.": a collaboration paper with hundreds of
+    authors must not make a listing page heavy (the paper's own page lists them all)."""
+    if len(authors) <= LISTING_AUTHORS:
+        return ", ".join(authors)
+    return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
 
 
 def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
@@ -157,7 +227,7 @@ def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
         if paper.code and is_https_url(paper.code)
         else ""
     )
-    authors = f'<p class="ps-item-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
+    authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
     return (
         f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(paper.title)}</a>{badge}{code}'
         f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
