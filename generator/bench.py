@@ -45,6 +45,7 @@ PROJECT_FILES = ("mkdocs.yml", "site_config.yml")
 QUERIES = ("heterogeneity", "diffusion")  # cold, then warm: words that occur in the seed papers
 FIRST_DATE = dt.date(2019, 1, 7)
 LAST_DATE = dt.date(2025, 7, 8)
+PAPERS_PER_DATE = 10
 
 _QUALIFIERS = (
     "Revisited",
@@ -74,13 +75,17 @@ def synthesize(seeds: Sequence[Paper], n: int, seed: int = 7) -> list[Paper]:
 
     Titles are unique (a seed title, then the same title with a qualifier and a series number),
     abstracts mix the sentences of two seed papers so that the text varies, dates spread over
-    six and a half years so that archives, feeds and the year filter see many values, and
+    six and a half years (about ten papers a date, like a daily listing) so that archives,
+    feeds and the year filter see many values, and
     arXiv ids are unique so that duplicate checks stay quiet.
     """
     if not seeds:
         raise ValueError("no seed papers to synthesize from")
     rng = random.Random(seed)
-    span = (LAST_DATE - FIRST_DATE).days
+    # A daily listing puts about ten papers on each date; the dates are spread evenly over the
+    # span, so that every size sees several years.
+    listings = max(1, n // PAPERS_PER_DATE)
+    step = max(1, (LAST_DATE - FIRST_DATE).days // listings)
     papers: list[Paper] = []
     taken: set[str] = set()
     for i in range(n):
@@ -97,7 +102,7 @@ def synthesize(seeds: Sequence[Paper], n: int, seed: int = 7) -> list[Paper]:
         mine, theirs = _sentences(base.abstract), _sentences(other.abstract)
         keep = max(1, len(mine) - rng.randint(0, 2))
         mixed = mine[:keep] + theirs[len(theirs) // 2 : len(theirs) // 2 + rng.randint(0, 2)]
-        date = LAST_DATE - dt.timedelta(days=(i * 7919) % (span + 1)) if i >= len(seeds) else base.date
+        date = base.date if i < len(seeds) else LAST_DATE - dt.timedelta(days=step * ((i * 7919) % listings))
         arxiv = f"{date:%y%m}.{(i % 100000):05d}" if base.arxiv or i % 3 else None
         authors = list(base.authors)
         rng.shuffle(authors)

@@ -19,6 +19,7 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator.collection import Collection, load_collection
 from generator.exports import all_exports
@@ -54,6 +56,30 @@ class PaperShelfConfig(base.Config):
     """Path of the site's own settings, relative to mkdocs.yml."""
     papers_dir = c.Type(str, default="papers")
     """Folder of paper pages inside docs_dir."""
+
+
+class PaperPage(Page):
+    """A paper's page, whose body is already finished HTML (``render.paper_page``).
+
+    Markdown would pass that single raw HTML block through unchanged, yet building a Markdown
+    converter and parsing the block is the largest per-page cost of a build; with one page per
+    paper it decides how the build scales. So the body is used as it is, unless another plugin
+    changed it after us, in which case the page is rendered the ordinary way.
+    """
+
+    html: str | None = None
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.html is None or self.markdown != self.html:
+            super().render(config, files)
+            return
+        self.content = self.html
+        self.toc = get_toc([])
+        self.present_anchor_ids = set(_HTML_ID.findall(self.html))
+        self.links_to_anchors = {}
+
+
+_HTML_ID = re.compile(r'\sid="([^"]+)"')
 
 
 class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
@@ -91,6 +117,10 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             files.remove(paper_files[str(path)])
         prefix = self.config.papers_dir.strip("/") + "/"
         self._papers_by_src = {f"{prefix}{p.slug}.md": p for p in self.collection.papers}
+        for src in self._papers_by_src:
+            file = files.get_file_from_path(src)
+            if file is not None and file.page is None:
+                PaperPage(None, file, config)  # MkDocs keeps a page a plugin made for a file
         papers, per_page = self.collection.papers, self.site.home.papers_per_page
         self.topics = assign_topics(papers, self.site.taxonomy)
         self.related = related_papers(papers, self.topics)
@@ -119,7 +149,10 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return markdown
         page.meta = self._page_meta(paper)
         related = [self._by_slug[s] for s in self.related.get(paper.slug, ()) if s in self._by_slug]
-        return paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related=related)
+        html = paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related=related)
+        if isinstance(page, PaperPage):
+            page.html = html
+        return html
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if has_math(html):
