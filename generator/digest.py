@@ -13,6 +13,7 @@ for byte.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -242,6 +243,10 @@ def build_message(d: Digest, *, sender: str, to: Sequence[str], date: dt.datetim
     host = urlsplit(d.site_url).hostname or "localhost"
     msg["List-Id"] = f"{d.site_name} digest <digest.{host}>"
     msg["List-Unsubscribe"] = f"<{d.unsubscribe}>"
-    msg.set_content(text_body(d))
-    msg.add_alternative(html_body(d), subtype="html")
+    text, html = text_body(d), html_body(d)
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    # A boundary made from the content (not at random) keeps the message reproducible; "=="
+    # cannot occur in quoted-printable or base64 bodies, so it never collides with them.
+    msg.set_boundary("==papershelf-" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32])
     return msg
