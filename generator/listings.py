@@ -13,12 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import groupby
 
 from generator.model import Paper
 from generator.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
+# Bytes of list items (and date headings) on one listing page. The theme's own page around them
+# weighs 15-25 KB, so a page stays well under 100 KB whatever the titles and author lists hold.
+LISTING_BYTES = 64 * 1024
+_HEADING_BYTES = 400  # a date heading with its permalink, plus the list around its items
 NEW_BADGE = '<span class="ps-new">new</span>'
 
 
@@ -67,6 +72,29 @@ def _pager(first_url: str, url: str, page: int, pages: int) -> str:
     return f'\n<nav class="ps-pager" aria-label="Pages">{" ".join(links)}</nav>\n'
 
 
+@lru_cache(maxsize=65536)
+def _item_bytes(paper: Paper) -> int:
+    """Size of a paper's listing entry, measured from a deep page (the longest relative links)."""
+    return len(paper_item(paper, "a/b/c/d/", NEW_BADGE).encode("utf-8"))
+
+
+def _chunks(papers: Sequence[Paper], per_page: int) -> list[Sequence[Paper]]:
+    """Split a listing at ``per_page`` papers or ``LISTING_BYTES`` of entries, whichever comes first."""
+    chunks: list[Sequence[Paper]] = []
+    start, size, last_date = 0, 0, None
+    for i, paper in enumerate(papers):
+        cost = _item_bytes(paper) + (_HEADING_BYTES if paper.date != last_date else 0)
+        if i > start and (i - start >= per_page or size + cost > LISTING_BYTES):
+            chunks.append(papers[start:i])
+            start, size = i, _item_bytes(paper) + _HEADING_BYTES
+        else:
+            size += cost
+        last_date = paper.date
+    if start < len(papers):
+        chunks.append(papers[start:])
+    return chunks
+
+
 def paginated(
     first_src: str,
     title: str,
@@ -77,12 +105,13 @@ def paginated(
     intro: Callable[[str], str] = lambda url: "",
     empty: str = "No papers yet.",
 ) -> dict[str, str]:
-    """A listing split into pages of ``per_page`` papers: ``first_src``, then ``<dir>page/N.md``.
+    """A listing split into pages of at most ``per_page`` papers and ``LISTING_BYTES`` of
+    entries: ``first_src``, then ``<dir>page/N.md``.
 
     ``intro`` gets each page's URL, so the links it makes are relative to that page.
     """
     first_url = src_to_url(first_src)
-    chunks = [papers[i : i + per_page] for i in range(0, len(papers), per_page)] or [[]]
+    chunks = _chunks(papers, per_page) or [[]]
     pages: dict[str, str] = {}
     for n, chunk in enumerate(chunks, 1):
         src = first_src if n == 1 else f"{first_url}page/{n}.md"
