@@ -26,7 +26,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from generator.digest import Digest, build_message, html_body, select_papers, text_body
 from generator.model import Paper
 from generator.site_config import TopicConfig
-from tests.conftest import OUTPUT, copy_project
+from tests.conftest import OUTPUT, ROOT, copy_project
 
 SITE_URL = "https://papershelf.example.org/"
 NASTY_TITLE = 'A & B <script>alert("x")</script> <img src=x onerror=alert(1)>'
@@ -505,3 +505,74 @@ def test_digest_renders_in_chromium_without_the_network(project: Path, tmp_path:
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "digest.png"))
     assert page.console_errors == []
+
+
+# --------------------------------------------------------------------------- the weekly workflow
+
+WORKFLOW = ROOT / ".github" / "workflows" / "digest.yml"
+
+
+def workflow_step(name: str) -> dict[str, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return next(s for job in data["jobs"].values() for s in job["steps"] if s.get("name") == name)
+
+
+def run_step(name: str, cwd: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run a step's script with bash as the runner does (``bash -e``); returns it and its outputs."""
+    output = cwd / "github-output.txt"
+    output.write_text("", encoding="utf-8")
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(cwd)), "GITHUB_OUTPUT": str(output)}
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-c", workflow_step(name)["run"]],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        cwd=cwd,
+        check=False,
+        timeout=120,
+    )
+    return result, output.read_text(encoding="utf-8")
+
+
+def test_workflow_runs_weekly_and_on_demand_with_a_read_only_token() -> None:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = data.get("on", data.get(True))
+    assert triggers["schedule"] == [{"cron": "0 7 * * 1"}] and "workflow_dispatch" in triggers
+    assert data["permissions"] == {"contents": "read"}
+    (job,) = data["jobs"].values()
+    assert "env" not in job  # secrets go only to the steps that use them
+    with_secrets = [s["name"] for s in job["steps"] if "secrets." in str(s.get("env", ""))]
+    assert with_secrets == ["Check for the SMTP secrets", "Send the digest"]
+
+
+def test_workflow_skips_with_a_clear_line_without_the_secrets(tmp_path: Path) -> None:
+    result, outputs = run_step("Check for the SMTP secrets", tmp_path, {"PAPERSHELF_SMTP_USER": "someone"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Digest skipped: the repository secrets PAPERSHELF_SMTP_PASSWORD PAPERSHELF_DIGEST_TO are not set"
+    )
+    assert outputs == "send=false\n"
+    result, outputs = run_step("Check for the SMTP secrets", tmp_path, {**LOGIN, "PAPERSHELF_DIGEST_TO": "a@b.org"})
+    assert result.returncode == 0 and result.stdout == "" and outputs == "send=true\n"
+
+
+def test_workflow_sends_and_accepts_a_quiet_week(
+    project: Path, smtp_server: Any, certificate: tuple[Path, Path]
+) -> None:
+    inbox, port = smtp_server("starttls")
+    configure(project, port=port, security="starttls", ca_file=str(certificate[0]))
+    venv = project / ".venv"
+    if not venv.exists():
+        venv.symlink_to(Path(sys.executable).parent.parent)
+    env = {**LOGIN, "PAPERSHELF_DIGEST_TO": "one@example.org, two@example.org"}
+    result, _ = run_step("Send the digest", project, {**env, "SINCE": "2025-09-01", "UNTIL": "2025-09-30"})
+    assert result.returncode == 0, result.stderr
+    assert "sent to one@example.org\nsent to two@example.org\n" in result.stdout
+    assert [got["to"] for got in inbox.received] == [["one@example.org"], ["two@example.org"]]
+    result, _ = run_step("Send the digest", project, {**env, "SINCE": "2024-01-01", "UNTIL": "2024-01-07"})
+    assert result.returncode == 0, result.stderr
+    assert "No papers were listed from 2024-01-01 to 2024-01-07: no digest this week." in result.stdout
+    assert len(inbox.received) == 2
+    env["PAPERSHELF_SMTP_PASSWORD"] = "wrong"  # a failed send fails the run
+    result, _ = run_step("Send the digest", project, {**env, "SINCE": "2025-09-01", "UNTIL": "2025-09-30"})
+    assert result.returncode == 1 and "the digest was not sent" in result.stderr
