@@ -6,6 +6,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
+PAPERS ?= 1000 10000
+RUNS   ?= 3
 
 .PHONY: install serve build test lint browser import golden bench lock clean
 
@@ -40,6 +42,9 @@ import: install  ## re-import the seed listing (changes nothing if nothing chang
 
 golden: install  ## regenerate golden files after an intended change; review the diff
 	$(PY) -m tests.golden
+
+bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
+	$(PY) -m generator bench --papers $(PAPERS) --runs $(RUNS) --browser
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt

@@ -90,7 +90,7 @@ def synthesize(seeds: Sequence[Paper], n: int, seed: int = 7) -> list[Paper]:
     taken: set[str] = set()
     for i in range(n):
         base = seeds[i % len(seeds)]
-        other = seeds[(i * 37 + 11) % len(seeds)]
+        other = seeds[(i * 37 + (i // len(seeds)) * 13 + 11) % len(seeds)]
         series = i // len(seeds)
         title = base.title
         if series:

@@ -1,0 +1,61 @@
+"""The benchmark: synthetic papers are valid and distinct, and a small run produces every figure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.bench import ROWS, seed_papers, synthesize
+from generator.pages import parse_page, to_front_matter
+from tests.conftest import ROOT
+
+
+def test_synthetic_papers_are_distinct_valid_pages() -> None:
+    papers = synthesize(seed_papers(), 500)
+    assert len(papers) == 500
+    assert len({p.slug for p in papers}) == 500
+    assert len({p.title for p in papers}) == 500
+    assert len({p.arxiv for p in papers if p.arxiv}) == sum(1 for p in papers if p.arxiv)
+    assert len({p.date.year for p in papers}) >= 5
+    assert len({p.abstract for p in papers}) > 400
+    for paper in papers[::25]:
+        parsed, problems = parse_page(to_front_matter(paper), paper.slug)
+        assert problems == []
+        assert parsed == paper
+
+
+def test_synthesis_is_deterministic() -> None:
+    seeds = seed_papers()
+    assert synthesize(seeds, 300) == synthesize(seeds, 300)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "bench", "--papers", "200", "--browser", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    table = proc.stdout
+    assert "200 papers, 1 run" in table
+    for label, _, _ in ROWS:
+        line = next(line for line in table.splitlines() if line.startswith(label))
+        ours, stock, _ratio = line[len(label) :].split()[-3:]
+        assert ours != "—" and stock != "—", line  # every figure measured for both sites
+    [result] = json.loads(out.read_text(encoding="utf-8"))
+    assert result["papers"] == 200
+    for site in ("ours", "stock"):
+        [run] = result[site]
+        for _, key, _ in ROWS:
+            assert run[key] > 0, (site, key)
+    assert result["ours"][0]["largest_paper_page_kb"] < 20  # a paper page stays small
+    assert Path(result["ours"][0]["largest_page"]).suffix == ".html"
