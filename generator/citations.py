@@ -57,6 +57,12 @@ def _bibtex_escape(text: str) -> str:
     return "".join(out)
 
 
+def _author(name: str) -> str:
+    """A name that contains the word "and" is braced, or BibTeX would read it as two people."""
+    escaped = _bibtex_escape(name)
+    return "{" + escaped + "}" if re.search(r"\band\b", name, re.IGNORECASE) else escaped
+
+
 def arxiv_month(arxiv: str) -> tuple[int, int] | None:
     """Year and month an arXiv id was issued: ``2404.14527`` -> (2024, 4), ``hep-th/9711200`` -> (1997, 11)."""
     m = re.fullmatch(r"(\d{2})(\d{2})\.\d{4,5}", arxiv)
@@ -99,7 +105,7 @@ def bibtex_entry(paper: Paper) -> str:
     """An ``@misc`` entry; arXiv-style fields when the id is known."""
     fields = [("title", "{" + _bibtex_escape(paper.title) + "}")]
     if paper.authors:
-        fields.append(("author", " and ".join(_bibtex_escape(a) for a in paper.authors)))
+        fields.append(("author", " and ".join(_author(a) for a in paper.authors)))
     fields.append(("year", str(citation_year(paper))))
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv"), ("url", f"https://arxiv.org/abs/{paper.arxiv}")]
