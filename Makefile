@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
 
-.PHONY: install serve build test lint browser import golden bench lock clean
+.PHONY: install serve build test lint browser import golden bench bench-validate lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ golden: install  ## regenerate golden files after an intended change; review the
 
 bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
 	$(PY) -m generator bench --papers $(PAPERS) --runs $(RUNS) --browser
+
+bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
+	$(PY) -m generator.validate_bench
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt
