@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.model import Paper
-from generator.pages import to_front_matter
+from generator.model import FRONT_MATTER_KEYS, Paper
+from generator.pages import parse_page, to_front_matter
 from generator.validate import Finding, annotation, printable, show_path, title_key
 from tests.conftest import ROOT
 
@@ -193,3 +194,14 @@ def test_annotation_escaping_rules() -> None:
     assert annotation(f) == "::error file=a%2Cb%3Ac%25.md,line=3,title=links::50%25 bad%0D%0Anext — fix: it, now"
     assert show_path(Path("::error::x.md")) == "./::error::x.md"
     assert printable("a\nb\u202ec\x1b") == "a\\nb\\u202ec\\x1b"
+
+
+def test_contributing_documents_the_format_it_shows() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", text, re.DOTALL)
+    assert example is not None
+    paper, problems = parse_page(
+        example.group(1), "melange-cost-efficient-large-language-model-serving-by-exploiting-gpu"
+    )
+    assert problems == [] and paper is not None
+    assert [key for key in FRONT_MATTER_KEYS if f"| `{key}` |" not in text] == []
