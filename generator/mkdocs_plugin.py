@@ -12,8 +12,10 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
                        metadata with the escaped, validated fields only;
 - ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
-- ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then index the
-                       written site for search (``search``), last of all.
+- ``on_post_page``     once every paper page is written, start the search indexer (``search``)
+                       on them, so it works beside the build while the listings are rendered;
+- ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then the search
+                       index, last of all.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.related import related_papers
 from generator.render import e, excerpt, paper_page
-from generator.search import SearchIndexError, build_index
+from generator.search import IndexJob, SearchIndexError
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
@@ -88,6 +90,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.collection = Collection()
         self._papers_by_src: dict[str, Paper] = {}
         self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
+        self.index_job: IndexJob | None = None  # search indexing, running beside the build
+        self._papers_to_render = -1  # paper pages not yet written in this build
         self.related: dict[str, tuple[str, ...]] = {}  # slug -> related slugs, once per build
         self._math_pages: set[str] = set()  # src paths of pages whose content holds math
         self._by_slug: dict[str, Paper] = {}
@@ -121,6 +125,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             file = files.get_file_from_path(src)
             if file is not None and file.page is None:
                 PaperPage(None, file, config)  # MkDocs keeps a page a plugin made for a file
+        self._papers_to_render = len(self._papers_by_src)
         papers, per_page = self.collection.papers, self.site.home.papers_per_page
         self.topics = assign_topics(papers, self.site.taxonomy)
         self.related = related_papers(papers, self.topics)
@@ -178,14 +183,36 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             context["papershelf_head"] = site_head(config.site_url or "", config.site_name, template_name)
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """MkDocs writes each page right after this event, so when a later page gets here and no
+        paper page is left to render, every paper page is on disk and indexing can begin."""
+        if page.file.src_uri in self._papers_by_src:
+            self._papers_to_render -= 1
+        elif self._papers_to_render == 0 and self.index_job is None:
+            self.index_job = self._start_index(config)
+        return output
+
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_feeds_and_exports(config)
+        job, self.index_job = self.index_job or self._start_index(config), None
         try:
-            result = build_index(Path(config.site_dir))
+            result = job.wait()
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
         log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.index_job is not None:
+            self.index_job.cancel()
+            self.index_job = None
+
+    def _start_index(self, config: MkDocsConfig) -> IndexJob:
+        glob = self.config.papers_dir.strip("/") + "/**/*.html"  # only paper pages are indexed
+        try:
+            return IndexJob(Path(config.site_dir), glob)
+        except SearchIndexError as err:
+            raise PluginError(str(err)) from None
 
     def _subscribe_pages(self, config: MkDocsConfig) -> dict[str, str]:
         return generated_pages(

@@ -193,8 +193,9 @@ def paper_page(paper: Paper, page_url: str, *, topics: Sequence[str] = (), relat
         f'<article class="ps-paper" data-pagefind-body>\n'
         f"<h1>{e(paper.title)}</h1>\n"
         f'<p class="ps-meta" data-pagefind-ignore>Listed '
-        f'<time datetime="{paper.date.isoformat()}" data-pagefind-meta="date">{human_date(paper.date)}</time>'
-        f'<span data-pagefind-filter="year:{paper.date.year}" hidden></span>'
+        f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
+        f'<span data-pagefind-filter="year:{paper.date.year}" '
+        f'data-pagefind-meta="date:{paper.date.isoformat()}" hidden></span>'
         f"{submitted}</p>\n"
         f"{authors_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"

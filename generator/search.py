@@ -3,7 +3,12 @@
 Material's own search ships the whole index to every visitor and rebuilds it in the browser,
 which grows with the collection (tens of megabytes at 10,000 papers). Pagefind splits its
 index into small fragments that the browser fetches per query, so the cost of a search stays
-flat however many papers there are. Indexing runs once per build, after every page is written.
+flat however many papers there are.
+
+Indexing runs beside the build rather than after it: MkDocs writes the paper pages before the
+generated listings, so the plugin starts ``IndexJob`` on the paper pages as soon as the last one
+is written, and Pagefind (a separate, multi-threaded process) indexes them on the second core
+while MkDocs, single-threaded, renders the listings. The build then only waits for what is left.
 
 Only paper pages carry ``data-pagefind-body`` (see ``render.paper_page``), so listings, which
 repeat every abstract, are not indexed twice. Filters come from ``data-pagefind-filter``
@@ -43,9 +48,10 @@ def pagefind_executable() -> Path:
     return Path(get_executable())
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    """The indexing command: one language for every page, so queries hit one index, not two."""
-    return [
+def pagefind_command(site_dir: Path, glob: str | None = None) -> list[str]:
+    """The indexing command: one language for every page, so queries hit one index, not two;
+    ``glob`` (relative to the site) limits which pages are read at all."""
+    command = [
         str(pagefind_executable()),
         "--site",
         str(site_dir),
@@ -55,23 +61,46 @@ def pagefind_command(site_dir: Path) -> list[str]:
         LANGUAGE,
         "--quiet",
     ]
+    if glob:
+        command += ["--glob", glob]
+    return command
 
 
 def _tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def build_index(site_dir: Path) -> IndexResult:
-    """Index the built site in place; raises ``SearchIndexError`` with Pagefind's own words."""
-    try:
-        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, check=False)
-    except OSError as err:
-        raise SearchIndexError(f"cannot run the search indexer: {err}") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip() or f"exit status {proc.returncode}"
-        raise SearchIndexError(f"search indexing of {site_dir} failed: {detail}")
-    out = site_dir / INDEX_DIR
-    if not (out / "pagefind.js").exists():
-        raise SearchIndexError(f"search indexing of {site_dir} wrote no {INDEX_DIR}/pagefind.js")
-    pages = sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
-    return IndexResult(pages=pages, bytes=_tree_size(out))
+class IndexJob:
+    """One Pagefind run over the written site, started now and waited for later."""
+
+    def __init__(self, site_dir: Path, glob: str | None = None) -> None:
+        self.site_dir = site_dir
+        try:
+            self._proc = subprocess.Popen(
+                pagefind_command(site_dir, glob), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        except OSError as err:
+            raise SearchIndexError(f"cannot run the search indexer: {err}") from None
+
+    def wait(self) -> IndexResult:
+        """Wait for the index; raises ``SearchIndexError`` with Pagefind's own words."""
+        output, _ = self._proc.communicate()
+        if self._proc.returncode != 0:
+            detail = output.strip() or f"exit status {self._proc.returncode}"
+            raise SearchIndexError(f"search indexing of {self.site_dir} failed: {detail}")
+        out = self.site_dir / INDEX_DIR
+        if not (out / "pagefind.js").exists():
+            raise SearchIndexError(f"search indexing of {self.site_dir} wrote no {INDEX_DIR}/pagefind.js")
+        pages = sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
+        return IndexResult(pages=pages, bytes=_tree_size(out))
+
+    def cancel(self) -> None:
+        """Stop the run (the build failed); its partial output is left to the next build."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.communicate()
+
+
+def build_index(site_dir: Path, glob: str | None = None) -> IndexResult:
+    """Index a finished site in one go."""
+    return IndexJob(site_dir, glob).wait()

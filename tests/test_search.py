@@ -47,10 +47,11 @@ def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: 
         assert "assets/search.js" in html, page
 
 
-def test_indexer_is_the_local_binary() -> None:
-    command = pagefind_command(Path("site"))
+def test_indexer_is_the_local_binary_and_reads_only_paper_pages() -> None:
+    command = pagefind_command(Path("site"), "papers/**/*.html")
     assert Path(command[0]).is_file()  # shipped by the pagefind[extended] wheel, nothing downloaded
     assert command[command.index("--site") + 1] == "site"
+    assert command[command.index("--glob") + 1] == "papers/**/*.html"
 
 
 @pytest.fixture(scope="module")

@@ -104,6 +104,13 @@
     return p;
   }
 
+  /* The index keeps the ISO date; show it the way the pages do ("July 8, 2025"). */
+  const dateFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  function humanDate(iso) {
+    const parsed = new Date(`${iso}T00:00:00Z`);
+    return Number.isNaN(parsed.getTime()) ? String(iso) : dateFormat.format(parsed);
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -120,7 +127,7 @@
     if (data.meta && data.meta.date) {
       const date = document.createElement("span");
       date.className = "ps-search__date";
-      date.textContent = decode(data.meta.date);
+      date.textContent = humanDate(data.meta.date);
       details.append(date);
     }
     for (const topic of (data.filters && data.filters.topic) || []) {
