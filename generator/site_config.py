@@ -56,7 +56,9 @@ class SmtpConfig(_Section):
         "starttls", description="How the connection is encrypted; 'none' never sends a password."
     )
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the server before giving up.")
-    ca_file: str = Field("", description="Extra CA certificate (PEM) to trust, for a server with a private CA.")
+    ca_file: str = Field(
+        "", description="Extra CA certificate (PEM, relative to site_config.yml) to trust, for a private CA."
+    )
 
 
 class DigestConfig(_Section):
