@@ -208,8 +208,7 @@ def json_feed(
             "id": url,
             "url": url,
             "title": paper.title,
-            "content_html": entry_html(paper, site_url),
-            "content_text": paper.abstract,
+            "content_html": entry_html(paper, site_url),  # the spec needs this or content_text, not both
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),
         }
