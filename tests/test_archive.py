@@ -1,0 +1,155 @@
+"""Listings: the date archive (dates, months, years, newest first), the "new" badge, pagination,
+and the size of every listing page in a real build of a large, heavy collection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages
+from generator.model import Paper, sort_key
+from tests.conftest import ROOT, copy_project, mkdocs_build
+
+LISTING_LIMIT = 100 * 1024
+PAPER_PAGE_LIMIT = 20 * 1024
+
+
+def collection(dates: list[dt.date], per_date: int = 2) -> list[Paper]:
+    papers = [
+        Paper(slug=f"p-{d.isoformat()}-{i}", title=f"Paper {i} of {d}", date=d, abstract="Text.")
+        for d in dates
+        for i in range(per_date)
+    ]
+    return sorted(papers, key=sort_key)
+
+
+DATES = [dt.date(2024, 11, 3), dt.date(2025, 1, 9), dt.date(2025, 1, 20), dt.date(2025, 3, 2), dt.date(2023, 6, 30)]
+
+
+def test_archive_has_date_month_and_year_pages() -> None:
+    pages = archive_pages(collection(DATES))
+    for d in DATES:
+        assert f"archive/{d.isoformat()}.md" in pages
+        assert f"archive/{d.year}/{d.month:02d}/index.md" in pages
+        assert f"archive/{d.year}/index.md" in pages
+    assert len([src for src in pages if re.fullmatch(r"archive/\d{4}/index\.md", src)]) == 3
+
+
+def test_indexes_are_newest_first() -> None:
+    pages = archive_pages(collection(DATES))
+    index = pages["archive/index.md"]
+    years = re.findall(r'## <a href="(\d{4})/">', index)
+    assert years == ["2025", "2024", "2023"]
+    months = re.findall(r'<li><a href="(\d{4}/\d{2})/">', index)
+    assert months == ["2025/03", "2025/01", "2024/11", "2023/06"]
+    year = pages["archive/2025/index.md"]
+    assert re.findall(r'href="\.\./(\d{4}-\d{2}-\d{2})/"', year) == ["2025-03-02", "2025-01-20", "2025-01-09"]
+    month = pages["archive/2025/01/index.md"]
+    assert re.findall(r'href="\.\./\.\./(\d{4}-\d{2}-\d{2})/"', month) == ["2025-01-20", "2025-01-09"]
+    assert "2 papers" in month and "4 papers" in pages["archive/2025/01/index.md"]
+
+
+def test_archive_front_page_stays_small_however_many_dates() -> None:
+    start = dt.date(2015, 1, 1)
+    dates = [start + dt.timedelta(days=i) for i in range(0, 3650, 1)]  # ten years, a date a day
+    pages = archive_pages(collection(dates, per_date=1))
+    index = pages["archive/index.md"]
+    assert len(re.findall(r'<li><a href="\d{4}-\d{2}-\d{2}/">', index)) == LATEST_DATES_IN_ARCHIVE
+    assert len(index.encode()) < 30 * 1024  # years and months only, beyond the latest dates
+    assert max(len(pages[f"archive/{y}/index.md"].encode()) for y in range(2015, 2025)) < 60 * 1024
+
+
+def test_new_badge_marks_only_the_latest_date() -> None:
+    papers = collection(DATES)
+    home = home_pages(papers, 100)["index.md"]
+    newest = max(DATES)
+    assert home.count('class="ps-new"') == 2
+    section = home[home.index(f"{{#{newest.isoformat()}}}") :]
+    assert section.count('class="ps-new"') == 2
+    older = archive_pages(papers)[f"archive/{DATES[0].isoformat()}.md"]
+    assert 'class="ps-new"' not in older
+
+
+def test_date_pages_are_paginated() -> None:
+    papers = collection([dt.date(2025, 7, 8)], per_date=25)
+    pages = archive_pages(papers, per_page=10)
+    assert {"archive/2025-07-08.md", "archive/2025-07-08/page/2.md", "archive/2025-07-08/page/3.md"} <= set(pages)
+    day = [pages[s] for s in pages if s.startswith("archive/2025-07-08")]
+    assert sum(len(re.findall(r'class="ps-item-title"', text)) for text in day) == 25
+
+
+# --------------------------------------------------------------------------- a heavy build
+
+
+def _heavy_page(n: int, date: dt.date) -> str:
+    title = f"Heavy paper {n}: " + " ".join(["Scalable Mixture-of-Experts Serving & Training"] * 8)
+    authors = "".join(f"- Author Number{k} Withalonglastname\n" for k in range(40))
+    abstract = " ".join(
+        f"Sentence {k} of a long abstract about GPU kernels, LLM serving and training." for k in range(30)
+    )
+    code = "https://github.com/example/" + "long-repository-name-" * 4 + str(n)
+    return (
+        f"---\ntitle: '{title}'\ndate: {date.isoformat()}\nauthors:\n{authors}code: {code}\n"
+        f"tags:\n- LLM serving and inference\n---\n\n{abstract}\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def heavy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """360 papers with very long titles, 40 authors each and long abstracts, over 40 dates."""
+    root = tmp_path_factory.mktemp("heavy")
+    project = copy_project(root / "project", papers=False)
+    start = dt.date(2024, 12, 20)
+    for n in range(360):
+        date = start + dt.timedelta(days=(n % 40) * 3)
+        (project / "content" / "papers" / f"heavy-paper-{n:03d}.md").write_text(_heavy_page(n, date), encoding="utf-8")
+    site = root / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_no_listing_page_exceeds_100_kb(heavy_site: Path) -> None:
+    listings = [
+        heavy_site / "index.html",
+        *heavy_site.glob("page/*/index.html"),
+        *heavy_site.glob("archive/**/index.html"),
+        *heavy_site.glob("topics/**/index.html"),
+    ]
+    assert len(listings) > 80
+    sizes = {str(p.relative_to(heavy_site)): p.stat().st_size for p in listings}
+    assert max(sizes.values()) < LISTING_LIMIT, max(sizes.items(), key=lambda kv: kv[1])
+    assert (heavy_site / "page" / "2" / "index.html").is_file()  # the home page is paginated
+    assert (heavy_site / "topics" / "llm-serving-and-inference" / "page" / "2" / "index.html").is_file()
+
+
+def _listed(page: Path) -> list[str]:
+    return re.findall(r'class="ps-item-title" href="[./]*papers/([^/"]+)/"', page.read_text(encoding="utf-8"))
+
+
+def test_every_paper_is_reachable_from_the_paginated_listings(heavy_site: Path) -> None:
+    home = [heavy_site / "index.html", *heavy_site.glob("page/*/index.html")]
+    listed = [s for p in home for s in _listed(p)]
+    assert sorted(listed) == [f"heavy-paper-{n:03d}" for n in range(360)]
+    topic = [heavy_site / "topics" / "llm-serving-and-inference" / "index.html"]
+    topic += heavy_site.glob("topics/llm-serving-and-inference/page/*/index.html")
+    in_topic = [
+        s for p in topic for s in re.findall(r'class="ps-item-title" href="[./]*papers/([^/"]+)/"', p.read_text())
+    ]
+    assert sorted(in_topic) == sorted(listed)
+
+
+def test_listings_cut_long_author_lists(heavy_site: Path) -> None:
+    home = (heavy_site / "index.html").read_text(encoding="utf-8")
+    assert "Author Number5 Withalonglastname et al." in home and "Author Number6 " not in home
+    paper = (heavy_site / "papers" / "heavy-paper-000" / "index.html").read_text(encoding="utf-8")
+    assert "Author Number39 Withalonglastname" in paper  # the paper's own page names everyone
+
+
+def test_seed_paper_pages_stay_under_20_kb(built_site: Path) -> None:
+    sizes = {p.parent.name: p.stat().st_size for p in (built_site / "papers").glob("*/index.html")}
+    assert len(sizes) == len(list((ROOT / "content" / "papers").glob("*.md")))
+    assert max(sizes.values()) <= PAPER_PAGE_LIMIT, max(sizes.items(), key=lambda kv: kv[1])
