@@ -20,6 +20,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
+from functools import lru_cache
+from itertools import islice
 
 from generator import __version__
 from generator.model import Paper
@@ -101,6 +103,7 @@ def _updated(papers: Sequence[Paper]) -> dt.date:
     return max((p.date for p in papers), default=_EPOCH)
 
 
+@lru_cache(maxsize=4096)  # each paper appears in three formats and in its topics' feeds
 def entry_html(paper: Paper, site_url: str) -> str:
     """The entry's body for readers that show HTML: authors, abstract, links (https only)."""
     parts = []
@@ -246,9 +249,14 @@ def topic_feed_folder(topic: TopicConfig) -> str:
     return f"{TOPIC_FEEDS_DIR}{topic.slug}/"
 
 
+@lru_cache(maxsize=4096)  # a handful of distinct topic names, asked about for every paper
+def _topic_slug(name: str) -> str:
+    return slugify(name)
+
+
 def in_topic(paper: Paper, topic: TopicConfig, topics: Mapping[str, tuple[str, ...]]) -> bool:
     """Compared by slug, so a tag written 'llm serving' still counts for the topic 'LLM serving'."""
-    return any(slugify(name) == topic.slug for name in topics.get(paper.slug, ()))
+    return any(_topic_slug(name) == topic.slug for name in topics.get(paper.slug, ()))
 
 
 def site_info(site_name: str, description: str) -> FeedInfo:
@@ -282,7 +290,7 @@ def all_feeds(
     files = _feed_set(papers[: config.max_items], site_info(site_name, description), site_url, site_name, topics)
     if config.topic_feeds:
         for topic in taxonomy:
-            chosen = [p for p in papers if in_topic(p, topic, topics)][: config.max_items]
+            chosen = list(islice((p for p in papers if in_topic(p, topic, topics)), config.max_items))
             files.update(_feed_set(chosen, topic_info(topic, site_name), site_url, site_name, topics))
     return files
 
