@@ -9,6 +9,11 @@ The pipeline, in the order data flows:
 - ``collection``    ``content/papers/`` -> the sorted list of papers a build works on
 - ``render``        ``Paper`` -> safe HTML fragments (escaping lives here and only here)
 - ``listings``      the collection -> generated pages (home, archive)
+- ``feeds``         the collection -> Atom, RSS and JSON feeds of the newest papers, per topic too
+- ``exports``       the collection -> ``papers.json`` (versioned schema) and ``papers.bib``
+- ``subscribe``     settings -> the generated Subscribe and Data pages
+- ``digest``        papers of a date window -> one multipart email; ``mailer`` sends it by SMTP
+- ``site_identity`` ``mkdocs.yml``'s name, ``site_url`` and folders, for commands outside a build
 - ``site_config``   the schema of ``site_config.yml``
 - ``mkdocs_plugin`` the only module that talks to MkDocs
 - ``commands/``     the command line (``python -m generator …``)
