@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
 
-.PHONY: install serve build test lint browser import golden bench bench-validate lock clean
+.PHONY: install serve build test lint browser import golden bench bench-validate bench-related lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ bench: install browser  ## build synthetic collections as this site and as stock
 
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m generator.validate_bench
+
+bench-related: install  ## time topics and related papers on 1,000 and 10,000 synthetic papers
+	$(PY) -m generator.related --bench 1000 10000
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt
