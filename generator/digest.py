@@ -144,7 +144,8 @@ def text_body(d: Digest) -> str:
         "-- ",
         f"You receive this digest because you subscribed to {d.site_name}.",
         f"Unsubscribe: {d.unsubscribe}",
-        "Follow in a feed reader instead: " + " | ".join(f"{label} {url}" for label, url in feed_urls(d)),
+        "Follow in a feed reader instead:",
+        *(f"  {label}: {url}" for label, url in feed_urls(d)),
         f"All feeds and the digest: {absolute(d.site_url, 'subscribe/')}",
     ]
     return "\n".join(out) + "\n"
