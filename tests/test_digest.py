@@ -26,6 +26,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from generator.digest import Digest, build_message, html_body, select_papers, text_body
 from generator.model import Paper
 from generator.site_config import TopicConfig
+from generator.site_identity import IdentityError, load_identity
 from tests.conftest import OUTPUT, ROOT, copy_project
 
 SITE_URL = "https://papershelf.example.org/"
@@ -576,3 +577,34 @@ def test_workflow_sends_and_accepts_a_quiet_week(
     env["PAPERSHELF_SMTP_PASSWORD"] = "wrong"  # a failed send fails the run
     result, _ = run_step("Send the digest", project, {**env, "SINCE": "2025-09-01", "UNTIL": "2025-09-30"})
     assert result.returncode == 1 and "the digest was not sent" in result.stderr
+
+
+# --------------------------------------------------------------------------- reading mkdocs.yml
+
+
+def test_site_identity_reads_mkdocs_yml_with_its_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: Shelf & Co\n"
+        "site_url: !ENV [PAPERSHELF_TEST_SITE_URL, 'https://fallback.example.org']\n"
+        "docs_dir: pages\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - papershelf:\n"
+        "      site_config: settings/site.yml\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("PAPERSHELF_TEST_SITE_URL", raising=False)
+    identity = load_identity(config)
+    assert identity.name == "Shelf & Co"
+    assert identity.url == "https://fallback.example.org/"
+    assert identity.docs_dir == tmp_path / "pages"
+    assert identity.site_config == tmp_path / "settings" / "site.yml"
+    monkeypatch.setenv("PAPERSHELF_TEST_SITE_URL", "https://shelf.example.org/sub")
+    assert load_identity(config).url == "https://shelf.example.org/sub/"
+    config.write_text("site_name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(IdentityError, match=r"mkdocs\.yml: not valid YAML"):
+        load_identity(config)
