@@ -22,6 +22,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.pagefind_files import FormatError, canonicalize
+
 # The folder of the index inside the site; search.js fetches ``<base>/pagefind/pagefind.js``.
 INDEX_DIR = "pagefind"
 LANGUAGE = "en"
@@ -91,6 +93,10 @@ class IndexJob:
         out = self.site_dir / INDEX_DIR
         if not (out / "pagefind.js").exists():
             raise SearchIndexError(f"search indexing of {self.site_dir} wrote no {INDEX_DIR}/pagefind.js")
+        try:
+            canonicalize(out)  # the same papers give the same index files, byte for byte
+        except (FormatError, OSError, KeyError, ValueError) as err:
+            raise SearchIndexError(f"search index in {out} is not in the expected format: {err}") from None
         pages = sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
         return IndexResult(pages=pages, bytes=_tree_size(out))
 

@@ -55,8 +55,8 @@ def test_indexer_is_the_local_binary_and_reads_only_paper_pages() -> None:
 
 
 @pytest.fixture(scope="module")
-def years_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site plus three papers from other years, built and served."""
+def years_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The site plus three papers from other years: (project, built site)."""
     root = tmp_path_factory.mktemp("years")
     project = copy_project(root / "project")
     for slug, (title, date, abstract) in EXTRA_PAPERS.items():
@@ -66,9 +66,29 @@ def years_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = root / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
-    server, url = serve(site)
+    return project, site
+
+
+@pytest.fixture(scope="module")
+def years_site_url(years_site: tuple[Path, Path]) -> Iterator[str]:
+    server, url = serve(years_site[1])
     yield url
     server.shutdown()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_search_index_is_byte_identical_across_builds(years_site: tuple[Path, Path], tmp_path: Path) -> None:
+    project, first = years_site
+    result = mkdocs_build(project, tmp_path / "again")
+    assert result.returncode == 0, result.stderr
+    before, after = _tree(first / INDEX_DIR), _tree(tmp_path / "again" / INDEX_DIR)
+    assert len(list((first / INDEX_DIR / "filter").iterdir())) == 2  # topic and year, several values each
+    assert before.keys() == after.keys()
+    assert [name for name in before if before[name] != after[name]] == []
 
 
 def _search(page: Any, query: str) -> Any:
