@@ -38,10 +38,14 @@ SUGGEST_THRESHOLD = 2
 _WORD = re.compile(r"\w+")
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
     """Lowercase words: punctuation, hyphens and spaces all separate words, so the keyword
-    ``mixture of experts`` matches "Mixture-of-Experts" and ``cpu`` matches "CPU/GPU"."""
-    return _WORD.findall(text.casefold())
+    ``mixture of experts`` matches "Mixture-of-Experts" and ``cpu`` matches "CPU/GPU".
+
+    Cached, because a build splits each title and abstract twice: for the topic rules here and
+    for the related papers (``related``)."""
+    return tuple(_WORD.findall(text.casefold()))
 
 
 _Index = dict[str, tuple[tuple[tuple[str, ...], int], ...]]
@@ -61,16 +65,16 @@ def _phrase_index(keyword_sets: tuple[tuple[str, ...], ...]) -> _Index:
     return {first: tuple(sorted(group)) for first, group in entries.items()}
 
 
-def _counts(tokens: Sequence[str], index: _Index, size: int) -> list[int]:
+def _counts(tokens: tuple[str, ...], index: _Index, size: int) -> list[int]:
     """Mentions per topic; a position counts once per topic even if two of its phrases start there."""
     counts = [0] * size
-    for i, token in enumerate(tokens):
-        entries = index.get(token)
-        if not entries:
-            continue
+    present = index.keys() & set(tokens)  # most words start no keyword: skip them in C
+    if not present:
+        return counts
+    for i in [i for i, token in enumerate(tokens) if token in present]:
         seen: set[int] = set()
-        for phrase, number in entries:
-            if number not in seen and tuple(tokens[i : i + len(phrase)]) == phrase:
+        for phrase, number in index[tokens[i]]:
+            if number not in seen and tokens[i : i + len(phrase)] == phrase:
                 seen.add(number)
                 counts[number] += 1
     return counts

@@ -93,6 +93,6 @@ def test_built_pages_list_related_papers_whose_links_resolve(built_site: Path) -
 def test_bench_command_prints_a_row_per_size(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--bench", "40", "80"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["papers", "topics", "s", "related", "s"]
+    assert lines[0].split() == ["papers", "topics", "s", "related", "s", "total", "cpu", "s"]
     assert [line.split()[0] for line in lines[1:]] == ["40", "80"]
-    assert all(re.fullmatch(r"\s*\d+\s+\d+\.\d\d\s+\d+\.\d\d", line) for line in lines[1:])
+    assert all(re.fullmatch(r"\s*\d+(\s+\d+\.\d\d){3}", line) for line in lines[1:])
