@@ -8,7 +8,11 @@ The pipeline, in the order data flows:
 - ``writer``        ``Paper`` -> ``content/papers/<slug>.md``, never clobbering hand edits
 - ``collection``    ``content/papers/`` -> the sorted list of papers a build works on
 - ``render``        ``Paper`` -> safe HTML fragments (escaping lives here and only here)
-- ``listings``      the collection -> generated pages (home, archive)
+- ``listings``      the collection -> generated pages (home, archive by date, month and year)
+- ``topics``        taxonomy rules + tags -> each paper's topics, and the topic pages
+- ``related``       the collection -> each paper's five most similar papers (tf-idf)
+- ``citations``     ``Paper`` -> BibTeX entry; ``head`` -> Scholar, JSON-LD and OpenGraph tags
+- ``tex``, ``icons`` which pages load the math renderer; the link buttons' icons
 - ``feeds``         the collection -> Atom, RSS and JSON feeds of the newest papers, per topic too
 - ``exports``       the collection -> ``papers.json`` (versioned schema) and ``papers.bib``
 - ``subscribe``     settings -> the generated Subscribe and Data pages
