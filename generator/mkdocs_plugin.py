@@ -188,13 +188,16 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         paper page is left to render, every paper page is on disk and indexing can begin."""
         if page.file.src_uri in self._papers_by_src:
             self._papers_to_render -= 1
-        elif self._papers_to_render == 0 and self.index_job is None:
+        elif self._papers_to_render == 0 and self.index_job is None and self._papers_by_src:
             self.index_job = self._start_index(config)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_feeds_and_exports(config)
+        if not self._papers_by_src:
+            log.info("no papers: no search index written")
+            return
         job, self.index_job = self.index_job or self._start_index(config), None
         try:
             result = job.wait()
