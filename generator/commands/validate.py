@@ -33,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if not args.papers.is_dir():
+        print(
+            f"error: {args.papers}: no such folder (run from the repository's root, or pass --papers)", file=sys.stderr
+        )
+        return 2
     taxonomy = [topic.name for topic in site.taxonomy]
     report = validate(args.paths, args.papers, taxonomy, show=show_path)
     for line in render_report(report, github_actions=os.environ.get("GITHUB_ACTIONS") == "true"):
