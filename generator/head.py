@@ -58,8 +58,9 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
     - OpenGraph and Twitter card tags, with a description taken from the abstract.
 
     Nothing is said twice that a reader falls back on: Twitter cards read ``og:title`` and
-    ``og:description``, and the theme already writes the meta description. The description is
-    the start of the abstract, not all of it: at 10,000 pages, every byte here counts.
+    ``og:description``, and the theme already writes the meta description and the canonical
+    link. The description is the start of the abstract, not all of it: at 10,000 pages, every
+    byte here counts.
     """
     description = excerpt(plain_text(paper.abstract), 200)
     url = site_url.rstrip("/") + "/" + page_url if site_url else ""
@@ -82,14 +83,10 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
         article["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
     if topics:
         article["keywords"] = list(topics)
-    if url:
-        article["url"] = url
     same_as = [f"https://arxiv.org/abs/{paper.arxiv}"] if paper.arxiv else []
     same_as += [u for u in [paper.code] if u and is_https_url(u)]
     if same_as:
         article["sameAs"] = same_as
-    if paper.arxiv:
-        article["identifier"] = {"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv}
     out.append(f'<script type="application/ld+json">{json_for_script(article)}</script>\n')
 
     out.append(_meta("property", "og:type", "article"))
@@ -98,6 +95,5 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
         out.append(_meta("property", "og:description", description))
     if url:
         out.append(_meta("property", "og:url", url))
-    out.append(_meta("property", "article:published_time", paper.date.isoformat()))
     out.append(_meta("name", "twitter:card", "summary"))  # title and description: from og:*
     return "".join(out)

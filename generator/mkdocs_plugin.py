@@ -35,6 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.collection import Collection, load_collection
+from generator.compact import compact_html
 from generator.exports import all_exports
 from generator.feeds import all_feeds
 from generator.head import paper_head, site_head
@@ -185,7 +186,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """MkDocs writes each page right after this event, so when a later page gets here and no
-        paper page is left to render, every paper page is on disk and indexing can begin."""
+        paper page is left to render, every paper page is on disk and indexing can begin.
+        The page is compacted first (``compact``): the theme's indentation is a tenth of it."""
+        output = compact_html(output)
         if page.file.src_uri in self._papers_by_src:
             self._papers_to_render -= 1
         elif self._papers_to_render == 0 and self.index_job is None and self._papers_by_src:
