@@ -13,6 +13,7 @@ The pipeline, in the order data flows:
 - ``related``       the collection -> each paper's five most similar papers (tf-idf)
 - ``citations``     ``Paper`` -> BibTeX entry; ``head`` -> Scholar, JSON-LD and OpenGraph tags
 - ``tex``, ``icons`` which pages load the math renderer; the link buttons' icons
+- ``compact``       every built page without the theme's indentation (page weight)
 - ``feeds``         the collection -> Atom, RSS and JSON feeds of the newest papers, per topic too
 - ``exports``       the collection -> ``papers.json`` (versioned schema) and ``papers.bib``
 - ``subscribe``     settings -> the generated Subscribe and Data pages

@@ -20,9 +20,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import string
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from itertools import filterfalse
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,12 +47,16 @@ TERMS_PER_PAPER = 48
 SCORE_DECIMALS = 6
 
 
+# Words that say nothing about a paper's subject: English stop words, single letters and digits.
+_DROP = frozenset(ENGLISH_STOP_WORDS) | frozenset(string.ascii_lowercase + string.digits)
+
+
 def _tokens(paper: Paper) -> list[str]:
-    """The words tf-idf counts: title (twice) and abstract, without stop words and one-letter
-    words; split by ``topics.words``, whose cache the topic rules have just filled."""
-    title = [w for w in words(paper.title) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
-    abstract = [w for w in words(paper.abstract) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
-    return title * TITLE_REPEAT + abstract
+    """The words tf-idf counts: title (twice) and abstract, without ``_DROP``; split by
+    ``topics.words``, whose cache the topic rules have just filled. (``filterfalse`` keeps the
+    per-word loop in C: at 10,000 papers that is two and a half million words.)"""
+    title = list(filterfalse(_DROP.__contains__, words(paper.title)))
+    return title * TITLE_REPEAT + list(filterfalse(_DROP.__contains__, words(paper.abstract)))
 
 
 def _keep_top_terms(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
