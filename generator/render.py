@@ -20,7 +20,12 @@ from generator.model import Paper
 from generator.pages import is_https_url
 from generator.slugs import slugify
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
+# linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
+_MATH = re.compile(
+    r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
+    re.DOTALL,
+)
 _URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
 
 

@@ -15,10 +15,15 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.model import Link
 
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+# Spans stop at the next opener of their kind: linear time even on unclosed ``\(`` (see render).
+_MATH = re.compile(
+    r"\$\$(?:(?!\$\$).)+?\$\$|\$[^$\n]+?\$|\\\((?:(?!\\[()]).)+?\\\)|\\\[(?:(?!\\[\[\]]).)+?\\\]",
+    re.DOTALL,
+)
 _URL = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
 # A URL wrapped in TeX markup debris: ``X{https://…}`` (``\href``/``\url``/``\textcolor`` remains).
-_URL_DEBRIS = re.compile(r"(?P<pre>\S*?)\{(?P<url>https?://[^\s{}]+)\}+")
+# The prefix is bounded: unbounded, every position of a long word rescans it (minutes on 64 KB).
+_URL_DEBRIS = re.compile(r"(?P<pre>\S{0,100}?)\{(?P<url>https?://[^\s{}]+)\}+")
 _TEX_FRAGMENT = re.compile(
     r"\\[`'^\"~=.uvHckbdr](?:\{[A-Za-z]?\}|[A-Za-z])"  # accents: \'e, \'{e}, \"{}
     r"|\\[A-Za-z]+\*?(?:\{[^{}$]*\})*"  # commands with brace groups: \textit{x}, \times

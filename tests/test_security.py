@@ -267,7 +267,7 @@ def test_injected_pages_run_nothing_in_the_browser(
             pg.goto(f"{url}papers/{name.removesuffix('.md')}/")
             pg.wait_for_load_state("load")
             for link in pg.locator("article.ps-paper a, article.ps-paper .ps-authors").all():
-                link.hover()  # would fire any injected onmouseover
+                link.dispatch_event("mouseover")  # would fire any injected onmouseover
             assert pg.evaluate(_DOM_SCAN) == [], name
             assert pg.title() == f"{case['title']} - {SITE_NAME}", name
             assert case["title"] in pg.locator("article.ps-paper h1").inner_text(), name
@@ -300,3 +300,23 @@ def test_injected_pages_run_nothing_in_the_browser(
         server.shutdown()
     assert dialogs == []
     assert errors == []
+
+
+def test_unclosed_math_and_url_runs_do_not_hang_the_build() -> None:
+    """Math and URL patterns must read a page in linear time; a quadratic pattern took minutes
+    on 150 KB of unclosed ``\\(``. The timeout is a hang guard (it runs in milliseconds)."""
+    code = (
+        "import datetime as dt\n"
+        "from generator.model import Paper\n"
+        "from generator.render import paper_page\n"
+        "from generator.textclean import clean_text\n"
+        "for opener in ('\\\\(', '\\\\[', '$$ ', 'https://', 'x{https://'):\n"
+        "    text = opener * 25000\n"
+        "    paper_page(Paper(slug='x', title='T', date=dt.date(2025, 7, 8), abstract=text), 'papers/x/')\n"
+        "    clean_text(text)\n"
+        "print('done')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "done"), result.stderr
