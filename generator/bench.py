@@ -183,6 +183,7 @@ class BuildFigures:
     search_payload_kb: float = 0.0
     cold_first_result_ms: float | None = None
     cold_kb: float | None = None
+    page_load_kb: float | None = None
     warm_query_ms: float | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -353,28 +354,41 @@ def browser_figures(site: Path, figures: BuildFigures, queries: Sequence[str] = 
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            sizes: list[tuple[str, int]] = []
+            started_after_typing: set[object] = set()
+            search_bytes: list[int] = []
+            page_bytes: list[int] = []
             typed = {"at": False}
+
+            def on_request(request: object) -> None:
+                if typed["at"]:
+                    started_after_typing.add(request)
 
             def on_finished(request: object) -> None:
                 try:
                     body = request.sizes()["responseBodySize"]  # type: ignore[attr-defined]
-                except Exception:  # a request that failed has no sizes
+                except Exception:  # a request that failed or was cancelled has no sizes
                     return
                 name = request.url  # type: ignore[attr-defined]
-                # After typing: whatever the query needs. Before: only the theme's search
-                # index and worker, which stock Material downloads on every page load.
-                if typed["at"] or "search_index" in name or "/workers/search" in name:
-                    sizes.append((name, body))
+                # A query's bytes: what it requested after typing, plus whatever search loads
+                # with the page (the theme's whole index and worker; our engine, warmed when idle).
+                searchy = "search_index" in name or "/workers/search" in name or f"/{INDEX_DIR}/" in name
+                if request in started_after_typing or searchy:
+                    search_bytes.append(max(body, 0))
+                else:
+                    page_bytes.append(max(body, 0))
 
+            page.on("request", on_request)
             page.on("requestfinished", on_finished)
             page.goto(url, wait_until="load")
             typed["at"] = True
             cold = page.evaluate(_PROBE_JS, [queries[0], ".md-search-result__item"])
             page.wait_for_load_state("networkidle")
+            first_query_kb = sum(search_bytes) / 1000
             warm = page.evaluate(_PROBE_JS, [queries[1], ".md-search-result__item"])
+            page.wait_for_load_state("networkidle")
             figures.cold_first_result_ms = cold
-            figures.cold_kb = sum(size for _, size in sizes) / 1000
+            figures.cold_kb = first_query_kb
+            figures.page_load_kb = sum(page_bytes) / 1000
             figures.warm_query_ms = warm
             context.close()
             browser.close()
@@ -438,6 +452,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("search: cold first result", "cold_first_result_ms", "ms"),
     ("search: bytes to first result", "cold_kb", "KB"),
     ("search: warm query", "warm_query_ms", "ms"),
+    ("home page load, other bytes", "page_load_kb", "KB"),
 )
 
 

@@ -2,9 +2,10 @@
  * Search in the header, answered by the Pagefind index that the build writes to /pagefind/.
  *
  * Why this shape:
- * - Nothing is downloaded until the visitor opens the search, so pages stay light; then only
- *   the index fragments a query needs are fetched, so a query costs the same at 100 or 10,000
- *   papers.
+ * - The search engine (about 200 KB: script, WebAssembly, the index's table of contents) loads
+ *   when the browser is idle after the page, or at once when the search is opened, so the first
+ *   query rarely waits for it; then only the index pieces a query needs are fetched, so a query
+ *   costs the same at 100 or 10,000 papers.
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
@@ -42,7 +43,6 @@
         await pf.options({ baseUrl: base.pathname, excerptLength: 24 });
         await pf.init();
         engine = pf;
-        fillFilters(pf);
         return pf;
       });
       loading.catch(() => {
@@ -50,6 +50,12 @@
       });
     }
     return loading;
+  }
+
+  let filtersFilled = null;
+  function ensureFilters() {
+    if (!filtersFilled) filtersFilled = loadEngine().then(fillFilters, () => {});
+    return filtersFilled;
   }
 
   async function fillFilters(pf) {
@@ -217,15 +223,19 @@
     return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
   }
 
+  // Warm the engine once the page has settled, so a first query does not pay for it.
+  if ("requestIdleCallback" in window) window.requestIdleCallback(() => loadEngine(), { timeout: 3000 });
+  else window.addEventListener("load", () => setTimeout(loadEngine, 200));
+
   toggle.addEventListener("change", () => {
     if (toggle.checked) {
-      loadEngine();
+      ensureFilters();
       if (document.activeElement !== input) input.focus();
     }
   });
   input.addEventListener("focus", () => {
     if (!toggle.checked) open();
-    loadEngine();
+    ensureFilters();
   });
   input.addEventListener("input", schedule);
   for (const select of selects) select.addEventListener("change", () => run());
