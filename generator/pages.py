@@ -82,13 +82,12 @@ class _Loader(_BaseLoader):
     YAML crash) and refuses duplicate keys (PyYAML would silently keep the last one)."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str) and key in seen:
-                raise _DuplicateKey(key, key_node.start_mark.line + 1)
-            if isinstance(key, str):
-                seen.add(key)
+        seen: set[str] = set()
+        for key_node, _ in node.value:  # text keys are read off the nodes: no second construction
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str":
+                if key_node.value in seen:
+                    raise _DuplicateKey(key_node.value, key_node.start_mark.line + 1)
+                seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
 

@@ -69,7 +69,7 @@ class Entry:
     path: str
     paper: Paper | None
     problems: list[Problem]
-    front_matter: str = ""
+    raw: bytes = b""  # kept to find a key's line only when a finding needs it
     arxiv: str | None = None
     title_key: str | None = None
     slug: str = ""
@@ -112,17 +112,16 @@ def read_entry(path: Path, shown: str) -> Entry:
     entry = Entry(path=shown, paper=None, problems=problems, slug=path.stem)
     if raw is None:
         return entry
+    entry.raw = raw
     entry.bom = raw.startswith(codecs.BOM_UTF8)
     entry.paper, entry.problems = read_page_bytes(raw, path.stem)
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return entry
-    parts = split_page(text)
-    entry.front_matter = parts[0] if parts else ""
     if entry.paper is not None:
         entry.arxiv = entry.paper.arxiv
         entry.title_key = title_key(entry.paper.title)
+        return entry
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
         return entry
     data = front_matter_fields(text)
     raw_arxiv, raw_title = data.get("arxiv"), data.get("title")
@@ -152,7 +151,7 @@ def page_files(folder: Path) -> tuple[list[Path], list[Path]]:
     else that is not ``*.md`` would silently never be published, so it is reported."""
     pages, strays = [], []
     try:
-        children = sorted(folder.iterdir())
+        children = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError:
         return [], []
     for child in children:
@@ -163,7 +162,11 @@ def page_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _line(entry: Entry, key: str) -> int:
-    return key_line(entry.front_matter, key) if entry.front_matter else 1
+    try:
+        parts = split_page(entry.raw.decode("utf-8-sig").replace("\r\n", "\n"))
+    except UnicodeDecodeError:
+        return 1
+    return key_line(parts[0], key) if parts else 1
 
 
 def _suggest(tag: str, known: Sequence[str]) -> str:
@@ -259,11 +262,17 @@ def validate(
     else:
         targets = list(collection)
     seen: dict[str, Path] = {}
-    for path in [*collection, *targets]:
+    for path in collection:
         seen.setdefault(_key(path), path)
+    if paths:
+        keyed = [(_key(t), t) for t in targets]
+        target_keys = {key for key, _ in keyed}
+        for key, path in keyed:
+            seen.setdefault(key, path)
+    else:
+        target_keys = set(seen)
     shown = {k: show(p) for k, p in seen.items()}
     entries = read_entries([(p, shown[k]) for k, p in seen.items()])
-    target_keys = {_key(t) for t in targets}
     findings = check_entries(entries, {shown[k] for k in target_keys}, taxonomy)
     findings += [Finding(show(p), 1, "file", "does not exist", "check the path") for p in missing]
     findings += [

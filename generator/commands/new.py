@@ -201,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         path = args.out / f"{slug}.md"
         shown = show_path(path)
         if paper is not None:
-            entry = Entry(path=shown, paper=paper, problems=[], front_matter=text.split("---\n")[1], slug=slug)
+            entry = Entry(path=shown, paper=paper, problems=[], raw=text.encode("utf-8"), slug=slug)
             entry.arxiv, entry.title_key = paper.arxiv, title_key(paper.title)
             findings = check_entries([*existing, entry], [shown], taxonomy)
             problems += [f.format() for f in findings if f.level == "error"]
