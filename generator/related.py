@@ -43,7 +43,7 @@ TITLE_REPEAT = 2  # the title is short and deliberate: count its words twice
 # Each paper keeps only its most distinctive words. Similarity is dominated by them anyway,
 # and it keeps the products sparse: without it, common words make every pair of papers share
 # a term and the product dense (10,000 x 10,000) at large collections.
-TERMS_PER_PAPER = 48
+TERMS_PER_PAPER = 32
 SCORE_DECIMALS = 6
 
 
