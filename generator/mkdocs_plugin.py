@@ -34,6 +34,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from generator import rawblocks
 from generator.collection import Collection, load_collection
 from generator.compact import compact_html
 from generator.exports import all_exports
@@ -93,6 +94,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
         self.index_job: IndexJob | None = None  # search indexing, running beside the build
         self._papers_to_render = -1  # paper pages not yet written in this build
+        self._generated_srcs: set[str] = set()
+        self._raw_blocks: dict[str, tuple[str, list[str]]] = {}  # src -> (markdown, stashed blocks)
         self.related: dict[str, tuple[str, ...]] = {}  # slug -> related slugs, once per build
         self._math_pages: set[str] = set()  # src paths of pages whose content holds math
         self._by_slug: dict[str, Paper] = {}
@@ -137,6 +140,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         generated.update(archive_pages(papers, per_page))
         generated.update(topic_pages(collect_topics(papers, self.topics, self.site.taxonomy), per_page, newest))
         generated.update(self._subscribe_pages(config))
+        self._generated_srcs = set(generated)
         for src, markdown in generated.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -152,7 +156,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         paper = self._papers_by_src.get(page.file.src_uri)
         if paper is None:
-            return markdown
+            return self._stash_raw_blocks(markdown, page)
         page.meta = self._page_meta(paper)
         related = [self._by_slug[s] for s in self.related.get(paper.slug, ()) if s in self._by_slug]
         html = paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related=related)
@@ -161,6 +165,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return html
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html = self._restore_raw_blocks(html, page, config, files)
         if has_math(html):
             self._math_pages.add(page.file.src_uri)
         return html
@@ -219,6 +224,29 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return IndexJob(Path(config.site_dir), glob)
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
+
+    def _stash_raw_blocks(self, markdown: str, page: Page) -> str:
+        """Generated listings: their long HTML lists skip Markdown (see ``rawblocks``)."""
+        if page.file.src_uri not in self._generated_srcs:
+            return markdown
+        stashed, blocks = rawblocks.stash(markdown)
+        if not blocks:
+            return markdown
+        self._raw_blocks[page.file.src_uri] = (markdown, blocks)
+        return stashed
+
+    def _restore_raw_blocks(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        original, blocks = self._raw_blocks.pop(page.file.src_uri, ("", []))
+        if not blocks:
+            return html
+        restored = rawblocks.restore(html, blocks)
+        if restored is None:  # Markdown did not keep a placeholder as it was: render as usual
+            page.markdown = original
+            Page.render(page, config, files)
+            return page.content or ""
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= rawblocks.anchor_ids(blocks)
+        return restored
 
     def _subscribe_pages(self, config: MkDocsConfig) -> dict[str, str]:
         return generated_pages(
