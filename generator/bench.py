@@ -211,10 +211,16 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def measure_build(project: Path, site: Path) -> BuildFigures:
-    """Build in a child process; raise with MkDocs' own output if the build fails."""
+def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildFigures:
+    """Build in a child process; raise with MkDocs' own output if the build fails.
+
+    ``code`` is a folder holding a copy of the ``generator`` package to build with, so that every
+    build of a run measures the same code even while the working tree changes.
+    """
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -421,6 +427,8 @@ def run_benchmark(
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-", dir=workdir) as tmp:
         base = Path(tmp)
         ours_project = write_ours(papers, base / "ours")
+        code = base / "code"
+        shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
         stock_project = write_stock(papers, base / "stock")
         for k in range(1, runs + 1):
             for name, project, into in (
@@ -430,7 +438,7 @@ def run_benchmark(
                 say(f"{n} papers, run {k}/{runs}: building {name}…")
                 site = base / f"site-{name}"
                 shutil.rmtree(site, ignore_errors=True)
-                figures = measure_build(project, site)
+                figures = measure_build(project, site, code)
                 if browser:
                     say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
                     browser_figures(site, figures)
