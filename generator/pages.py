@@ -336,14 +336,22 @@ def read_page_file(path: Path) -> tuple[bytes | None, list[Problem]]:
         if path.is_symlink():
             return None, [Problem(1, "file", "is a symbolic link", "commit the page itself")]
         return None, [Problem(1, "file", f"cannot be read ({err.strerror})", "check that it is a readable file")]
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        return None, [Problem(1, "file", "is not a regular file", "a page is one plain text file")]
-    with os.fdopen(fd, "rb") as fh:
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(1, "file", "is not a regular file", "a page is one plain text file")]
         if info.st_size > MAX_PAGE_BYTES:
             return None, [Problem(1, "file", "is larger than 256 KB", "a page holds one abstract")]
-        return fh.read(MAX_PAGE_BYTES + 1), []
+        chunks, size = [], 0
+        while size <= MAX_PAGE_BYTES:  # plain reads: a buffered file object costs more than the read
+            chunk = os.read(fd, MAX_PAGE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), []
+    finally:
+        os.close(fd)
 
 
 def read_page(path: Path) -> tuple[Paper | None, list[Problem]]:
