@@ -237,7 +237,11 @@
     if (!toggle.checked) open();
     ensureFilters();
   });
-  input.addEventListener("input", schedule);
+  input.addEventListener("input", () => {
+    // Start fetching the index pieces for what is typed so far while the debounce runs.
+    if (engine && input.value.trim()) engine.preload(input.value.trim());
+    schedule();
+  });
   for (const select of selects) select.addEventListener("change", () => run());
   more.addEventListener("click", () => showMore(generation));
   form.addEventListener("reset", () => setTimeout(() => {
