@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +15,7 @@ from typing import Any
 import pytest
 
 from generator.search import INDEX_DIR, pagefind_command
-from tests.conftest import copy_project, mkdocs_build, screenshot, serve
+from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
 # different years, and a title and abstract written to break out of the page if not escaped.
@@ -158,4 +163,40 @@ def test_contributor_markup_in_results_stays_text(page: Any, years_site_url: str
     page.wait_for_function("document.querySelector('.ps-search__excerpt')?.textContent.includes('<script>')")
     assert results.locator("img, script").count() == 0
     assert page.title() != "broken"
+    assert page.console_errors == []
+
+
+@pytest.fixture
+def served_by_mkdocs() -> Iterator[str]:
+    """``mkdocs serve`` of the repository, as ``make serve`` runs it, on a free local port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(ROOT / "mkdocs.yml")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):  # the first build takes a few seconds
+            try:
+                with urllib.request.urlopen(url + "pagefind/pagefind.js") as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_works_under_mkdocs_serve(page: Any, served_by_mkdocs: str) -> None:
+    page.goto(served_by_mkdocs)
+    page.keyboard.press("/")
+    results = _search(page, "GraphVite")
+    assert "GraphVite" in results.locator("h1").first.inner_text()
     assert page.console_errors == []
