@@ -216,6 +216,7 @@ def test_asks_for_the_fields_in_a_terminal(shelf: Path) -> None:
             [
                 ("Title: ", "Taming Visually Guided Sound Generation"),
                 ("Listing date (YYYY-MM-DD) [", "2025-02-30"),  # not a real date: asked again
+                ("2025-02-30 is not a real date", "8 July 2025"),
                 ("write the date as YYYY-MM-DD", "2025-07-08"),
                 ("Authors, separated by commas (optional): ", "Vladimir Iashin, Esa Rahtu"),
                 ("arXiv id (optional): ", "arXiv:2110.08791v1"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -139,7 +140,11 @@ def _interactive(record: Record) -> Record:
     """Fill the missing fields by asking, with the same rules validation applies."""
 
     def date_ok(v: str) -> str | None:
-        return None if parse_date(v) else "write the date as YYYY-MM-DD, for example 2025-07-08"
+        if parse_date(v):
+            return None
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", v):
+            return f"{v} is not a real date: check the month and the day"
+        return "write the date as YYYY-MM-DD, for example 2025-07-08"
 
     def arxiv_ok(v: str) -> str | None:
         return None if normalize_arxiv(v) else "not an arXiv id; for example 2404.14527 (or leave it empty)"
