@@ -159,6 +159,10 @@ def test_missing_path_and_bad_config(shelf: Path, capsys: pytest.CaptureFixture[
     assert (code, out[0]) == (1, "content/papers/nope.md:1: file: does not exist — check the path")
     assert main(["validate", "--papers", "nowhere"]) == 2
     assert "error: nowhere: no such folder" in capsys.readouterr().err
+    assert main(["validate", "--config", "content"]) == 2
+    assert "error: content: cannot be read" in capsys.readouterr().err
+    assert main(["validate", "--papers", "nowhere"]) == 2
+    assert "error: nowhere: no such folder" in capsys.readouterr().err
     Path("site_config.yml").write_text("taxonomy: [{nam: x}]\n", "utf-8")
     assert main(["validate"]) == 2
     assert "site_config.yml: taxonomy.0.name: Field required" in capsys.readouterr().err

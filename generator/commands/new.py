@@ -185,6 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         taxonomy = [t.name for t in load_site_config(args.config).taxonomy]
     except ConfigError as err:
         raise _Stop(str(err)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise _Stop(f"{args.config}: cannot be read ({err})") from None
+    if args.out.exists() and not args.out.is_dir():
+        raise _Stop(f"--out: {args.out} is not a folder")
     overrides = _overrides(args)
     records = [merged(r, overrides) for r in _records(args)]
     if args.slug is not None and len(records) > 1:
