@@ -214,6 +214,10 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 2 if mark else 1
         what = (err.problem or str(err)).strip()
+        if "nesting depth" in what:
+            return None, [
+                Problem(line, "front matter", "is nested too deeply", "use the flat fields of the page format")
+            ]
         return None, [Problem(line, "front matter", f"is not valid YAML ({what})", "check quotes and indentation")]
     except (yaml.YAMLError, RecursionError, ValueError) as err:
         name = "nested too deeply" if isinstance(err, RecursionError) else f"is not valid YAML ({err})"
