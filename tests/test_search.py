@@ -144,11 +144,32 @@ def test_year_filter_narrows_results(page: Any, years_site_url: str) -> None:
     assert year.locator("option[value='2024']").inner_text() == "2024 (2)"
     year.select_option("2023")
     page.wait_for_function("document.querySelector('[data-ps-search-meta]').textContent === '1 matching paper'")
+    page.wait_for_load_state("networkidle")
     assert results.locator(".md-search-result__item").count() == 1
     assert "Quokkanet One" in results.locator("h1").inner_text()
     screenshot(page, "search-filter")
     year.select_option("")
     page.wait_for_function("document.querySelector('[data-ps-search-meta]').textContent === '3 matching papers'")
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_topic_filter_narrows_results(page: Any, years_site_url: str) -> None:
+    page.goto(years_site_url)
+    page.keyboard.press("/")
+    results = _search(page, "models")
+    meta = page.locator("[data-ps-search-meta]")
+    everything = int(meta.inner_text().split()[0])
+    assert everything > 3
+    topic = page.locator("select[data-ps-filter='topic']")
+    assert topic.locator("option[value='Quokka studies']").inner_text() == "Quokka studies (3)"
+    topic.select_option("Quokka studies")
+    page.wait_for_function(f"!document.querySelector('[data-ps-search-meta]').textContent.startsWith('{everything} ')")
+    page.wait_for_load_state("networkidle")  # every result's details have arrived
+    narrowed = results.locator(".md-search-result__item")
+    assert 1 <= narrowed.count() < everything
+    for i in range(narrowed.count()):
+        assert "Quokka studies" in narrowed.nth(i).locator(".ps-search__topic").all_inner_texts()
     assert page.console_errors == []
 
 

@@ -179,10 +179,11 @@
     if (gen !== generation || !answer) return;
     current = answer.results;
     shown = 0;
-    meta.textContent = describe(current.length, query || "filter");
     more.hidden = true;
+    const summary = describe(current.length, query || "filter");
     if (current.length === 0) {
       list.replaceChildren();
+      meta.textContent = summary;
       return;
     }
     // Each result's details are a small file of their own; show them in rank order as they
@@ -194,8 +195,10 @@
       if (gen !== generation) return;
       while (shown < batch.length && ready[shown]) {
         const item = resultItem(ready[shown]);
-        if (shown === 0) list.replaceChildren(item);
-        else list.append(item);
+        if (shown === 0) {
+          list.replaceChildren(item); // the count and the new results change together
+          meta.textContent = summary;
+        } else list.append(item);
         shown += 1;
       }
     }));
