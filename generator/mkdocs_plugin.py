@@ -196,6 +196,11 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         output = compact_html(output)
         if page.file.src_uri in self._papers_by_src:
             self._papers_to_render -= 1
+            # The page is rendered: let its body go, or 10,000 of them stay in memory while the
+            # search indexer, which needs memory of its own, runs beside the build.
+            page.markdown = page.content = None
+            if isinstance(page, PaperPage):
+                page.html = None
         elif self._papers_to_render == 0 and self.index_job is None and self._papers_by_src:
             self.index_job = self._start_index(config)
         return output
