@@ -13,7 +13,8 @@ resident set come from ``wait4`` (they include the child's own children, such as
 indexer); the peak of the whole process tree is also sampled from ``/proc``, because two
 processes alive at once use the sum of their memory, which ``ru_maxrss`` cannot show.
 
-Everything here except ``measure_build`` and the browser probe is a pure function of its input.
+Synthesis and reporting are pure functions; writing the projects, building and the browser
+probe are the parts that touch the disk, processes and the network (localhost only).
 """
 
 from __future__ import annotations
