@@ -35,9 +35,15 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR_NAME = "PaperShelf"
 
-# The site's feeds sit at the root, beside sitemap.xml, and a topic's beside its page
-# (``topics/<slug>/atom.xml``), so each feed's address reads as "this page, as a feed".
-SITE_FEEDS_DIR = ""
+# The site's feeds sit in ``feeds/`` and a topic's beside its page (``topics/<slug>/atom.xml``).
+# Material's script reads every ``<link rel="alternate">`` as a language version and fetches
+# ``sitemap.xml`` from that link's folder on each page load; beside the site's own sitemap that
+# costs megabytes per page view on a large collection. So ``feeds/`` holds a sitemap with no
+# entries (``EMPTY_SITEMAP``), and the fetch the theme makes stays a few bytes.
+SITE_FEEDS_DIR = "feeds/"
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
 TOPIC_FEEDS_DIR = "topics/"
 
 
@@ -288,6 +294,7 @@ def all_feeds(
     ``config.max_items``.
     """
     files = _feed_set(papers[: config.max_items], site_info(site_name, description), site_url, site_name, topics)
+    files[SITE_FEEDS_DIR + "sitemap.xml"] = EMPTY_SITEMAP
     if config.topic_feeds:
         for topic in taxonomy:
             chosen = list(islice((p for p in papers if in_topic(p, topic, topics)), config.max_items))

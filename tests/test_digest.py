@@ -254,7 +254,7 @@ def check_digest_message(msg: EmailMessage, to: str) -> None:
     assert "The October Paper" not in text + html
     assert f"Unsubscribe: {UNSUBSCRIBE}" in text
     assert f'href="{UNSUBSCRIBE.replace("&", "&amp;")}"' in html
-    assert f'href="{SITE_URL}atom.xml"' in html and f"{SITE_URL}atom.xml" in text
+    assert f'href="{SITE_URL}feeds/atom.xml"' in html and f"{SITE_URL}feeds/atom.xml" in text
 
 
 # --------------------------------------------------------------------------- unit

@@ -96,7 +96,7 @@ def test_two_builds_give_identical_bytes(built_site: Path, tmp_path: Path) -> No
     again = tmp_path / "again"
     result = mkdocs_build(ROOT, again)
     assert result.returncode == 0, result.stderr
-    names = ["papers.json", "papers.schema.json", "papers.bib", "atom.xml", "rss.xml", "feed.json"]
+    names = ["papers.json", "papers.schema.json", "papers.bib", "feeds/atom.xml", "feeds/rss.xml", "feeds/feed.json"]
     names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/*.xml")]
     names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/feed.json")]
     for name in names:
