@@ -303,7 +303,7 @@ def search_payload(site: Path, results: int = 10) -> int:
 
 # --------------------------------------------------------------------------- the browser probe
 
-# The flags the browser tests use (tests/conftest.py): headless, and nothing that phones home.
+# Chromium's flags for the benchmark and the browser tests: headless, and nothing that phones home.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

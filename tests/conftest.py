@@ -15,17 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.bench import CHROMIUM_ARGS  # one list of flags for the tests and the benchmark
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 OUTPUT = ROOT / "test-output"
 
 
