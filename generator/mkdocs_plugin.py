@@ -12,6 +12,7 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
                        metadata with the escaped, validated fields only;
 - ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
+- ``on_env``           let paper pages be made from one rendering of the template (``fastpages``);
 - ``on_post_page``     once every paper page is written, start the search indexer (``search``)
                        on them, so it works beside the build while the listings are rendered;
 - ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then the search
@@ -20,11 +21,14 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,7 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import rawblocks
+from generator import fastpages, rawblocks
 from generator.collection import Collection, load_collection
 from generator.compact import compact_html
 from generator.exports import all_exports
@@ -60,6 +64,9 @@ class PaperShelfConfig(base.Config):
     """Path of the site's own settings, relative to mkdocs.yml."""
     papers_dir = c.Type(str, default="papers")
     """Folder of paper pages inside docs_dir."""
+    fast_paper_pages = c.Type(bool, default=True)
+    """Make paper pages from one rendering of the theme's template (``fastpages``); the output
+    is the same either way, so this is off only to compare the two."""
 
 
 class PaperPage(Page):
@@ -85,6 +92,11 @@ class PaperPage(Page):
 
 _HTML_ID = re.compile(r'\sid="([^"]+)"')
 
+_STENCIL_CHECKS = 2  # paper pages rendered in full in each build to check the stencil
+_FAST_TEMPLATE = "papershelf-paper-page.html"
+"""Paper pages name this template, which hands the rendering to ``PaperShelfPlugin._paper_html``
+at the moment MkDocs renders the page, so it sees the context every plugin left."""
+
 
 class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def __init__(self) -> None:
@@ -99,6 +111,10 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.related: dict[str, tuple[str, ...]] = {}  # slug -> related slugs, once per build
         self._math_pages: set[str] = set()  # src paths of pages whose content holds math
         self._by_slug: dict[str, Paper] = {}
+        self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
+        self._stencil_context: dict[str, Any] = {}  # the context the stencil was rendered with
+        self._stencil_checks = 0  # paper pages rendered in full to check the stencil against
+        self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.site_config
@@ -135,6 +151,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.related = related_papers(papers, self.topics)
         self._by_slug = self.collection.by_slug()
         self._math_pages = set()
+        self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
         newest = papers[0].date if papers else None
         generated = home_pages(papers, per_page)
         generated.update(archive_pages(papers, per_page))
@@ -169,6 +186,23 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if has_math(html):
             self._math_pages.add(page.file.src_uri)
         return html
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.config.fast_paper_pages:
+            loader = jinja2.DictLoader({_FAST_TEMPLATE: "{{ papershelf_paper_html() }}"})
+            env.loader = jinja2.ChoiceLoader([loader, env.loader]) if env.loader else loader
+
+            @jinja2.pass_context
+            def paper_html(ctx: jinja2.runtime.Context) -> Markup:
+                return self._paper_html(ctx)
+
+            env.globals["papershelf_paper_html"] = paper_html
+            for src in self._papers_by_src:
+                file = files.get_file_from_path(src)
+                page = file.page if file is not None else None
+                if isinstance(page, PaperPage) and "template" not in page.meta:
+                    page.meta["template"] = _FAST_TEMPLATE  # removed again as the page is rendered
+        return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         site_url = config.site_url or ""
@@ -222,6 +256,75 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if self.index_job is not None:
             self.index_job.cancel()
             self.index_job = None
+
+    def _paper_html(self, ctx: jinja2.runtime.Context) -> Markup:
+        """A paper page as ``main.html`` renders it: from the stencil when every assumption
+        ``fastpages`` rests on holds for this page and context, else by rendering it."""
+        context = ctx.get_all()
+        page = context["page"]
+        if page.meta.get("template") == _FAST_TEMPLATE:
+            del page.meta["template"]
+        main = ctx.environment.get_template("main.html")
+        values = self._fast_values(page, context)
+        if values is None:
+            return Markup(main.render(context))
+        if self._stencil_checks < _STENCIL_CHECKS:
+            # The first pages are rendered in full and must match the stencil, the second one
+            # showing that no value of the first page was left in it.
+            self._stencil_checks += 1
+            real = main.render(context)
+            if self._stencil_checks == 1:
+                self._stencil = self._make_stencil(page, context, main)
+                self._stencil_context = context
+                self._ignored_keys = _unused_keys(ctx.environment, ("build_date_utc",))
+            same = _same_context(context, self._stencil_context, self._ignored_keys)
+            if self._stencil is None or (same and fastpages.fill(self._stencil, values) != real):
+                log.info("paper pages are rendered one by one: the template's stencil did not match")
+                self._stencil, self._stencil_checks = None, _STENCIL_CHECKS
+            return Markup(real)
+        if self._stencil is None or not _same_context(context, self._stencil_context, self._ignored_keys):
+            return Markup(main.render(context))
+        return Markup(fastpages.fill(self._stencil, values))
+
+    def _fast_values(self, page: Page, context: dict[str, Any]) -> dict[str, str] | None:
+        """This page's values for the stencil, or None if the page may render differently from
+        the stencil's (other metadata, a toc, a place in the nav, a body without a heading...)."""
+        paper = self._papers_by_src.get(page.file.src_uri)
+        meta, head, content = page.meta, context.get("papershelf_head"), page.content
+        if paper is None or not isinstance(page, PaperPage) or set(meta) != {"title", "description"}:
+            return None
+        if not (meta["title"] and meta["description"] and isinstance(head, str) and content):
+            return None
+        if page.title != meta["title"] or list(page.toc) or "<h1" not in content:
+            return None
+        if page.previous_page or page.next_page or page.parent or page.edit_url or page.is_homepage:
+            return None
+        if page.url.count(paper.slug) != 1 or page.file.src_uri.count(paper.slug) != 1:
+            return None
+        values = {
+            "title": str(meta["title"]),
+            "description": str(meta["description"]),
+            "slug": paper.slug,
+            "head": head,
+            "content": content,
+        }
+        return values if fastpages.usable(values) else None
+
+    def _make_stencil(self, page: Page, context: dict[str, Any], main: jinja2.Template) -> fastpages.Stencil | None:
+        """Render ``main.html`` for a copy of ``page`` that holds the sentinels instead of its values."""
+        paper = self._papers_by_src[page.file.src_uri]
+        s = fastpages.SENTINELS
+        proxy = copy.copy(page)
+        proxy.file = copy.copy(page.file)
+        proxy.file.url = page.url.replace(paper.slug, s["slug"])
+        proxy.file.src_uri = page.file.src_uri.replace(paper.slug, s["slug"])
+        proxy.meta = {"title": s["title"], "description": s["description"]}
+        proxy.content = s["content"]
+        proxy._set_canonical_url(context["config"].site_url)
+        if proxy.title != s["title"]:
+            return None
+        rendered = main.render({**context, "page": proxy, "papershelf_head": s["head"]})
+        return fastpages.make_stencil(rendered)
 
     def _start_index(self, config: MkDocsConfig) -> IndexJob:
         glob = self.config.papers_dir.strip("/") + "/**/*.html"  # only paper pages are indexed
@@ -288,3 +391,29 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             "title": e(paper.title),
             "description": e(excerpt(paper.abstract, 200)),
         }
+
+
+def _same_context(context: dict[str, Any], reference: dict[str, Any], ignored: frozenset[str]) -> bool:
+    """Whether ``context`` differs from the stencil's only in the page, its head tags and keys
+    that no template mentions (MkDocs gives each page its own ``build_date_utc``)."""
+    if context.keys() != reference.keys():
+        return False
+    for key, value in context.items():
+        if key in ("page", "papershelf_head") or key in ignored:
+            continue
+        other = reference[key]
+        if value is not other and not (type(value) in (str, list) and value == other):
+            return False
+    return True
+
+
+def _unused_keys(env: jinja2.Environment, keys: tuple[str, ...]) -> frozenset[str]:
+    """Those of ``keys`` that appear in no HTML template of the theme, so cannot be printed."""
+    if env.loader is None:
+        return frozenset()
+    unused = set(keys)
+    for name in env.loader.list_templates():
+        if name.endswith(".html") and unused:
+            source = env.loader.get_source(env, name)[0]
+            unused = {key for key in unused if key not in source}
+    return frozenset(unused)
