@@ -19,6 +19,11 @@ The pipeline, in the order data flows:
 - ``subscribe``     settings -> the generated Subscribe and Data pages
 - ``digest``        papers of a date window -> one multipart email; ``mailer`` sends it by SMTP
 - ``site_identity`` ``mkdocs.yml``'s name, ``site_url`` and folders, for commands outside a build
+- ``validate``      every page and the whole collection -> problems (fields, duplicates, files)
+- ``scaffold``      options, BibTeX or an arXiv response -> a new page (``new``)
+- ``search``        the built paper pages -> a Pagefind index; ``pagefind_files`` makes it reproducible
+- ``rawblocks``, ``fastpages`` build speed: listings skip Markdown, paper pages reuse one rendering
+- ``bench``, ``validate_bench`` benchmarks that print figures (never timed tests)
 - ``site_config``   the schema of ``site_config.yml``
 - ``mkdocs_plugin`` the only module that talks to MkDocs
 - ``commands/``     the command line (``python -m generator …``)
