@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.model import Paper
 from generator.pages import read_page, to_front_matter
+from generator.validate import title_key
 
 
 @dataclass(slots=True)
@@ -58,7 +59,8 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def _same_paper(a: Paper, b: Paper) -> bool:
-    return " ".join(a.title.casefold().split()) == " ".join(b.title.casefold().split())
+    """The importer and ``validate`` must agree on what counts as the same title."""
+    return title_key(a.title) == title_key(b.title)
 
 
 def _place(paper: Paper, out_dir: Path) -> tuple[Paper, Path, Paper | None, str | None]:

@@ -80,3 +80,17 @@ def test_broken_records_reported_good_ones_written(tmp_path: Path, capsys: pytes
     assert f"{listing}:11: error: title with no abstract" in captured.err
     assert captured.out.strip() == "2 new, 0 unchanged, 0 skipped, 0 errors, 1 records not read"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-good-title.md", "another-good-title.md"]
+
+
+def test_title_spelled_differently_is_still_the_same_paper(tmp_path: Path) -> None:
+    """Full-width letters, ligatures and spacing do not make a new paper (validate's rule too)."""
+    out = tmp_path / "papers"
+    _import(out)
+    page = out / "taming-visually-guided-sound-generation.md"
+    edited = page.read_text(encoding="utf-8").replace(
+        "Taming Visually Guided Sound Generation", "Taming  Visually Guided Sound Ｇeneration"
+    )
+    page.write_text(edited, encoding="utf-8")
+    _import(out)
+    assert not (out / "taming-visually-guided-sound-generation-2.md").exists()
+    assert page.read_text(encoding="utf-8") == edited  # skipped as a hand edit, not overwritten
