@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 _KEEP = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_OPEN = re.compile(r"<(?:pre|textarea|script|style)\b", re.IGNORECASE)
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 
 
@@ -23,3 +24,17 @@ def compact_html(html: str) -> str:
         pos = m.end()
     out.append(_INDENT.sub("\n", html[pos:]))
     return "".join(out)
+
+
+def compacts_alone(html: str) -> bool:
+    """Whether ``compact_html`` of a text that holds ``html`` between two other pieces equals
+    the three compacted apart: no whitespace at its ends that could join a neighbour's, and
+    every preformatted part it opens closed inside it."""
+    if html != html.strip():
+        return False
+    return len(_OPEN.findall(html)) == sum(1 for _ in _KEEP.finditer(html))
+
+
+def keeps_any(html: str, needles: tuple[str, ...]) -> bool:
+    """Whether any of ``needles`` lies inside a part that ``compact_html`` leaves as it is."""
+    return any(needle in m.group(0) for m in _KEEP.finditer(html) for needle in needles)

@@ -6,17 +6,21 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 
 - ``on_config``        read ``site_config.yml`` (errors name the file and key);
 - ``on_files``         read every paper page once, leave broken ones out (named, as errors, so
-                       ``--strict`` fails), assign topics and related papers once, and add
-                       the generated pages (home, archive, topics, subscribe, data);
-- ``on_page_content``  note the pages that hold math, so only they load the math renderer;
+                       ``--strict`` fails), assign topics once, start the related papers and
+                       the search indexer on the other core (``background``, ``search``), and
+                       add the generated pages (home, archive, topics, subscribe, data);
 - ``on_page_markdown`` replace a paper page's body with the HTML made by ``render``, and its
-                       metadata with the escaped, validated fields only;
-- ``on_page_context``  hand the ``<head>`` tags made by ``head`` to ``overrides/main.html``.
-- ``on_env``           let paper pages be made from one rendering of the template (``fastpages``);
-- ``on_post_page``     once every paper page is written, start the search indexer (``search``)
-                       on them, so it works beside the build while the listings are rendered;
-- ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then the search
-                       index, last of all.
+                       metadata with the escaped, validated fields only; hand the body to the
+                       search indexer;
+- ``on_page_content``  note the pages that hold math, so only they load the math renderer;
+- ``on_env``           every page is read: let the indexer write the index while the templates
+                       are rendered, and let paper pages be made from one rendering of the
+                       template (``fastpages``);
+- ``on_page_context``  put the related papers into a paper page, and hand the ``<head>`` tags
+                       made by ``head`` to ``overrides/main.html``;
+- ``on_post_page``     compact the page (``compact``) and let a written paper's body go;
+- ``on_post_build``    write the feeds (``feeds``) and exports (``exports``), then wait for the
+                       search index, last of all.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import meta
 
 from generator import fastpages, rawblocks
+from generator.background import RelatedJob
 from generator.collection import Collection, load_collection
 from generator.compact import compact_html
 from generator.exports import all_exports
@@ -47,9 +53,8 @@ from generator.head import paper_head, site_head
 from generator.icons import icon_files
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
-from generator.related import related_papers
-from generator.render import e, excerpt, paper_page
-from generator.search import IndexJob, SearchIndexError
+from generator.render import e, excerpt, paper_page, related_html
+from generator.search import INDEX_DIR, IndexService, SearchIndexError
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
@@ -80,6 +85,16 @@ class PaperPage(Page):
 
     html: str | None = None
 
+    def read_source(self, config: MkDocsConfig) -> None:
+        """The plugin read and checked this file a moment ago (``collection``) and replaces its
+        body and metadata (``on_page_markdown``), so a second read and YAML parse of every
+        paper would be wasted; another plugin's ``on_page_read_source`` still has its say."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        if source is not None:
+            self.markdown, self.meta = meta.get_data(source)
+            return
+        self.markdown, self.meta = "", {}
+
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.html is None or self.markdown != self.html:
             super().render(config, files)
@@ -91,6 +106,11 @@ class PaperPage(Page):
 
 
 _HTML_ID = re.compile(r'\sid="([^"]+)"')
+
+_RELATED_SLOT = "<!--papershelf:related-->"
+"""Stands in a paper page's body for its related papers until the page is rendered: they are
+computed in another process while the pages are read (``background``), and escaped text cannot
+hold ``<!--``."""
 
 _STENCIL_CHECKS = 2  # paper pages rendered in full in each build to check the stencil
 _FAST_TEMPLATE = "papershelf-paper-page.html"
@@ -104,17 +124,18 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.collection = Collection()
         self._papers_by_src: dict[str, Paper] = {}
         self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
-        self.index_job: IndexJob | None = None  # search indexing, running beside the build
-        self._papers_to_render = -1  # paper pages not yet written in this build
+        self.index: IndexService | None = None  # search indexing, running beside the build
+        self._indexed: set[str] = set()  # paper pages handed to the indexer in this build
         self._generated_srcs: set[str] = set()
         self._raw_blocks: dict[str, tuple[str, list[str]]] = {}  # src -> (markdown, stashed blocks)
-        self.related: dict[str, tuple[str, ...]] = {}  # slug -> related slugs, once per build
+        self._related_job: RelatedJob | None = None  # slug -> related slugs, once per build
         self._math_pages: set[str] = set()  # src paths of pages whose content holds math
         self._by_slug: dict[str, Paper] = {}
         self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
         self._stencil_context: dict[str, Any] = {}  # the context the stencil was rendered with
         self._stencil_checks = 0  # paper pages rendered in full to check the stencil against
         self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
+        self._compacted: set[str] = set()  # pages whose output is compact already (fastpages)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.site_config
@@ -145,10 +166,12 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             file = files.get_file_from_path(src)
             if file is not None and file.page is None:
                 PaperPage(None, file, config)  # MkDocs keeps a page a plugin made for a file
-        self._papers_to_render = len(self._papers_by_src)
+        self._start_index()
         papers, per_page = self.collection.papers, self.site.home.papers_per_page
         self.topics = assign_topics(papers, self.site.taxonomy)
-        self.related = related_papers(papers, self.topics)
+        if self._related_job is not None:
+            self._related_job.cancel()
+        self._related_job = RelatedJob(papers, self.topics)
         self._by_slug = self.collection.by_slug()
         self._math_pages = set()
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
@@ -175,8 +198,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if paper is None:
             return self._stash_raw_blocks(markdown, page)
         page.meta = self._page_meta(paper)
-        related = [self._by_slug[s] for s in self.related.get(paper.slug, ()) if s in self._by_slug]
-        html = paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related=related)
+        html = paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related_slot=_RELATED_SLOT)
+        self._index_page(page.file.src_uri, page.url, html)
         if isinstance(page, PaperPage):
             page.html = html
         return html
@@ -188,6 +211,14 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return html
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Every page has been read: the indexer has all the papers and writes the index while
+        the templates are rendered (a page ``--dirty`` did not read is handed over here)."""
+        for src, paper in self._papers_by_src.items():
+            file = files.get_file_from_path(src)
+            if src not in self._indexed and file is not None:
+                self._index_page(src, file.url, paper_page(paper, file.url, topics=self.topics.get(paper.slug, ())))
+        if self.index is not None:
+            self.index.write(Path(config.site_dir) / INDEX_DIR)
         if self.config.fast_paper_pages:
             loader = jinja2.DictLoader({_FAST_TEMPLATE: "{{ papershelf_paper_html() }}"})
             env.loader = jinja2.ChoiceLoader([loader, env.loader]) if env.loader else loader
@@ -209,10 +240,11 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         head = site_head(site_url, config.site_name, page.url)
         paper = self._papers_by_src.get(page.file.src_uri)
         if paper is not None:
+            self._put_related(page, paper)
             head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
         if page.file.src_uri in self._math_pages:
             head += math_head(page.url)
-        context["papershelf_head"] = head
+        context["papershelf_head"] = head.strip()  # on its own line: compacts the same alone (fastpages)
         return context
 
     def on_template_context(
@@ -220,42 +252,55 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     ) -> dict[str, Any]:
         """The 404 page is a template, not a page: it gets the site-wide head tags here."""
         if template_name == "404.html":
-            context["papershelf_head"] = site_head(config.site_url or "", config.site_name, template_name)
+            context["papershelf_head"] = site_head(config.site_url or "", config.site_name, template_name).strip()
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """MkDocs writes each page right after this event, so when a later page gets here and no
         paper page is left to render, every paper page is on disk and indexing can begin.
         The page is compacted first (``compact``): the theme's indentation is a tenth of it."""
-        output = compact_html(output)
+        if page.file.src_uri in self._compacted:
+            self._compacted.discard(page.file.src_uri)  # made from the compacted stencil
+        else:
+            output = compact_html(output)
         if page.file.src_uri in self._papers_by_src:
-            self._papers_to_render -= 1
             # The page is rendered: let its body go, or 10,000 of them stay in memory while the
             # search indexer, which needs memory of its own, runs beside the build.
             page.markdown = page.content = None
             if isinstance(page, PaperPage):
                 page.html = None
-        elif self._papers_to_render == 0 and self.index_job is None and self._papers_by_src:
-            self.index_job = self._start_index(config)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_feeds_and_exports(config)
-        if not self._papers_by_src:
+        index, self.index = self.index, None
+        if index is None:
             log.info("no papers: no search index written")
             return
-        job, self.index_job = self.index_job or self._start_index(config), None
         try:
-            result = job.wait()
+            result = index.finish()
         except SearchIndexError as err:
             raise PluginError(str(err)) from None
         log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.index_job is not None:
-            self.index_job.cancel()
-            self.index_job = None
+        if self._related_job is not None:
+            self._related_job.cancel()
+            self._related_job = None
+        if self.index is not None:
+            self.index.cancel()
+            self.index = None
+
+    def _put_related(self, page: Page, paper: Paper) -> None:
+        """Replace the page's related-papers slot with the list, now that it is needed."""
+        if not page.content or _RELATED_SLOT not in page.content:
+            return
+        related = self._related_job.result() if self._related_job is not None else {}
+        block = related_html([self._by_slug[s] for s in related.get(paper.slug, ()) if s in self._by_slug], page.url)
+        page.content = page.content.replace(_RELATED_SLOT, block, 1)
+        if has_math(block):  # a related paper's title holds math
+            self._math_pages.add(page.file.src_uri)
 
     def _paper_html(self, ctx: jinja2.runtime.Context) -> Markup:
         """A paper page as ``main.html`` renders it: from the stencil when every assumption
@@ -278,12 +323,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 self._stencil_context = context
                 self._ignored_keys = _unused_keys(ctx.environment, ("build_date_utc",))
             same = _same_context(context, self._stencil_context, self._ignored_keys)
-            if self._stencil is None or (same and fastpages.fill(self._stencil, values) != real):
+            if self._stencil is None or (same and fastpages.fill(self._stencil, values) != compact_html(real)):
                 log.info("paper pages are rendered one by one: the template's stencil did not match")
                 self._stencil, self._stencil_checks = None, _STENCIL_CHECKS
             return Markup(real)
         if self._stencil is None or not _same_context(context, self._stencil_context, self._ignored_keys):
             return Markup(main.render(context))
+        self._compacted.add(page.file.src_uri)
         return Markup(fastpages.fill(self._stencil, values))
 
     def _fast_values(self, page: Page, context: dict[str, Any]) -> dict[str, str] | None:
@@ -326,12 +372,21 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         rendered = main.render({**context, "page": proxy, "papershelf_head": s["head"]})
         return fastpages.make_stencil(rendered)
 
-    def _start_index(self, config: MkDocsConfig) -> IndexJob:
-        glob = self.config.papers_dir.strip("/") + "/**/*.html"  # only paper pages are indexed
-        try:
-            return IndexJob(Path(config.site_dir), glob)
-        except SearchIndexError as err:
-            raise PluginError(str(err)) from None
+    def _start_index(self) -> None:
+        """A new indexer for this build (``mkdocs serve`` builds many times)."""
+        if self.index is not None:
+            self.index.cancel()
+        self.index, self._indexed = None, set()
+        if self._papers_by_src:
+            try:
+                self.index = IndexService()
+            except SearchIndexError as err:
+                raise PluginError(str(err)) from None
+
+    def _index_page(self, src: str, url: str, body: str) -> None:
+        if self.index is not None and src not in self._indexed:
+            self._indexed.add(src)
+            self.index.add_page("/" + url, body)  # the address the browser fetches, from the site root
 
     def _stash_raw_blocks(self, markdown: str, page: Page) -> str:
         """Generated listings: their long HTML lists skip Markdown (see ``rawblocks``)."""

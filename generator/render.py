@@ -9,6 +9,7 @@ shows as text, and only ``https://`` URLs ever become links.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Sequence
@@ -40,8 +41,28 @@ def human_date(date: dt.date) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """Link from one page's directory URL to another's, so the site works under any base path."""
+    """Link from one page's directory URL to another's, so the site works under any base path.
+
+    The same answer as ``posixpath.relpath`` (which ``_relative_url_slow`` keeps, for URLs
+    holding ``..`` and for the tests), by splitting on slashes: a build makes hundreds of
+    thousands of these links and ``relpath`` normalises both paths every time."""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    if ".." in base or ".." in to_url:
+        return _relative_url_slow(base, to_url)
+    here = [part for part in base.split("/") if part and part != "."]
+    there = [part for part in to_url.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _relative_url_slow(base: str, to_url: str) -> str:
     rel = posixpath.relpath("/" + to_url, "/" + base)
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
@@ -84,6 +105,7 @@ def abstract_html(abstract: str) -> str:
     return "".join(f"<p>{inline_text(p)}</p>" for p in paragraphs)
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a paper shows in several listings, its meta and feeds
 def excerpt(abstract: str, limit: int = 320) -> str:
     """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines)."""
     text = plain_text(abstract)
@@ -177,10 +199,20 @@ def authors_html(paper: Paper) -> str:
     return f'<p class="ps-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
 
 
-def paper_page(paper: Paper, page_url: str, *, topics: Sequence[str] = (), related: Sequence[Paper] = ()) -> str:
+def paper_page(
+    paper: Paper,
+    page_url: str,
+    *,
+    topics: Sequence[str] = (),
+    related: Sequence[Paper] = (),
+    related_slot: str | None = None,
+) -> str:
     """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
     topics, links, abstract, a BibTeX entry and the related papers (computed once per build
-    by ``related``, passed in so that this stays a pure function)."""
+    by ``related``, passed in so that this stays a pure function).
+
+    With ``related_slot``, that text stands where the related papers go, to be replaced by
+    ``related_html`` later: the build computes them while it reads the pages (``background``)."""
     source = ""
     if paper.source:
         src = paper.source
@@ -208,7 +240,7 @@ def paper_page(paper: Paper, page_url: str, *, topics: Sequence[str] = (), relat
         f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
         f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
         f"{bibtex_html(paper)}\n"
-        f"{related_html(related, page_url)}\n"
+        f"{related_html(related, page_url) if related_slot is None else related_slot}\n"
         f"{source}\n"
         f"</article>"
     )

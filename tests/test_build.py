@@ -66,3 +66,20 @@ def test_broken_page_is_left_out_and_named(tmp_path: Path) -> None:
     assert not (site / "papers" / "broken-page").exists()
     assert len(list((site / "papers").glob("*/index.html"))) == 91  # …but every other paper is built
     assert (site / "index.html").exists()
+
+
+def test_relative_url_agrees_with_relpath() -> None:
+    """The fast split-on-slashes link is the one ``posixpath.relpath`` gives, for every shape of
+    URL the site makes (directory URLs, files, the home page, shared and unrelated prefixes)."""
+    import itertools
+    import posixpath
+
+    from generator.render import _relative_url_slow, relative_url
+
+    shapes = ["", "index.html", "a/", "a/b/", "a/b/c/", "a/x/", "b/", "a/b/page.html", "a//b/", "./a/", "atom.xml"]
+    checked = 0
+    for frm, to in itertools.product(shapes, repeat=2):
+        base = frm if frm.endswith("/") or not frm else posixpath.dirname(frm) + "/"
+        assert relative_url(frm, to) == _relative_url_slow(base, to), (frm, to)
+        checked += 1
+    assert checked == len(shapes) ** 2

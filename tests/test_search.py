@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.search import INDEX_DIR, pagefind_command
+from generator.search import INDEX_DIR, service_command
 from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
@@ -52,11 +52,24 @@ def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: 
         assert "assets/search.js" in html, page
 
 
-def test_indexer_is_the_local_binary_and_reads_only_paper_pages() -> None:
-    command = pagefind_command(Path("site"), "papers/**/*.html")
+def test_indexer_is_the_local_binary() -> None:
+    command = service_command()
     assert Path(command[0]).is_file()  # shipped by the pagefind[extended] wheel, nothing downloaded
-    assert command[command.index("--site") + 1] == "site"
-    assert command[command.index("--glob") + 1] == "papers/**/*.html"
+    assert command[1:] == ["--service"]
+
+
+def test_index_holds_exactly_the_paper_pages(built_site: Path) -> None:
+    """Every paper is found by its own URL and nothing else is indexed (fragments name their page)."""
+    import gzip
+    import json
+
+    urls = set()
+    for fragment in (built_site / INDEX_DIR / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        urls.add(json.loads(data[data.index(b"{") :])["url"])
+    papers = {f"/{p.parent.relative_to(built_site).as_posix()}/" for p in (built_site / "papers").glob("*/index.html")}
+    assert len(papers) >= 91
+    assert urls == papers
 
 
 @pytest.fixture(scope="module")
