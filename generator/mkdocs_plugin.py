@@ -54,7 +54,7 @@ from generator.icons import icon_files
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page, related_html
-from generator.search import INDEX_DIR, IndexService, SearchIndexError
+from generator.search import FILTERS_FILE, INDEX_DIR, IndexService, SearchIndexError, filter_menu
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
@@ -274,6 +274,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_feeds_and_exports(config)
+        menu = filter_menu(self.collection.papers, self.topics)
+        write_if_changed(Path(config.site_dir) / FILTERS_FILE, menu)
         index, self.index = self.index, None
         if index is None:
             log.info("no papers: no search index written")

@@ -28,15 +28,36 @@ import queue
 import subprocess
 import tempfile
 import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.model import Paper
 from generator.pagefind_files import FormatError, canonicalize
 
 # The folder of the index inside the site; search.js fetches ``<base>/pagefind/pagefind.js``.
 INDEX_DIR = "pagefind"
 LANGUAGE = "en"
+
+
+FILTERS_FILE = "assets/search-filters.json"
+"""The values of the search filters and their counts, for the filter menus (see ``filter_menu``)."""
+
+
+def filter_menu(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> str:
+    """``FILTERS_FILE``: each filter's values with their number of papers, as the index holds
+    them (a paper's topics, its year). The menus are filled from this file rather than from the
+    engine, because once the engine has loaded its own filter data it counts the filter values
+    of every result of every query, which at 10,000 papers doubles the time of a search."""
+    topic: Counter[str] = Counter()
+    year: Counter[str] = Counter()
+    for paper in papers:
+        topic.update(dict.fromkeys(topics.get(paper.slug, ()), 1))
+        year[str(paper.date.year)] += 1
+    menu = {"topic": dict(sorted(topic.items())), "year": dict(sorted(year.items()))}
+    return json.dumps(menu, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
 
 
 class SearchIndexError(RuntimeError):

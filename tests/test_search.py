@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.search import INDEX_DIR, service_command
+from generator.search import FILTERS_FILE, INDEX_DIR, service_command
 from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
@@ -233,4 +233,45 @@ def test_search_works_under_mkdocs_serve(page: Any, served_by_mkdocs: str) -> No
     page.keyboard.press("/")
     results = _search(page, "GraphVite")
     assert "GraphVite" in results.locator("h1").first.inner_text()
+    assert page.console_errors == []
+
+
+def test_filter_menu_file_matches_the_index(years_site: tuple[Path, Path]) -> None:
+    """The menus' values and counts are those of the papers the index holds (fragments)."""
+    import gzip
+    import json
+    from collections import Counter
+
+    site = years_site[1]
+    menu = json.loads((site / FILTERS_FILE).read_text(encoding="utf-8"))
+    topics: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    for fragment in (site / INDEX_DIR / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        filters = json.loads(data[data.index(b"{") :])["filters"]
+        topics.update(filters.get("topic", []))
+        years.update(filters["year"])
+    assert menu == {"topic": dict(sorted(topics.items())), "year": dict(sorted(years.items()))}
+    assert menu["year"]["2024"] == 2 and menu["topic"]["Quokka studies"] == 3
+
+
+@pytest.mark.browser
+def test_one_letter_is_not_searched_and_filters_load_no_index_data(page: Any, site_url: str) -> None:
+    """A single letter would match nearly every paper: the box asks for more instead. Opening
+    the search fills the menus from the small file, without the engine's filter data."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("q")
+    meta = page.locator("[data-ps-search-meta]")
+    page.wait_for_function("document.querySelector('[data-ps-search-meta]').textContent.startsWith('Keep typing')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".md-search-result__item").count() == 0
+    assert page.locator("select[data-ps-filter='year'] option[value='2025']").inner_text() == "2025 (91)"
+    assert not [url for url in requested if "/pagefind/filter/" in url or "/pagefind/index/" in url]
+    page.keyboard.type("uantization")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert meta.inner_text().endswith("matching papers")
+    assert not [url for url in requested if "/pagefind/filter/" in url]
     assert page.console_errors == []

@@ -9,7 +9,14 @@
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
- * - A newer query always wins: answers to older keystrokes are dropped, never shown late.
+ * - A newer query always wins: answers to older keystrokes are dropped, never shown late, and
+ *   only one search runs at a time: while it runs, keystrokes only decide what runs next, so
+ *   typing never piles up searches that each cost as much as the last (a prefix like "di" is
+ *   in most papers). A single letter is not searched at all, for the same reason.
+ * - The filter menus are filled from a small file the build writes (search-filters.json),
+ *   not from the engine: once the engine has loaded its filter data, every search also counts
+ *   the filter values of all its results, which at 10,000 papers doubles the time of a query.
+ * - The first result's details are fetched alone, then the next ones, so it is shown sooner.
  */
 (() => {
   "use strict";
@@ -28,6 +35,7 @@
 
   const PAGE_SIZE = 10;
   const DEBOUNCE_MS = 20; // coalesces fast typing; a newer query always wins anyway
+  const MIN_QUERY = 2; // characters: one letter matches nearly every paper
   const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
 
   let engine = null; // the Pagefind module, once loaded
@@ -36,6 +44,7 @@
   let current = []; // the current query's results (unloaded)
   let shown = 0;
   let timer = 0;
+  let inflight = null; // the search running now; the next one waits for it
 
   function loadEngine() {
     if (!loading) {
@@ -54,12 +63,14 @@
 
   let filtersFilled = null;
   function ensureFilters() {
-    if (!filtersFilled) filtersFilled = loadEngine().then(fillFilters, () => {});
+    if (!filtersFilled) filtersFilled = fillFilters().catch(() => {});
     return filtersFilled;
   }
 
-  async function fillFilters(pf) {
-    const available = await pf.filters();
+  async function fillFilters() {
+    const response = await fetch(new URL("assets/search-filters.json", base).href);
+    if (!response.ok) throw new Error(`search filters: HTTP ${response.status}`);
+    const available = await response.json();
     for (const select of selects) {
       const values = available[select.dataset.psFilter] || {};
       const names = Object.keys(values);
@@ -159,6 +170,7 @@
 
   function describe(count, query) {
     if (!query) return "Type to search titles, authors and abstracts";
+    if (query.length < MIN_QUERY) return "Keep typing: at least two characters";
     if (count === 0) return "No matching papers";
     return count === 1 ? "1 matching paper" : `${count} matching papers`;
   }
@@ -167,15 +179,26 @@
     const gen = ++generation;
     const query = input.value.trim();
     const filters = activeFilters();
-    if (!query && Object.keys(filters).length === 0) {
+    const noFilter = Object.keys(filters).length === 0;
+    if ((!query && noFilter) || (query && query.length < MIN_QUERY)) {
       list.replaceChildren();
       more.hidden = true;
-      meta.textContent = describe(0, "");
+      meta.textContent = describe(0, query);
       return;
     }
     const pf = engine || (await loadEngine());
+    while (inflight) {
+      await inflight.catch(() => {});
+      if (gen !== generation) return; // a newer query is waiting too: only it runs
+    }
     if (gen !== generation) return;
-    const answer = await pf.search(query || null, { filters });
+    inflight = pf.search(query || null, { filters });
+    let answer;
+    try {
+      answer = await inflight;
+    } finally {
+      inflight = null;
+    }
     if (gen !== generation || !answer) return;
     current = answer.results;
     shown = 0;
@@ -190,7 +213,7 @@
     // arrive instead of waiting for the slowest, so the best match appears first and soonest.
     const batch = current.slice(0, PAGE_SIZE);
     const ready = new Array(batch.length);
-    await Promise.all(batch.map(async (r, i) => {
+    const fetchAndShow = async (r, i) => {
       ready[i] = await r.data();
       if (gen !== generation) return;
       while (shown < batch.length && ready[shown]) {
@@ -201,7 +224,10 @@
         } else list.append(item);
         shown += 1;
       }
-    }));
+    };
+    await fetchAndShow(batch[0], 0); // alone, so nothing queues ahead of the best match
+    if (gen !== generation) return;
+    await Promise.all(batch.slice(1).map((r, i) => fetchAndShow(r, i + 1)));
     if (gen !== generation) return;
     more.hidden = shown >= current.length;
   }
@@ -242,7 +268,8 @@
   });
   input.addEventListener("input", () => {
     // Start fetching the index pieces for what is typed so far while the debounce runs.
-    if (engine && input.value.trim()) engine.preload(input.value.trim());
+    const typed = input.value.trim();
+    if (engine && typed.length >= MIN_QUERY) engine.preload(typed);
     schedule();
   });
   for (const select of selects) select.addEventListener("change", () => run());
