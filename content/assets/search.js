@@ -220,6 +220,7 @@
         const item = resultItem(ready[shown]);
         if (shown === 0) {
           list.replaceChildren(item); // the count and the new results change together
+          list.dataset.psQuery = query; // which query the list answers (for tests and the benchmark)
           meta.textContent = summary;
         } else list.append(item);
         shown += 1;
