@@ -395,8 +395,14 @@ def browser_figures(site: Path, figures: BuildFigures, queries: Sequence[str] = 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+    class QuietServer(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            """A page closed mid-download (the stock theme's index) is normal here, not news."""
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)  # type: ignore[arg-type]
+
     handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     chromium = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
