@@ -88,7 +88,8 @@ class RelatedJob:
                     return self._result
                 except (pickle.UnpicklingError, EOFError, ValueError) as error:
                     err = str(error).encode()
-            log.debug("related papers computed in the build process: %s", err.decode(errors="replace")[-500:])
+            # Not an error (the answer is the same), but the build is slower: say why.
+            log.info("related papers computed in the build process: %s", err.decode(errors="replace")[-500:])
         self._result = compute_related(*self._args)
         return self._result
 

@@ -128,7 +128,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._indexed: set[str] = set()  # paper pages handed to the indexer in this build
         self._generated_srcs: set[str] = set()
         self._raw_blocks: dict[str, tuple[str, list[str]]] = {}  # src -> (markdown, stashed blocks)
-        self._related_job: RelatedJob | None = None  # slug -> related slugs, once per build
+        self._related_job: RelatedJob | None = None  # related papers, computed beside the build
         self._math_pages: set[str] = set()  # src paths of pages whose content holds math
         self._by_slug: dict[str, Paper] = {}
         self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
@@ -256,9 +256,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """MkDocs writes each page right after this event, so when a later page gets here and no
-        paper page is left to render, every paper page is on disk and indexing can begin.
-        The page is compacted first (``compact``): the theme's indentation is a tenth of it."""
+        """The page is compacted (``compact``): the theme's indentation is a tenth of it. A page
+        made from the compacted stencil is compact already."""
         if page.file.src_uri in self._compacted:
             self._compacted.discard(page.file.src_uri)  # made from the compacted stencil
         else:

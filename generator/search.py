@@ -116,7 +116,11 @@ class IndexService:
             raise SearchIndexError(f"cannot run the search indexer: {err}") from None
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._write, daemon=True).start()
-        answer = self._ask({"type": "NewIndex", "config": {"force_language": LANGUAGE}})
+        try:
+            answer = self._ask({"type": "NewIndex", "config": {"force_language": LANGUAGE}})
+        except SearchIndexError:
+            self.cancel()  # a process that answers nonsense must not outlive the failed build
+            raise
         self._index_id = int(answer["index_id"])
 
     # -- the two pipe threads
@@ -134,23 +138,28 @@ class IndexService:
             pass
 
     def _read(self) -> None:
+        """Collect the answers; whatever ends this loop ends every wait with an error (key -2),
+        so a build never waits for an answer that cannot come."""
         stdout = self._proc.stdout
         assert stdout is not None
-        pending = b""
-        while chunk := stdout.read1(1 << 16):
-            pending += chunk
-            *messages, pending = pending.split(b",")
-            for raw in messages:
-                message = json.loads(base64.b64decode(raw))
-                payload = message.get("payload") or {}
-                key = message.get("message_id")
-                if key is None:  # a message Pagefind could not parse: it echoes it back
-                    key = json.loads(payload.get("original_message") or "{}").get("message_id")
-                with self._lock:
-                    self._answers[key if key is not None else -1] = payload
-                    self._lock.notify_all()
+        pending, ending = b"", "the indexer stopped"
+        try:
+            while chunk := stdout.read1(1 << 16):
+                pending += chunk
+                *messages, pending = pending.split(b",")
+                for raw in messages:
+                    message = json.loads(base64.b64decode(raw))
+                    payload = message.get("payload") or {}
+                    key = message.get("message_id")
+                    if key is None:  # a message Pagefind could not parse: it echoes it back
+                        key = json.loads(payload.get("original_message") or "{}").get("message_id")
+                    with self._lock:
+                        self._answers[key if key is not None else -1] = payload
+                        self._lock.notify_all()
+        except (ValueError, AttributeError, OSError) as err:  # not the protocol (binascii.Error is a ValueError)
+            ending = f"the indexer's answer could not be read ({err})"
         with self._lock:
-            self._answers[-2] = {"type": "Error", "message": "the indexer stopped"}
+            self._answers[-2] = {"type": "Error", "message": ending}
             self._lock.notify_all()
 
     # -- requests

@@ -86,3 +86,10 @@ def test_cancel_stops_the_indexer(tmp_path: Path) -> None:
     service.cancel()
     assert service._proc.poll() is not None
     assert not (tmp_path / "pagefind").exists()
+
+
+def test_an_indexer_that_answers_nonsense_gives_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = "import sys, time; sys.stdout.write('%%% not the protocol,'); sys.stdout.flush(); time.sleep(60)"
+    monkeypatch.setattr(search, "service_command", lambda: [sys.executable, "-c", script])
+    with pytest.raises(SearchIndexError, match="could not be read"):
+        IndexService()
