@@ -44,13 +44,13 @@ golden: install  ## regenerate golden files after an intended change; review the
 	$(PY) -m tests.golden
 
 bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
-	$(PY) -m generator bench --papers $(PAPERS) --runs $(RUNS) --browser
+	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
 
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
-	$(PY) -m generator.validate_bench
+	$(PY) -m benchmarks validate
 
 bench-related: install  ## time topics and related papers on 1,000 and 10,000 synthetic papers
-	$(PY) -m generator.related --bench 1000 10000
+	$(PY) -m benchmarks related 1000 10000
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt

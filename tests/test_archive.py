@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages
-from generator.model import Paper, sort_key
+from generator.core.model import Paper, sort_key
+from generator.site.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages
 from tests.conftest import ROOT, copy_project, mkdocs_build
 
 LISTING_LIMIT = 100 * 1024

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench import ROWS, seed_papers, synthesize
-from generator.pages import parse_page, to_front_matter
+from benchmarks.bench import ROWS, seed_papers, synthesize
+from generator.content.pages import parse_page, to_front_matter
 from tests.conftest import ROOT
 
 
@@ -38,7 +38,7 @@ def test_synthesis_is_deterministic() -> None:
 def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "bench", "--papers", "200", "--browser", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks", "build", "--papers", "200", "--browser", "--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,

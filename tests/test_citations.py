@@ -11,10 +11,10 @@ from pathlib import Path
 
 import bibtexparser
 
-from generator.citations import arxiv_year, bibtex_entry, citation_key
-from generator.head import json_for_script, paper_head
-from generator.model import Link, Paper
-from generator.pages import read_page
+from generator.content.pages import read_page
+from generator.core.model import Link, Paper
+from generator.outputs.citations import arxiv_year, bibtex_entry, citation_key
+from generator.site.head import json_for_script, paper_head
 from tests.conftest import ROOT
 
 ARXIV_PAPER = Paper(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.compact import compact_html
+from generator.engine.compact import compact_html
 
 
 def test_indentation_and_blank_lines_go_but_line_breaks_stay() -> None:

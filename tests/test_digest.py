@@ -23,10 +23,10 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from generator.digest import Digest, build_message, html_body, select_papers, text_body
-from generator.model import Paper
-from generator.site_config import TopicConfig
-from generator.site_identity import IdentityError, load_identity
+from generator.core.model import Paper
+from generator.core.site_config import TopicConfig
+from generator.core.site_identity import IdentityError, load_identity
+from generator.outputs.digest import Digest, build_message, html_body, select_papers, text_body
 from tests.conftest import OUTPUT, ROOT, copy_project
 
 SITE_URL = "https://papershelf.example.org/"

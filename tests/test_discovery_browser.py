@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from generator.citations import bibtex_entry
-from generator.collection import load_collection, page_paths
-from generator.pages import read_page
-from generator.related import related_papers
-from generator.site_config import load_site_config
-from generator.topics import assign_topics
+from generator.content.collection import load_collection, page_paths
+from generator.content.pages import read_page
+from generator.core.site_config import load_site_config
+from generator.outputs.citations import bibtex_entry
+from generator.taxonomy.related import related_papers
+from generator.taxonomy.topics import assign_topics
 from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.citations import bibtex_entry
-from generator.collection import load_collection, page_paths
-from generator.exports import EXPORT_VERSION, PAPER_FIELDS, SCHEMA, TOP_FIELDS, papers_bib, papers_json
-from generator.model import Link, Paper
+from generator.content.collection import load_collection, page_paths
+from generator.core.model import Link, Paper
+from generator.outputs.citations import bibtex_entry
+from generator.outputs.exports import EXPORT_VERSION, PAPER_FIELDS, SCHEMA, TOP_FIELDS, papers_bib, papers_json
 from tests.conftest import ROOT, mkdocs_build
 
 SITE_URL = "https://papershelf.example.org/"

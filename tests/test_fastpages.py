@@ -1,4 +1,4 @@
-"""Paper pages made from the template's stencil (``generator.fastpages``) are byte for byte the
+"""Paper pages made from the template's stencil (``generator.engine.fastpages``) are byte for byte the
 pages the theme renders one by one: a real build of the repository's site both ways, with extra
 papers whose values must take the ordinary path."""
 
@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator import fastpages
+from generator.engine import fastpages
 from tests.conftest import copy_project, mkdocs_build
 
 TRICKY_PAPERS = {

@@ -19,10 +19,10 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.feeds import all_feeds, atom_feed, json_feed, rss_feed, site_info
-from generator.model import Link, Paper
-from generator.site_config import FeedsConfig, TopicConfig
-from generator.slugs import slugify
+from generator.core.model import Link, Paper
+from generator.core.site_config import FeedsConfig, TopicConfig
+from generator.core.slugs import slugify
+from generator.outputs.feeds import all_feeds, atom_feed, json_feed, rss_feed, site_info
 from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot
 
 SITE_URL = "https://papershelf.example.org/"

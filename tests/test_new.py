@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.pages import read_page
+from generator.content.pages import read_page
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import RecordError

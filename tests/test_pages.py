@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from generator.collection import load_collection, page_paths
-from generator.model import Link, Paper
-from generator.pages import PageError, from_front_matter, normalize_arxiv, parse_page, to_front_matter
+from generator.content.collection import load_collection, page_paths
+from generator.content.pages import PageError, from_front_matter, normalize_arxiv, parse_page, to_front_matter
+from generator.core.model import Link, Paper
 from tests.conftest import ROOT
 
 TRICKY = Paper(

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.collection import load_collection, page_paths
-from generator.model import Paper
-from generator.related import RELATED_COUNT, main, related_papers, synthetic_papers
-from generator.site_config import load_site_config
-from generator.topics import assign_topics
+from benchmarks.bench import synthesize
+from benchmarks.related_bench import bench
+from generator.content.collection import load_collection, page_paths
+from generator.core.model import Paper
+from generator.core.site_config import load_site_config
+from generator.taxonomy.related import RELATED_COUNT, related_papers
+from generator.taxonomy.topics import assign_topics
 from tests.conftest import ROOT
 
 SEEDS = load_collection(page_paths(ROOT / "content" / "papers")).papers
@@ -74,7 +76,7 @@ def test_seed_collection_has_five_related_papers_each_and_is_reproducible() -> N
 
 
 def test_larger_synthetic_collection_works_in_blocks() -> None:
-    papers = synthetic_papers(SEEDS, 1200, seed=1)  # more than one block of rows
+    papers = synthesize(SEEDS, 1200, seed=1)  # more than one block of rows
     related = related_papers(papers, {})
     assert len(related) == 1200
     assert all(0 < len(v) <= RELATED_COUNT and p not in v for p, v in related.items())
@@ -91,7 +93,7 @@ def test_built_pages_list_related_papers_whose_links_resolve(built_site: Path) -
 
 
 def test_bench_command_prints_a_row_per_size(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--bench", "40", "80"]) == 0
+    assert bench([40, 80]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["papers", "topics", "s", "related", "s", "total", "cpu", "s"]
     assert [line.split()[0] for line in lines[1:]] == ["40", "80"]

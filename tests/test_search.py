@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.search import FILTERS_FILE, INDEX_DIR, service_command
+from generator.search.pagefind import FILTERS_FILE, INDEX_DIR, service_command
 from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
@@ -151,6 +151,7 @@ def test_year_filter_narrows_results(page: Any, years_site_url: str) -> None:
     page.goto(years_site_url)
     page.keyboard.press("/")
     results = _search(page, "Quokkanet")
+    page.wait_for_load_state("networkidle")  # the first result comes alone, the rest after it
     assert results.locator(".md-search-result__item").count() == 3
     assert results.locator(".md-search-result__meta").inner_text() == "3 matching papers"
     year = page.locator("select[data-ps-filter='year']")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
-from generator.search import IndexService, SearchIndexError
+from generator.search import pagefind as search
+from generator.search.pagefind import IndexService, SearchIndexError
 
 BODY = (
     "<article data-pagefind-body><h1>{title}</h1><p data-pagefind-ignore>not indexed</p>"

@@ -307,9 +307,9 @@ def test_unclosed_math_and_url_runs_do_not_hang_the_build() -> None:
     on 150 KB of unclosed ``\\(``. The timeout is a hang guard (it runs in milliseconds)."""
     code = (
         "import datetime as dt\n"
-        "from generator.model import Paper\n"
-        "from generator.render import paper_page\n"
-        "from generator.textclean import clean_text\n"
+        "from generator.core.model import Paper\n"
+        "from generator.site.render import paper_page\n"
+        "from generator.core.textclean import clean_text\n"
         "for opener in ('\\\\(', '\\\\[', '$$ ', 'https://', 'x{https://'):\n"
         "    text = opener * 25000\n"
         "    paper_page(Paper(slug='x', title='T', date=dt.date(2025, 7, 8), abstract=text), 'papers/x/')\n"

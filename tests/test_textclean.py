@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.textclean import clean_text, clean_url, extract_links
+from generator.core.textclean import clean_text, clean_url, extract_links
 
 
 @pytest.mark.parametrize(

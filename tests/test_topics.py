@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.collection import load_collection, page_paths
-from generator.listings import LISTING_BYTES
-from generator.model import Paper
-from generator.pages import read_page
-from generator.render import e
-from generator.site_config import TopicConfig, load_site_config
-from generator.topics import assign_topics, collect_topics, suggest_topics, topic_pages, topics_of
+from generator.content.collection import load_collection, page_paths
+from generator.content.pages import read_page
+from generator.core.model import Paper
+from generator.core.site_config import TopicConfig, load_site_config
+from generator.site.listings import LISTING_BYTES
+from generator.site.render import e
+from generator.taxonomy.topics import assign_topics, collect_topics, suggest_topics, topic_pages, topics_of
 from tests.conftest import ROOT
 
 TAXONOMY = (

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.model import FRONT_MATTER_KEYS, Paper
-from generator.pages import parse_page, to_front_matter
-from generator.validate import Finding, annotation, printable, show_path, title_key
+from generator.content.pages import parse_page, to_front_matter
+from generator.content.validate import Finding, annotation, printable, show_path, title_key
+from generator.core.model import FRONT_MATTER_KEYS, Paper
 from tests.conftest import ROOT
 
 CONFIG = """taxonomy:

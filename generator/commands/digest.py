@@ -15,14 +15,14 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
-from generator.collection import load_collection, page_paths
-from generator.digest import Digest, build_message, eml_name, select_papers
-from generator.mailer import SendError, credentials, send_each
-from generator.site_config import ConfigError, SiteConfig, TopicConfig, load_site_config
-from generator.site_identity import IdentityError, SiteIdentity, load_identity
-from generator.slugs import slugify
-from generator.subscribe import unsubscribe_link
-from generator.topics import assign_topics
+from generator.content.collection import load_collection, page_paths
+from generator.core.site_config import ConfigError, SiteConfig, TopicConfig, load_site_config
+from generator.core.site_identity import IdentityError, SiteIdentity, load_identity
+from generator.core.slugs import slugify
+from generator.outputs.digest import Digest, build_message, eml_name, select_papers
+from generator.outputs.mailer import SendError, credentials, send_each
+from generator.site.subscribe import unsubscribe_link
+from generator.taxonomy.topics import assign_topics
 
 EXIT_SEND_FAILED = 1
 EXIT_BAD_INPUT = 2

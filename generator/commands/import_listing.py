@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.progress import Progress
+from generator.content.writer import write_papers
+from generator.core.progress import Progress
 from generator.readers.hf_listing import ListingError, read_listing
-from generator.writer import write_papers
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.pages import is_https_url, normalize_arxiv
+from generator.content.pages import is_https_url, normalize_arxiv
+from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, split_names, taken_slugs
+from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
+from generator.core.site_config import ConfigError, load_site_config
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError
-from generator.scaffold import SLUG, build_page, choose_slug, merged, parse_date, split_names, taken_slugs
-from generator.site_config import ConfigError, load_site_config
-from generator.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 
 MAX_ABSTRACT_BYTES = 64 * 1024
 

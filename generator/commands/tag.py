@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from generator.collection import page_paths
-from generator.model import Paper
-from generator.pages import from_front_matter, read_page, split_page, to_front_matter
-from generator.site_config import ConfigError, TopicConfig, load_site_config
-from generator.slugs import slugify
-from generator.topics import canonical_name, suggest_topics
-from generator.writer import write_if_changed
+from generator.content.collection import page_paths
+from generator.content.pages import from_front_matter, read_page, split_page, to_front_matter
+from generator.content.writer import write_if_changed
+from generator.core.model import Paper
+from generator.core.site_config import ConfigError, TopicConfig, load_site_config
+from generator.core.slugs import slugify
+from generator.taxonomy.topics import canonical_name, suggest_topics
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from generator.site_config import ConfigError, load_site_config
-from generator.validate import render_report, show_path, validate
+from generator.content.validate import render_report, show_path, validate
+from generator.core.site_config import ConfigError, load_site_config
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

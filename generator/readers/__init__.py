@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model import Paper
+from generator.core.model import Paper
 
 
 @dataclass(frozen=True, slots=True)

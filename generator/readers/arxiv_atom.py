@@ -14,9 +14,9 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from generator.pages import normalize_arxiv
+from generator.content.pages import normalize_arxiv
+from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record, RecordError
-from generator.textclean import clean_text, extract_links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"

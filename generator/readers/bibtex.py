@@ -16,9 +16,9 @@ import re
 import bibtexparser
 from bibtexparser import middlewares as mw
 
-from generator.pages import normalize_arxiv
+from generator.content.pages import normalize_arxiv
+from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record
-from generator.textclean import clean_text, extract_links
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ARXIV_DOI = re.compile(r"10\.48550/arXiv\.(.+)$", re.IGNORECASE)

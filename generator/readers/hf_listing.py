@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from generator.model import Paper
+from generator.core.model import Paper
+from generator.core.slugs import slugify, unique_slug
+from generator.core.textclean import clean_text, extract_links
 from generator.readers import ReadProblem, ReadResult
-from generator.slugs import slugify, unique_slug
-from generator.textclean import clean_text, extract_links
 
 HEADER_LINES = frozenset(
     {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.model import Link
+from generator.core.model import Link
 
 
 @dataclass(slots=True)

@@ -1,0 +1,27 @@
+"""``python -m benchmarks build|validate|related``: the project's benchmarks, one entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from benchmarks import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
+    cli.register(sub)
+    validate = sub.add_parser("validate", help="time 'validate' on N synthetic pages")
+    validate.add_argument("rest", nargs=argparse.REMAINDER)
+    validate.set_defaults(run=lambda a: __import__("benchmarks.validate_bench").validate_bench.main(a.rest))
+    related = sub.add_parser("related", help="time topics and related papers at N papers")
+    related.add_argument("sizes", type=int, nargs="+", metavar="N")
+    related.set_defaults(run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes))
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Whole-collection exports for tools: ``papers.json`` (with its JSON Schema) and ``papers.bib``.
+
+Scripts and reference managers read these instead of scraping pages, so their shape is a
+promise. ``papers.json`` carries ``version``: fields may be added within a version, but a field
+is never renamed, retyped or removed without raising it. ``SCHEMA`` is the one description of
+that shape: the site publishes it as ``papers.schema.json``, the data page's field table is made
+from it, and the tests validate the export against it.
+
+Both files are deterministic: papers in the site order, keys in a fixed order, no timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from generator.core.model import Paper
+from generator.outputs.citations import bibtex_entry
+from generator.outputs.feeds import absolute
+
+EXPORT_VERSION = 1
+JSON_PATH = "papers.json"
+SCHEMA_PATH = "papers.schema.json"
+BIBTEX_PATH = "papers.bib"
+
+_TEXT: dict[str, Any] = {"type": "string"}
+_NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+_TEXT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+
+# (name, JSON Schema, description) of each paper field, in the order they are written.
+PAPER_FIELDS: tuple[tuple[str, dict[str, Any], str], ...] = (
+    ("slug", {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "stable identifier; the page's file name"),
+    ("url", {"type": "string", "format": "uri"}, "absolute URL of the paper's page"),
+    ("title", _TEXT, "the title, as plain text"),
+    ("date", {"type": "string", "format": "date"}, "listing date, YYYY-MM-DD"),
+    ("authors", _TEXT_LIST, "author names, in order"),
+    ("abstract", _TEXT, "plain text; paragraphs separated by a blank line; TeX math kept as $…$"),
+    ("arxiv", _NULLABLE_TEXT, "bare arXiv id (no version), or null"),
+    ("code", _NULLABLE_TEXT, "https URL of the code, or null"),
+    (
+        "links",
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"label": _TEXT, "url": _TEXT},
+                "required": ["label", "url"],
+                "additionalProperties": False,
+            },
+        },
+        "other https links, each {label, url}",
+    ),
+    ("tags", _TEXT_LIST, "topics the contributor wrote in the page"),
+    ("topics", _TEXT_LIST, "every topic of the paper: its tags, then the taxonomy's suggestions"),
+    ("submitted_by", _NULLABLE_TEXT, "GitHub login of the contributor, or null"),
+    ("source", _NULLABLE_TEXT, "where the paper was imported from, or null"),
+    ("bibtex_key", _TEXT, "the key of its entry in papers.bib"),
+)
+
+# (name, description) of the top-level fields.
+TOP_FIELDS: tuple[tuple[str, str], ...] = (
+    ("version", f"the schema version, {EXPORT_VERSION}; raised only by an incompatible change"),
+    ("site", "{name, url}: the site the data comes from"),
+    ("count", "number of papers"),
+    ("papers", "every paper, newest listing date first, then by slug"),
+)
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "PaperShelf papers export",
+    "type": "object",
+    "required": [name for name, _ in TOP_FIELDS],
+    "properties": {
+        "version": {"const": EXPORT_VERSION},
+        "site": {
+            "type": "object",
+            "required": ["name", "url"],
+            "properties": {"name": _TEXT, "url": _TEXT},
+        },
+        "count": {"type": "integer", "minimum": 0},
+        "papers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [name for name, _, _ in PAPER_FIELDS],
+                "properties": {name: schema for name, schema, _ in PAPER_FIELDS},
+            },
+        },
+    },
+}
+
+
+def bibtex_key(entry: str) -> str:
+    """The key of a BibTeX entry (``@type{key,``), read from the entry itself so that the JSON
+    and the .bib file can never disagree."""
+    head = entry.split(",", 1)[0]
+    return head.split("{", 1)[1].strip() if "{" in head else ""
+
+
+def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...]) -> dict[str, Any]:
+    """One paper as the export writes it; every field is always present (null or [] if unset)."""
+    return {
+        "slug": paper.slug,
+        "url": absolute(site_url, paper.url),
+        "title": paper.title,
+        "date": paper.date.isoformat(),
+        "authors": list(paper.authors),
+        "abstract": paper.abstract,
+        "arxiv": paper.arxiv,
+        "code": paper.code,
+        "links": [{"label": link.label, "url": link.url} for link in paper.links],
+        "tags": list(paper.tags),
+        "topics": list(topics),
+        "submitted_by": paper.submitted_by,
+        "source": paper.source,
+        "bibtex_key": bibtex_key(bibtex_entry(paper)),
+    }
+
+
+def papers_json(
+    papers: Sequence[Paper], *, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
+) -> str:
+    """The ``papers.json`` text; ``papers`` must already be in the site order."""
+    data = {
+        "version": EXPORT_VERSION,
+        "site": {"name": site_name, "url": absolute(site_url, "")},
+        "count": len(papers),
+        "papers": [paper_record(p, site_url, topics.get(p.slug, ())) for p in papers],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_json() -> str:
+    return json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n"
+
+
+def papers_bib(papers: Sequence[Paper], *, site_name: str, site_url: str) -> str:
+    """Every BibTeX entry, in the site order; the header line is a comment to BibTeX."""
+    header = f"% {site_name}: {len(papers)} papers, from {absolute(site_url, '')}\n"
+    return header + "".join("\n" + bibtex_entry(p) for p in papers)
+
+
+def all_exports(
+    papers: Sequence[Paper], *, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """``{site-relative path: text}`` of the three export files."""
+    return {
+        JSON_PATH: papers_json(papers, site_url=site_url, site_name=site_name, topics=topics),
+        SCHEMA_PATH: schema_json(),
+        BIBTEX_PATH: papers_bib(papers, site_name=site_name, site_url=site_url),
+    }

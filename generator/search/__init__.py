@@ -1,0 +1,1 @@
+"""Site search: the Pagefind index, made reproducible."""

@@ -1,0 +1,211 @@
+"""Aggregate pages made at build time from the collection: the home listing and the date archive.
+
+They are never committed, so a pull request that adds a paper touches only that paper's file.
+Every function here is pure: papers in, ``{source path: markdown}`` out.
+
+Size is bounded at any collection size: every listing of papers is paginated (``paginated``),
+and the index pages list months and years, which grow with time but not with the number of
+papers; the archive's front page shows only the latest listing dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import groupby
+
+from generator.core.model import Paper
+from generator.site.render import e, human_date, paper_item, relative_url
+
+LATEST_DATES_IN_ARCHIVE = 10
+# Bytes of list items (and date headings) on one listing page. The theme's own page around them
+# weighs 15-25 KB, so a page stays well under 100 KB whatever the titles and author lists hold.
+LISTING_BYTES = 64 * 1024
+_HEADING_BYTES = 400  # a date heading with its permalink, plus the list around its items
+NEW_BADGE = '<span class="ps-new">new</span>'
+
+
+def src_to_url(src: str) -> str:
+    """Directory URL MkDocs gives a source path (``a/b.md`` -> ``a/b/``, ``a/index.md`` -> ``a/``)."""
+    stem = src.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def front_matter(title: str) -> str:
+    """Front matter whose title is escaped for the templates (they print it unescaped) and
+    quoted for YAML (a JSON string is a YAML double-quoted scalar), since topic names come
+    from contributors' tags."""
+    return f"---\ntitle: {json.dumps(e(title), ensure_ascii=False)}\n---\n\n"
+
+
+def count_label(n: int, noun: str = "paper") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None) -> str:
+    """Papers under a heading per listing date, keeping the given (site-wide) order."""
+    out = []
+    for date, group in groupby(papers, key=lambda p: p.date):
+        out.append(f"## {human_date(date)} {{#{date.isoformat()}}}\n")
+        badge = NEW_BADGE if date == newest else ""
+        items = "".join(paper_item(p, url, badge) for p in group)
+        out.append(f'<ul class="ps-list">{items}</ul>\n')
+    return "\n".join(out)
+
+
+def _pager(first_url: str, url: str, page: int, pages: int) -> str:
+    def href(n: int) -> str:
+        return relative_url(url, first_url if n == 1 else f"{first_url}page/{n}/")
+
+    links = []
+    if page > 1:
+        links.append(f'<a class="md-button" href="{href(page - 1)}" rel="prev">← Newer papers</a>')
+    links.append(f'<span class="ps-page-count">Page {page} of {pages}</span>')
+    if page < pages:
+        links.append(f'<a class="md-button" href="{href(page + 1)}" rel="next">Older papers →</a>')
+    return f'\n<nav class="ps-pager" aria-label="Pages">{" ".join(links)}</nav>\n'
+
+
+@lru_cache(maxsize=65536)
+def _item_bytes(paper: Paper) -> int:
+    """Size of a paper's listing entry, measured from a deep page (the longest relative links)."""
+    return len(paper_item(paper, "a/b/c/d/", NEW_BADGE).encode("utf-8"))
+
+
+def _chunks(papers: Sequence[Paper], per_page: int) -> list[Sequence[Paper]]:
+    """Split a listing at ``per_page`` papers or ``LISTING_BYTES`` of entries, whichever comes first."""
+    chunks: list[Sequence[Paper]] = []
+    start, size, last_date = 0, 0, None
+    for i, paper in enumerate(papers):
+        cost = _item_bytes(paper) + (_HEADING_BYTES if paper.date != last_date else 0)
+        if i > start and (i - start >= per_page or size + cost > LISTING_BYTES):
+            chunks.append(papers[start:i])
+            start, size = i, _item_bytes(paper) + _HEADING_BYTES
+        else:
+            size += cost
+        last_date = paper.date
+    if start < len(papers):
+        chunks.append(papers[start:])
+    return chunks
+
+
+def paginated(
+    first_src: str,
+    title: str,
+    papers: Sequence[Paper],
+    per_page: int,
+    newest: dt.date | None,
+    *,
+    intro: Callable[[str], str] = lambda url: "",
+    empty: str = "No papers yet.",
+) -> dict[str, str]:
+    """A listing split into pages of at most ``per_page`` papers and ``LISTING_BYTES`` of
+    entries: ``first_src``, then ``<dir>page/N.md``.
+
+    ``intro`` gets each page's URL, so the links it makes are relative to that page.
+    """
+    first_url = src_to_url(first_src)
+    chunks = _chunks(papers, per_page) or [[]]
+    pages: dict[str, str] = {}
+    for n, chunk in enumerate(chunks, 1):
+        src = first_src if n == 1 else f"{first_url}page/{n}.md"
+        url = src_to_url(src)
+        heading = title if n == 1 else f"{title}, page {n}"
+        body = _by_date(chunk, url, newest) if chunk else f"<p>{e(empty)}</p>\n"
+        pager = _pager(first_url, url, n, len(chunks)) if len(chunks) > 1 else ""
+        pages[src] = front_matter(heading) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
+    return pages
+
+
+def home_pages(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
+    """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page."""
+    newest = papers[0].date if papers else None
+    return paginated(
+        "index.md",
+        "Latest papers",
+        papers,
+        per_page,
+        newest,
+        empty="No papers yet. See About / Contribute to add one.",
+    )
+
+
+def _month_src(year: int, month: int) -> str:
+    return f"archive/{year}/{month:02d}/index.md"
+
+
+def _date_rows(papers: Sequence[Paper], from_url: str) -> str:
+    rows = []
+    for date, group in groupby(papers, key=lambda p: p.date):
+        href = relative_url(from_url, f"archive/{date.isoformat()}/")
+        rows.append(f'<li><a href="{href}">{human_date(date)}</a> — {count_label(sum(1 for _ in group))}</li>')
+    return f'<ul class="ps-archive">{"".join(rows)}</ul>\n'
+
+
+def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str]:
+    """The date archive, newest first.
+
+    - ``archive/index.md``: the latest listing dates, then every year with its months;
+    - ``archive/<year>/index.md``: the year's months, each with its listing dates;
+    - ``archive/<year>/<month>/index.md``: the month's listing dates;
+    - ``archive/<date>.md`` (and ``archive/<date>/page/N.md``): the papers of one listing date.
+    """
+    newest = papers[0].date if papers else None
+    pages: dict[str, str] = {}
+    for date, group in groupby(papers, key=lambda p: p.date):
+        day = list(group)
+        pages.update(
+            paginated(f"archive/{date.isoformat()}.md", f"Papers of {human_date(date)}", day, per_page, newest)
+        )
+
+    index = [front_matter("Papers by date") + "<h1>Papers by date</h1>\n"]
+    if papers:
+        latest_dates: list[Paper] = []
+        for n, (_, group) in enumerate(groupby(papers, key=lambda p: p.date), 1):
+            latest_dates.extend(group)
+            if n == LATEST_DATES_IN_ARCHIVE:
+                break
+        index.append("\n## Latest listing dates {#latest}\n\n" + _date_rows(latest_dates, "archive/"))
+    else:
+        index.append("\n<p>No papers yet.</p>\n")
+    for year, in_year_iter in groupby(papers, key=lambda p: p.date.year):
+        in_year = list(in_year_iter)
+        year_url = f"archive/{year}/"
+        index.append(
+            f'\n## <a href="{relative_url("archive/", year_url)}">{year}</a> {{#y{year}}}\n\n'
+            f'<p class="ps-count">{count_label(len(in_year))}</p>\n'
+        )
+        month_rows = []
+        year_page = [front_matter(f"Papers of {year}") + f"<h1>Papers of {year}</h1>\n"]
+        year_page.append(
+            f'\n<p class="ps-count">{count_label(len(in_year))} · '
+            f'<a href="{relative_url(year_url, "archive/")}">All years</a></p>\n'
+        )
+        for month, in_month_iter in groupby(in_year, key=lambda p: p.date.month):
+            in_month = list(in_month_iter)
+            name = f"{dt.date(year, month, 1):%B} {year}"
+            month_src = _month_src(year, month)
+            month_url = src_to_url(month_src)
+            count = count_label(len(in_month))
+            month_rows.append(f'<li><a href="{relative_url("archive/", month_url)}">{name}</a> — {count}</li>')
+            year_page.append(
+                f'\n## <a href="{relative_url(year_url, month_url)}">{name}</a> {{#m{month:02d}}}\n\n'
+                + _date_rows(in_month, year_url)
+            )
+            pages[month_src] = (
+                front_matter(f"Papers of {name}")
+                + f"<h1>Papers of {name}</h1>\n\n"
+                + f'<p class="ps-count">{count} · '
+                + f'<a href="{relative_url(month_url, year_url)}">All of {year}</a></p>\n\n'
+                + _date_rows(in_month, month_url)
+            )
+        index.append(f'<ul class="ps-archive">{"".join(month_rows)}</ul>\n')
+        pages[f"{year_url}index.md"] = "".join(year_page)
+    pages["archive/index.md"] = "".join(index)
+    return pages

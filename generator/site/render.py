@@ -1,0 +1,272 @@
+"""Safe HTML fragments for papers: the one place where contributor text meets the browser.
+
+The rule, applied to every field a contributor can write: text is plain text (plus TeX math
+in abstracts), HTML-escaped exactly once here, and emitted as raw HTML blocks that Markdown
+leaves alone. So ``*``, ``_`` and ``~`` in an abstract never become emphasis, ``<script>``
+shows as text, and only ``https://`` URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+import re
+from collections.abc import Sequence
+from html import escape
+from urllib.parse import urlsplit
+
+from generator.outputs.citations import bibtex_entry
+from generator.core.model import Paper
+from generator.content.pages import is_https_url
+from generator.core.slugs import slugify
+
+# Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
+# linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
+_MATH = re.compile(
+    r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
+    re.DOTALL,
+)
+_URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
+
+
+def e(text: str) -> str:
+    """Escape for element content and double-quoted attributes."""
+    return escape(text, quote=True)
+
+
+def human_date(date: dt.date) -> str:
+    """'July 8, 2025': the form used in headings, independent of the machine's locale."""
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from one page's directory URL to another's, so the site works under any base path.
+
+    The same answer as ``posixpath.relpath`` (which ``_relative_url_slow`` keeps, for URLs
+    holding ``..`` and for the tests), by splitting on slashes: a build makes hundreds of
+    thousands of these links and ``relpath`` normalises both paths every time."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    if ".." in base or ".." in to_url:
+        return _relative_url_slow(base, to_url)
+    here = [part for part in base.split("/") if part and part != "."]
+    there = [part for part in to_url.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _relative_url_slow(base: str, to_url: str) -> str:
+    rel = posixpath.relpath("/" + to_url, "/" + base)
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def _text_with_links(text: str) -> str:
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        out.append(e(text[pos : m.start()]))
+        url = m.group(0)
+        out.append(f'<a href="{e(url)}" rel="nofollow noopener">{e(url)}</a>')
+        pos = m.end()
+    out.append(e(text[pos:]))
+    return "".join(out)
+
+
+def inline_text(text: str) -> str:
+    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs."""
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        out.append(_text_with_links(text[pos : m.start()]))
+        display, inline, paren, bracket = m.groups()
+        if display is not None or bracket is not None:
+            out.append(f'<span class="arithmatex">\\[{e(display or bracket or "")}\\]</span>')
+        else:
+            out.append(f'<span class="arithmatex">\\({e(inline or paren or "")}\\)</span>')
+        pos = m.end()
+    out.append(_text_with_links(text[pos:]))
+    return "".join(out)
+
+
+def plain_text(text: str) -> str:
+    """Text without math delimiters' markup, for excerpts, meta descriptions and feeds."""
+    return " ".join(text.split())
+
+
+def abstract_html(abstract: str) -> str:
+    paragraphs = [p for p in abstract.split("\n\n") if p.strip()]
+    return "".join(f"<p>{inline_text(p)}</p>" for p in paragraphs)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # a paper shows in several listings, its meta and feeds
+def excerpt(abstract: str, limit: int = 320) -> str:
+    """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines)."""
+    text = plain_text(abstract)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def host_label(url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return {
+        "github.com": "GitHub",
+        "gitlab.com": "GitLab",
+        "huggingface.co": "Hugging Face",
+        "bitbucket.org": "Bitbucket",
+        "codeberg.org": "Codeberg",
+    }.get(host, host)
+
+
+CODE_ICONS: dict[str, str] = {
+    "GitHub": "github",
+    "GitLab": "gitlab",
+    "Hugging Face": "huggingface",
+    "Bitbucket": "bitbucket",
+    "Codeberg": "codeberg",
+}
+
+
+def _icon(name: str) -> str:
+    """Classes for a button whose icon CSS draws from a shared SVG file (``ps-i-<name>``), so a
+    page carries a class name instead of the icon's path data."""
+    return f"md-button ps-icon ps-i-{name}"
+
+
+def link_buttons(paper: Paper) -> str:
+    """Code, arXiv and project links; URLs were validated as https when the page was read,
+    and are checked again here so that no other scheme can ever reach an href."""
+    parts: list[str] = []
+    if paper.code and is_https_url(paper.code):
+        host = host_label(paper.code)
+        icon = CODE_ICONS.get(host, "code")
+        label = "Code" if host in CODE_ICONS else f"Code ({e(host)})"
+        parts.append(
+            f'<a class="{_icon(icon)} ps-code" href="{e(paper.code)}" rel="nofollow noopener" '
+            f'title="Code on {e(host)}">{label}</a>'
+        )
+    if paper.arxiv:
+        parts.append(f'<a class="{_icon("arxiv")}" href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
+        parts.append(f'<a class="{_icon("pdf")}" href="https://arxiv.org/pdf/{e(paper.arxiv)}">PDF</a>')
+    for link in paper.links:
+        if is_https_url(link.url):
+            parts.append(f'<a class="{_icon("link")}" href="{e(link.url)}" rel="nofollow noopener">{e(link.label)}</a>')
+    return f'<p class="ps-links">{" ".join(parts)}</p>' if parts else ""
+
+
+def topics_html(topics: Sequence[str], page_url: str) -> str:
+    """The paper's topics as links to their pages; ``data-pagefind-filter`` lets the search
+    index offer them as filters."""
+    if not topics:
+        return ""
+    links = ", ".join(
+        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}" '
+        f'data-pagefind-filter="topic">{e(t)}</a>'
+        for t in topics
+    )
+    return f'<p class="ps-topics">Topics: {links}</p>'
+
+
+def bibtex_html(paper: Paper) -> str:
+    """The BibTeX entry in a code block, which the theme gives a copy-to-clipboard button."""
+    return (
+        '<section class="ps-cite" data-pagefind-ignore>\n<h2 id="cite">Cite</h2>\n'
+        f'<pre class="ps-bibtex"><code>{e(bibtex_entry(paper))}</code></pre>\n</section>'
+    )
+
+
+def related_html(related: Sequence[Paper], page_url: str) -> str:
+    """Links to the most similar papers; kept out of the search index, or a search would
+    find a paper by its neighbours' titles."""
+    if not related:
+        return ""
+    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{e(p.title)}</a></li>' for p in related)
+    return (
+        '<section class="ps-related" data-pagefind-ignore>\n<h2 id="related">Related papers</h2>\n'
+        f"<ul>{items}</ul>\n</section>"
+    )
+
+
+def authors_html(paper: Paper) -> str:
+    return f'<p class="ps-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
+
+
+def paper_page(
+    paper: Paper,
+    page_url: str,
+    *,
+    topics: Sequence[str] = (),
+    related: Sequence[Paper] = (),
+    related_slot: str | None = None,
+) -> str:
+    """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
+    topics, links, abstract, a BibTeX entry and the related papers (computed once per build
+    by ``related``, passed in so that this stays a pure function).
+
+    With ``related_slot``, that text stands where the related papers go, to be replaced by
+    ``related_html`` later: the build computes them while it reads the pages (``background``)."""
+    source = ""
+    if paper.source:
+        src = paper.source
+        if src.startswith("sources/") and "/" not in src.removeprefix("sources/"):
+            href = relative_url(page_url, src)
+            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(src.removeprefix("sources/"))}</a></p>'
+        else:
+            source = f'<p class="ps-source">Imported from {e(src)}</p>'
+    submitted = (
+        f' · added by <a href="https://github.com/{e(paper.submitted_by)}">@{e(paper.submitted_by)}</a>'
+        if paper.submitted_by
+        else ""
+    )
+    return (
+        f'<article class="ps-paper" data-pagefind-body>\n'
+        f"<h1>{e(paper.title)}</h1>\n"
+        f'<p class="ps-meta" data-pagefind-ignore>Listed '
+        f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
+        f'<span data-pagefind-filter="year:{paper.date.year}" '
+        f'data-pagefind-meta="date:{paper.date.isoformat()}" hidden></span>'
+        f"{submitted}</p>\n"
+        f"{authors_html(paper)}\n"
+        f"{topics_html(topics, page_url)}\n"
+        f"{link_buttons(paper)}\n"
+        f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
+        f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
+        f"{bibtex_html(paper)}\n"
+        f"{related_html(related, page_url) if related_slot is None else related_slot}\n"
+        f"{source}\n"
+        f"</article>"
+    )
+
+
+LISTING_AUTHORS = 6
+
+
+def listing_authors(authors: Sequence[str]) -> str:
+    """Up to ``LISTING_AUTHORS`` names, then "et al.": a collaboration paper with hundreds of
+    authors must not make a listing page heavy (the paper's own page lists them all)."""
+    if len(authors) <= LISTING_AUTHORS:
+        return ", ".join(authors)
+    return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
+
+
+def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
+    """One entry of a listing: title link, authors, a two-line excerpt, a Code link."""
+    href = relative_url(from_url, paper.url)
+    code = (
+        f' <a class="ps-code-link" href="{e(paper.code)}" rel="nofollow noopener">Code</a>'
+        if paper.code and is_https_url(paper.code)
+        else ""
+    )
+    authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
+    return (
+        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(paper.title)}</a>{badge}{code}'
+        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
+    )

@@ -1,0 +1,111 @@
+"""Related papers computed in another process, while MkDocs reads and renders the pages.
+
+A build is single-threaded Python: one core renders pages while the second core has nothing
+to do until the search indexer starts. Related papers are the largest piece of work that
+needs only the collection and its topics, and it takes seconds at 10,000 papers (scikit-learn's
+import alone is one to two), so it runs in a child process started as soon as the topics are
+known; the first paper page to be rendered waits for it, by which time it is long done.
+
+The child is a fresh ``python -m generator.taxonomy.background`` that reads the papers from its stdin
+and writes the answer to its stdout (both pickled: the two processes are the same program).
+Not ``multiprocessing``: forking a process that has threads (``mkdocs serve``) can copy a held
+lock, and spawning re-imports the caller's main script, which would build the site again if
+that script is not guarded. If the child cannot start or fails, the same function runs here
+instead, so the result never depends on where it was computed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from generator.core.model import Paper
+
+log = logging.getLogger("mkdocs.plugins.papershelf")
+
+Related = dict[str, tuple[str, ...]]
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # where ``generator`` is imported from
+
+
+def compute_related(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> Related:
+    """``related.related_papers``, imported only where it runs: scikit-learn is slow to import,
+    and the building process never needs it when the child does the work."""
+    from generator.taxonomy.related import related_papers
+
+    return related_papers(papers, topics)
+
+
+class RelatedJob:
+    """``compute_related(papers, topics)``, started now in a child process, collected later."""
+
+    def __init__(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> None:
+        self._args = (list(papers), {slug: tuple(names) for slug, names in topics.items()})
+        self._result: Related | None = None
+        self._answer: tuple[int, bytes, bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "generator.taxonomy.background"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+        except OSError as err:  # no processes here: do it in this one, later
+            log.debug("related papers computed in the build process: %s", err)
+            return
+        payload = pickle.dumps(self._args, protocol=pickle.HIGHEST_PROTOCOL)
+        # The pipe holds less than the papers: a thread feeds it and collects the answer while
+        # this one goes on building (it waits on the pipes, so it does not hold the GIL).
+        self._talker = threading.Thread(target=self._talk, args=(self._proc, payload), daemon=True)
+        self._talker.start()
+
+    def _talk(self, proc: subprocess.Popen[bytes], payload: bytes) -> None:
+        try:
+            out, err = proc.communicate(payload)
+        except (OSError, ValueError) as error:  # the child went away while being fed
+            out, err = b"", str(error).encode()
+        self._answer = (proc.returncode if proc.returncode is not None else -1, out, err)
+
+    def result(self) -> Related:
+        """The related papers, waiting for the child if it is still at work."""
+        if self._result is not None:
+            return self._result
+        if self._proc is not None:
+            self._talker.join()
+            code, out, err = self._answer or (-1, b"", b"")
+            self._proc = None
+            if code == 0:
+                try:
+                    self._result = pickle.loads(out)
+                    return self._result
+                except (pickle.UnpicklingError, EOFError, ValueError) as error:
+                    err = str(error).encode()
+            # Not an error (the answer is the same), but the build is slower: say why.
+            log.info("related papers computed in the build process: %s", err.decode(errors="replace")[-500:])
+        self._result = compute_related(*self._args)
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed or was restarted)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        self._proc = None
+
+
+def main() -> int:
+    """The child: papers and topics in on stdin, related papers out on stdout."""
+    papers, topics = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(pickle.dumps(compute_related(papers, topics), protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

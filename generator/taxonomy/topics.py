@@ -1,0 +1,206 @@
+"""Topics: a paper's own ``tags`` plus what the taxonomy's keyword rules suggest. Pure functions.
+
+Rules: a topic is suggested when one of its keywords occurs in the title, or at least twice in
+the abstract. A single mention deep in an abstract is usually a passing remark ("unlike
+fine-tuning, …"), and the threshold keeps those papers off the topic's page.
+
+Explicit tags always win: they come first, keep their order, and a tag that names a taxonomy
+topic in another spelling (``llm serving and inference``) is shown under the taxonomy's name,
+so one topic never splits into two pages. A tag outside the taxonomy is a topic of its own.
+
+Topic pages are generated here rather than by Material's tags plugin: that plugin renders each
+tag's listing as one unpaginated page of titles and a tags index holding every tagged page, so
+both grow with the collection (thousands of entries at 10,000 papers), and its links point to
+the index rather than to ``topics/<slug>/``, where the per-topic feeds expect them. Here a topic
+page is paginated like the home page, shows authors and excerpts like every other listing, and
+the index holds one row per topic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.core.model import Paper
+from generator.core.site_config import TopicConfig
+from generator.core.slugs import slugify
+from generator.site.listings import count_label, front_matter, paginated
+from generator.site.render import e, relative_url
+
+# A title mention counts this many abstract mentions: titles are short and deliberate.
+TITLE_WEIGHT = 2
+SUGGEST_THRESHOLD = 2
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    """Lowercase words: punctuation, hyphens and spaces all separate words, so the keyword
+    ``mixture of experts`` matches "Mixture-of-Experts" and ``cpu`` matches "CPU/GPU".
+
+    Cached, because a build splits each title and abstract twice: for the topic rules here and
+    for the related papers (``related``)."""
+    return tuple(_WORD.findall(text.casefold()))
+
+
+_Index = dict[str, tuple[tuple[tuple[str, ...], int], ...]]
+
+
+@lru_cache(maxsize=64)
+def _phrase_index(keyword_sets: tuple[tuple[str, ...], ...]) -> _Index:
+    """First word -> (keyword phrase, topic number) pairs, so that a text is scanned once for
+    every topic: at 10,000 papers, one pass of dictionary look-ups instead of a regular
+    expression per topic."""
+    entries: dict[str, set[tuple[tuple[str, ...], int]]] = {}
+    for number, keywords in enumerate(keyword_sets):
+        for keyword in keywords:
+            phrase = tuple(words(keyword))
+            if phrase:
+                entries.setdefault(phrase[0], set()).add((phrase, number))
+    return {first: tuple(sorted(group)) for first, group in entries.items()}
+
+
+def _counts(tokens: tuple[str, ...], index: _Index, size: int) -> list[int]:
+    """Mentions per topic; a position counts once per topic even if two of its phrases start there."""
+    counts = [0] * size
+    present = index.keys() & set(tokens)  # most words start no keyword: skip them in C
+    if not present:
+        return counts
+    for i in [i for i, token in enumerate(tokens) if token in present]:
+        seen: set[int] = set()
+        for phrase, number in index[tokens[i]]:
+            if number not in seen and tokens[i : i + len(phrase)] == phrase:
+                seen.add(number)
+                counts[number] += 1
+    return counts
+
+
+def topic_scores(paper: Paper, taxonomy: Sequence[TopicConfig]) -> list[int]:
+    """Weighted keyword mentions per topic, in taxonomy order; title mentions weigh ``TITLE_WEIGHT``."""
+    index = _phrase_index(tuple(tuple(t.keywords) for t in taxonomy))
+    title = _counts(words(paper.title), index, len(taxonomy))
+    abstract = _counts(words(paper.abstract), index, len(taxonomy))
+    return [TITLE_WEIGHT * t + a for t, a in zip(title, abstract, strict=True)]
+
+
+def suggest_topics(paper: Paper, taxonomy: Sequence[TopicConfig]) -> tuple[str, ...]:
+    """Topics whose keywords occur in the title, or at least twice in the abstract, in taxonomy order."""
+    if not taxonomy:
+        return ()
+    scores = topic_scores(paper, taxonomy)
+    return tuple(t.name for t, score in zip(taxonomy, scores, strict=True) if score >= SUGGEST_THRESHOLD)
+
+
+def canonical_name(tag: str, taxonomy: Sequence[TopicConfig]) -> str:
+    """The taxonomy's spelling of a tag that names one of its topics; other tags are kept as written."""
+    slug = slugify(tag)
+    for topic in taxonomy:
+        if topic.slug == slug:
+            return topic.name
+    return tag
+
+
+def topics_of(paper: Paper, taxonomy: Sequence[TopicConfig]) -> tuple[str, ...]:
+    """Explicit tags first (they always win), then suggestions not already tagged."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in [canonical_name(t, taxonomy) for t in paper.tags] + list(suggest_topics(paper, taxonomy)):
+        slug = slugify(name)
+        if slug not in seen:
+            seen.add(slug)
+            out.append(name)
+    return tuple(out)
+
+
+def assign_topics(papers: Sequence[Paper], taxonomy: Sequence[TopicConfig]) -> dict[str, tuple[str, ...]]:
+    """slug -> topics, for the whole collection, computed once per build.
+
+    Tags outside the taxonomy that differ only in case or punctuation (``GANs``, ``gans``) are
+    given the spelling met first in the site-wide order, so they share one page and one name.
+    """
+    names: dict[str, str] = {t.slug: t.name for t in taxonomy}
+    out: dict[str, tuple[str, ...]] = {}
+    for paper in papers:
+        topics = []
+        for name in topics_of(paper, taxonomy):
+            topics.append(names.setdefault(slugify(name), name))
+        out[paper.slug] = tuple(topics)
+    return out
+
+
+# --------------------------------------------------------------------------- topic pages
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic as the site shows it: taxonomy topics first, in their order, then other tags."""
+
+    name: str
+    slug: str
+    description: str
+    papers: tuple[Paper, ...]
+
+    @property
+    def url(self) -> str:
+        return f"topics/{self.slug}/"
+
+
+def collect_topics(
+    papers: Sequence[Paper], topics: Mapping[str, Sequence[str]], taxonomy: Sequence[TopicConfig]
+) -> list[Topic]:
+    """Every topic with its papers (in the site-wide order); taxonomy topics even when empty."""
+    members: dict[str, list[Paper]] = {t.slug: [] for t in taxonomy}
+    names: dict[str, str] = {t.slug: t.name for t in taxonomy}
+    for paper in papers:
+        for name in topics.get(paper.slug, ()):
+            slug = slugify(name)
+            names.setdefault(slug, name)
+            members.setdefault(slug, []).append(paper)
+    described = {t.slug: t.description for t in taxonomy}
+    order = [t.slug for t in taxonomy] + sorted(s for s in members if s not in described)
+    return [Topic(names[s], s, described.get(s, ""), tuple(members[s])) for s in dict.fromkeys(order)]
+
+
+def topics_index(topic_list: Sequence[Topic]) -> str:
+    """``topics/index.md``: one row per topic with its description and paper count."""
+    rows = []
+    for topic in topic_list:
+        href = relative_url("topics/", topic.url)
+        desc = f'<span class="ps-topic-desc">{e(topic.description)}</span>' if topic.description else ""
+        rows.append(
+            f'<li class="ps-topic-row"><a class="ps-topic-name" href="{e(href)}">{e(topic.name)}</a> '
+            f'<span class="ps-count">{count_label(len(topic.papers))}</span>{desc}</li>'
+        )
+    body = f'<ul class="ps-topics-index">{"".join(rows)}</ul>\n' if rows else "<p>No topics yet.</p>\n"
+    return front_matter("Topics") + "<h1>Topics</h1>\n\n" + body
+
+
+def topic_pages(topic_list: Sequence[Topic], per_page: int, newest: dt.date | None) -> dict[str, str]:
+    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``."""
+    pages = {"topics/index.md": topics_index(topic_list)}
+    for topic in topic_list:
+
+        def intro(url: str, topic: Topic = topic) -> str:
+            desc = f'<p class="ps-topic-intro">{e(topic.description)}</p>\n' if topic.description else ""
+            back = relative_url(url, "topics/")
+            return (
+                desc + f'<p class="ps-count">{count_label(len(topic.papers))} · <a href="{back}">All topics</a></p>\n'
+            )
+
+        pages.update(
+            paginated(
+                f"topics/{topic.slug}/index.md",
+                topic.name,
+                topic.papers,
+                per_page,
+                newest,
+                intro=intro,
+                empty="No papers on this topic yet.",
+            )
+        )
+    return pages
