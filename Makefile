@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
+ENGINE ?= mkdocs
 
-.PHONY: install serve build test lint browser import golden bench bench-validate bench-related lock clean
+.PHONY: install serve stage build test lint browser import golden bench bench-validate bench-related lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +20,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-serve: install  ## build the site from content/ and serve it at http://$(HOST)
-	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
+serve: install  ## build the site from content/ and serve it at http://$(HOST); every edit shows in seconds
+	$(PY) -m generator serve --dev-addr $(HOST)
 
-build: install  ## build the static site into site/
-	$(VENV)/bin/mkdocs build --strict
+stage: install  ## write the site's input (every page rendered and escaped) into build/stage/
+	$(PY) -m generator stage
+
+build: install  ## stage, then build the static site into site/ (strict; ENGINE=mkdocs)
+	$(PY) -m generator build --engine $(ENGINE)
 
 browser:  ## Debian's Chromium, for the browser tests
 	@test -x /usr/bin/chromium || { \
@@ -56,4 +60,4 @@ lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt
 
 clean:
-	rm -rf site test-output .pytest_cache
+	rm -rf site build test-output .pytest_cache

@@ -220,7 +220,9 @@ def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildF
     ``code`` is a folder holding a copy of the ``generator`` package to build with, so that every
     build of a run measures the same code even while the working tree changes.
     """
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    config = ["-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    staged = (project / "content").is_dir()  # ours: stage content/, then render; stock: render docs/
+    cmd = [sys.executable, "-m", *(["generator", "build"] if staged else ["mkdocs", "build", "-q"]), *config]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))

@@ -25,14 +25,13 @@ OUTPUT = ROOT / "test-output"
 def mkdocs_build(
     project: Path, site_dir: Path, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run a real ``mkdocs build`` of ``project`` into ``site_dir`` (strict, as CI does)."""
+    """Stage ``project`` and build it into ``site_dir``, strict, as CI does (``generator build``)."""
     return subprocess.run(
         [
             sys.executable,
             "-m",
-            "mkdocs",
+            "generator",
             "build",
-            "--strict",
             "-f",
             str(project / "mkdocs.yml"),
             "-d",

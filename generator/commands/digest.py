@@ -16,6 +16,7 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from generator.content.collection import load_collection, page_paths
+from generator.core.routes import PAPERS_DIR
 from generator.core.site_config import ConfigError, SiteConfig, TopicConfig, load_site_config
 from generator.core.site_identity import IdentityError, SiteIdentity, load_identity
 from generator.core.slugs import slugify
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         return _error(str(err))
 
-    collection = load_collection(page_paths(identity.docs_dir / "papers"))
+    collection = load_collection(page_paths(identity.content_dir / PAPERS_DIR))
     for path, problems in sorted(collection.broken.items()):
         print(f"warning: left out: {problems[0].format(str(path))}", file=sys.stderr)
     topics = assign_topics(collection.papers, site.taxonomy)

@@ -38,9 +38,9 @@ class WriteSummary:
         return ", ".join(parts)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str | bytes) -> bool:
     """Atomically replace ``path`` when its content differs; True when something was written."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.read_bytes() == data:
             return False

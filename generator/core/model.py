@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from generator.core.routes import paper_url
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -41,7 +43,7 @@ class Paper:
     @property
     def url(self) -> str:
         """Site-relative URL of the paper's page (directory URLs)."""
-        return f"papers/{self.slug}/"
+        return paper_url(self.slug)
 
 
 # The page format's keys, in the order they are written. Documented in CONTRIBUTING.md.

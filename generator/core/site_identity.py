@@ -25,8 +25,9 @@ class SiteIdentity:
     name: str
     url: str  # "" when mkdocs.yml sets no site_url; otherwise ends with "/"
     description: str
-    docs_dir: Path
+    docs_dir: Path  # the staged folder the engine renders
     site_config: Path
+    content_dir: Path  # the contributors' folder that ``stage`` reads
 
 
 class _Loader(yaml.SafeLoader):
@@ -82,10 +83,12 @@ def load_identity(config_file: Path) -> SiteIdentity:
     if url and not url.endswith("/"):
         url += "/"
     site_config = _plugin_option(data.get("plugins"), "papershelf", "site_config") or "site_config.yml"
+    content_dir = _plugin_option(data.get("plugins"), "papershelf", "content_dir") or "content"
     return SiteIdentity(
         name=str(data.get("site_name") or "PaperShelf"),
         url=url,
         description=str(data.get("site_description") or ""),
         docs_dir=root / str(data.get("docs_dir") or "docs"),
         site_config=root / site_config,
+        content_dir=root / content_dir,
     )

@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from generator.core.model import Paper
+from generator.core.routes import src_to_url
 from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
@@ -25,16 +26,6 @@ LATEST_DATES_IN_ARCHIVE = 10
 LISTING_BYTES = 64 * 1024
 _HEADING_BYTES = 400  # a date heading with its permalink, plus the list around its items
 NEW_BADGE = '<span class="ps-new">new</span>'
-
-
-def src_to_url(src: str) -> str:
-    """Directory URL MkDocs gives a source path (``a/b.md`` -> ``a/b/``, ``a/index.md`` -> ``a/``)."""
-    stem = src.removesuffix(".md")
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 def front_matter(title: str) -> str:

@@ -1,0 +1,124 @@
+"""``stage``, ``build`` and ``serve``: write the site's input, render it, preview it.
+
+``stage`` is engine-neutral: it writes the staged folder and nothing else. ``build`` stages,
+then asks the engine to render the staged folder into ``site/``. ``serve`` stages, starts the
+engine's preview server on the staged folder, and restages whenever ``content/`` or
+``site_config.yml`` change, so the engine rebuilds only the pages whose staged file changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from generator.core.site_config import ConfigError
+from generator.core.site_identity import IdentityError
+
+
+def _stage(config: Path, out: Path | None, quiet: bool = False) -> int:
+    """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings."""
+    from generator.stage import stage
+
+    start = time.perf_counter()
+    try:
+        report = stage(config, out)
+    except (IdentityError, ConfigError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(f"error: left out of the site: {line}", file=sys.stderr)
+    if not quiet or report.written or report.removed:
+        print(
+            f"staged {report.papers} papers, {report.files} files: {len(report.written)} written, "
+            f"{len(report.removed)} removed ({time.perf_counter() - start:.2f} s)",
+            file=sys.stderr,
+        )
+    return 1 if report.problems else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+    )
+    p = sub.add_parser(
+        "stage",
+        parents=[common],
+        help="write the site's input (every page rendered and escaped) into the staged folder",
+        description="Render content/ into the folder the engine reads (docs_dir), rewriting only what changed.",
+    )
+    p.add_argument("--out", type=Path, help="the staged folder (default: docs_dir of mkdocs.yml)")
+    p.set_defaults(run=lambda a: _stage(a.config_file, a.out))
+
+    b = sub.add_parser(
+        "build",
+        parents=[common],
+        help="stage, then render the site into site/ (strict)",
+        description="Stage content/, then build the site with the engine. Fails if any file was left out.",
+    )
+    b.add_argument("-d", "--site-dir", type=Path, help="where the site goes (default: site_dir of mkdocs.yml)")
+    b.add_argument("--engine", default="mkdocs", help="the engine that renders the staged folder (default: mkdocs)")
+    b.set_defaults(run=run_build)
+
+    s = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="preview the site, restaging and rebuilding what changed on every edit",
+        description="Stage, serve the site with live reload, and restage on every change to content/.",
+    )
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve at")
+    s.set_defaults(run=run_serve)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from generator.engine.run import EngineError, build
+
+    staged = _stage(args.config_file, None)
+    if staged == 2:
+        return 2
+    try:
+        build(args.engine, args.config_file, args.site_dir)
+    except EngineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return staged
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """The engine serves the staged folder; this process keeps the folder up to date."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    if _stage(args.config_file, None) == 2:
+        return 2
+    root = args.config_file.resolve().parent
+    changed = threading.Event()
+
+    class OnChange(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.event_type not in ("opened", "closed_no_write"):
+                changed.set()
+
+    observer = Observer()
+    observer.schedule(OnChange(), str(root / "content"), recursive=True)
+    observer.schedule(OnChange(), str(root), recursive=False)  # site_config.yml, mkdocs.yml
+    observer.start()
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(args.config_file), "-a", args.dev_addr]
+    server = subprocess.Popen(cmd)
+    try:
+        while server.poll() is None:
+            if changed.wait(0.5):
+                time.sleep(0.05)  # an editor's save is several events: take them as one
+                changed.clear()
+                _stage(args.config_file, None, quiet=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.terminate()
+        server.wait()
+    return 0

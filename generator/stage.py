@@ -1,0 +1,282 @@
+"""Stage: write the whole input of the site, rendered and escaped, before any engine runs.
+
+This module is the pipeline in one place (as ``Pelican.run()`` is Pelican's):
+
+1. read   ``content/papers/*.md``            -> ``Collection`` (``content.collection``)
+2. check  every other file of ``content/``   -> problems, named by file and line (``content.validate``)
+3. assign topics, start the related papers    (``taxonomy``; computed in a child process meanwhile)
+4. render listings, topic and info pages       (``site``), feeds and exports (``outputs``),
+          the search filter menu               (``search``), maintainers' pages through the sanitizer
+5. render every paper's page with its related papers, head tags and escaped metadata
+6. write  ``{path: content}`` into the staged folder, only what changed; remove what is gone
+
+The engine's ``docs_dir`` is the staged folder, and contributor sources are never in it: an
+engine or a configuration that skips PaperShelf's code (a build without the plugin, another
+engine) finds nothing but pages PaperShelf rendered and escaped. Everything but the reading
+and the writing is a pure function of the collection and the settings (``site_input``), so the
+same input gives a byte-identical folder, and an edit rewrites a handful of files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content.collection import load_collection, page_paths
+from generator.content.pages import Problem
+from generator.content.writer import write_if_changed
+from generator.core import routes
+from generator.core.model import Paper
+from generator.core.site_config import SiteConfig, load_site_config
+from generator.core.site_identity import SiteIdentity, load_identity
+from generator.core.tex import has_math, math_head
+from generator.outputs.exports import all_exports
+from generator.outputs.feeds import all_feeds
+from generator.search.pagefind import FILTERS_FILE, filter_menu
+from generator.site.head import paper_head, site_head
+from generator.site.icons import icon_files
+from generator.site.listings import archive_pages, home_pages
+from generator.site.render import e, excerpt, paper_page
+from generator.site.sanitize import RenderedPage, render_page
+from generator.site.subscribe import generated_pages
+from generator.taxonomy.background import RelatedJob
+from generator.taxonomy.topics import assign_topics, collect_topics, topic_pages
+
+STAGE_DIR = "build/stage"
+"""Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
+
+PUBLISHED_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+"""Files of ``content/`` (outside ``papers/``) that are published as they are: raster images,
+which a browser never runs. Anything else that is not a page is refused by ``content_problems``."""
+
+SOURCE_FILE_TYPES = frozenset({".txt", ".json", ".bib", ".xml"})
+"""Listings under ``content/sources/``: published as they are, served as text or data."""
+
+Files = dict[str, str | bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the staged pages need to know of the site: its identity and its settings."""
+
+    name: str
+    url: str
+    description: str
+    settings: SiteConfig
+
+
+@dataclass(slots=True)
+class StageReport:
+    problems: dict[str, list[Problem]] = field(default_factory=dict)  # file (as shown) -> problems
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    files: int = 0
+    papers: int = 0
+
+    def lines(self) -> list[str]:
+        return [problem.format(path) for path, problems in sorted(self.problems.items()) for problem in problems]
+
+
+# --------------------------------------------------------------------------- pure: the plan
+
+
+def staged_page(meta: Mapping[str, str], body: str) -> str:
+    """A staged page: front matter whose values are already escaped for the templates (which
+    print ``page.meta`` unescaped), written as JSON strings (valid YAML), then the body."""
+    fm = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items() if value)
+    return f"---\n{fm}---\n\n{body.strip()}\n"
+
+
+def _with_head(markdown: str, head: str) -> str:
+    """Add the head tags to a generated page's front matter (the page keeps its own title)."""
+    if not head or not markdown.startswith("---\n"):
+        return markdown
+    return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
+
+
+def page_head(site: Site, url: str, body: str) -> str:
+    """The ``<head>`` tags every page carries, plus the math renderer where the body has math."""
+    head = site_head(site.url, site.name, url)
+    if has_math(body):
+        head += math_head(url)
+    return head
+
+
+def paper_files(
+    papers: Sequence[Paper],
+    site: Site,
+    topics: Mapping[str, tuple[str, ...]],
+    related: Mapping[str, Sequence[str]],
+) -> Files:
+    """Each paper's staged page: the body ``render`` made, with its related papers."""
+    by_slug = {p.slug: p for p in papers}
+    out: Files = {}
+    for paper in papers:
+        url = routes.paper_url(paper.slug)
+        mine = topics.get(paper.slug, ())
+        near = [by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug]
+        body = paper_page(paper, url, topics=mine, related=near)
+        head = page_head(site, url, body) + paper_head(paper, url, site.url, mine)
+        meta = {"title": e(paper.title), "description": e(excerpt(paper.abstract, 200)), "papershelf_head": head.strip()}
+        out[routes.paper_src(paper.slug)] = staged_page(meta, body)
+    return out
+
+
+def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """Home, archive, topic, Subscribe and Data pages; feeds, exports and the filter menu.
+
+    Made at build time and never committed, so two pull requests that add papers never touch
+    the same file."""
+    settings, per_page = site.settings, site.settings.home.papers_per_page
+    newest = papers[0].date if papers else None
+    pages = home_pages(papers, per_page)
+    pages.update(archive_pages(papers, per_page))
+    pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest))
+    pages.update(
+        generated_pages(
+            site_name=site.name,
+            site_url=site.url,
+            taxonomy=settings.taxonomy,
+            feeds=settings.feeds,
+            digest=settings.digest,
+        )
+    )
+    out: Files = {src: _with_head(text, page_head(site, routes.src_to_url(src), text)) for src, text in pages.items()}
+    if site.url:  # feeds and exports need absolute links
+        out.update(
+            all_feeds(
+                papers,
+                site_url=site.url,
+                site_name=site.name,
+                description=site.description,
+                topics=topics,
+                taxonomy=settings.taxonomy,
+                config=settings.feeds,
+            )
+        )
+        out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
+    out[FILTERS_FILE] = filter_menu(papers, topics)
+    return out
+
+
+def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
+    """Pages such as ``about.md``: Markdown made HTML and sanitized (``site.sanitize``)."""
+    out: Files = {}
+    for src, page in pages.items():
+        url = routes.src_to_url(src)
+        meta = {"title": e(page.title), "papershelf_head": page_head(site, url, page.html).strip()}
+        out[src] = staged_page(meta, page.html)
+    return out
+
+
+def site_input(
+    papers: Sequence[Paper],
+    site: Site,
+    topics: Mapping[str, tuple[str, ...]],
+    related: Callable[[], Mapping[str, Sequence[str]]],
+    pages: Mapping[str, RenderedPage],
+    assets: Mapping[str, bytes],
+) -> Files:
+    """Every file of the staged folder, ``{path: content}``: a function of its arguments alone.
+
+    ``related`` is asked for last, so that the papers' neighbours can be computed elsewhere
+    while the other pages are made."""
+    files: Files = dict(assets)
+    files.update(maintainer_files(pages, site))
+    files.update(generated_files(papers, site, topics))
+    files.update(paper_files(papers, site, topics, related()))
+    return files
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def read_content(content_dir: Path, root: Path, report: StageReport) -> tuple[dict[str, RenderedPage], dict[str, bytes]]:
+    """Maintainers' pages (sanitized) and the files published as they are; anything else in
+    ``content/`` outside ``papers/`` is refused with a problem naming it."""
+    pages: dict[str, RenderedPage] = {}
+    assets: dict[str, bytes] = {}
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file() or p.is_symlink()):
+        src = path.relative_to(content_dir).as_posix()
+        shown = _shown(path, root)
+        top = src.split("/", 1)[0]
+        if top == routes.PAPERS_DIR or any(part.startswith(".") for part in src.split("/")):
+            continue  # paper pages are read by the collection; stray files there by validate
+        if path.is_symlink():
+            report.problems.setdefault(shown, []).append(
+                Problem(1, "file", "is a symbolic link and is not published", "commit the file itself")
+            )
+        elif top == routes.SOURCES_DIR and path.suffix.lower() in SOURCE_FILE_TYPES:
+            assets[src] = path.read_bytes()
+        elif path.suffix == ".md" and top != routes.SOURCES_DIR:
+            page, problems = render_page(path.read_text(encoding="utf-8", errors="replace"), shown)
+            if page is None:
+                report.problems.setdefault(shown, []).extend(problems)
+            else:
+                pages[src] = page
+        elif path.suffix.lower() in PUBLISHED_FILE_TYPES:
+            assets[src] = path.read_bytes()
+        elif top != routes.SOURCES_DIR:
+            report.problems.setdefault(shown, []).append(
+                Problem(1, "file", "is not published: the site takes pages (.md) and images only", "remove it")
+            )
+    return pages, assets
+
+
+def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
+    identity = load_identity(config_file)
+    settings = load_site_config(identity.site_config)
+    return identity, Site(identity.name, identity.url, identity.description, settings)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_stage(files: Files, out: Path, report: StageReport) -> None:
+    """Write what changed, remove what is no longer staged: an edit touches only its files."""
+    for path, content in sorted(files.items()):
+        target = out / path
+        if write_if_changed(target, content):
+            report.written.append(path)
+    keep = set(files)
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            rel = Path(dirpath, name).relative_to(out).as_posix()
+            if rel not in keep:
+                Path(dirpath, name).unlink()
+                report.removed.append(rel)
+        for name in dirnames:
+            folder = Path(dirpath, name)
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    report.files = len(files)
+
+
+def stage(config_file: Path, out: Path | None = None) -> StageReport:
+    """Read ``content/``, render the site's input and write it to ``out`` (the engine's ``docs_dir``)."""
+    identity, site = load_site(config_file)
+    root = config_file.resolve().parent
+    content_dir = identity.content_dir
+    out = out or identity.docs_dir
+    report = StageReport()
+    collection = load_collection(page_paths(content_dir / routes.PAPERS_DIR))
+    for path, problems in collection.broken.items():
+        report.problems.setdefault(_shown(path, root), []).extend(problems)
+    topics = assign_topics(collection.papers, site.settings.taxonomy)
+    job = RelatedJob(collection.papers, topics)  # the other core works while this one renders
+    try:
+        pages, assets = read_content(content_dir, root, report)
+        assets.update(icon_files())
+        files = site_input(collection.papers, site, topics, job.result, pages, assets)
+    finally:
+        job.cancel()
+    write_stage(files, out, report)
+    report.papers = len(collection.papers)
+    return report
