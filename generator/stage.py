@@ -120,7 +120,11 @@ def paper_files(
         near = [by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug]
         body = paper_page(paper, url, topics=mine, related=near)
         head = page_head(site, url, body) + paper_head(paper, url, site.url, mine)
-        meta = {"title": e(paper.title), "description": e(excerpt(paper.abstract, 200)), "papershelf_head": head.strip()}
+        meta = {
+            "title": e(paper.title),
+            "description": e(excerpt(paper.abstract, 200)),
+            "papershelf_head": head.strip(),
+        }
         out[routes.paper_src(paper.slug)] = staged_page(meta, body)
     return out
 
@@ -198,7 +202,9 @@ def _shown(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-def read_content(content_dir: Path, root: Path, report: StageReport) -> tuple[dict[str, RenderedPage], dict[str, bytes]]:
+def read_content(
+    content_dir: Path, root: Path, report: StageReport
+) -> tuple[dict[str, RenderedPage], dict[str, bytes]]:
     """Maintainers' pages (sanitized) and the files published as they are; anything else in
     ``content/`` outside ``papers/`` is refused with a problem naming it."""
     pages: dict[str, RenderedPage] = {}
@@ -207,9 +213,18 @@ def read_content(content_dir: Path, root: Path, report: StageReport) -> tuple[di
         src = path.relative_to(content_dir).as_posix()
         shown = _shown(path, root)
         top = src.split("/", 1)[0]
-        if top == routes.PAPERS_DIR or any(part.startswith(".") for part in src.split("/")):
-            continue  # paper pages are read by the collection; stray files there by validate
-        if path.is_symlink():
+        if any(part.startswith(".") for part in src.split("/")) or routes.is_paper_src(src):
+            continue  # hidden files are not content; paper pages are read by the collection
+        if top == routes.PAPERS_DIR:
+            report.problems.setdefault(shown, []).append(
+                Problem(
+                    1,
+                    "file",
+                    "is not published: paper pages are .md files directly in content/papers/",
+                    "move or rename it",
+                )
+            )
+        elif path.is_symlink():
             report.problems.setdefault(shown, []).append(
                 Problem(1, "file", "is a symbolic link and is not published", "commit the file itself")
             )

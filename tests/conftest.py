@@ -20,6 +20,19 @@ from benchmarks.bench import CHROMIUM_ARGS  # one list of flags for the tests an
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
 OUTPUT = ROOT / "test-output"
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "site" / "content"
+"""A fixed collection for builds and browser tests: math, authors, arXiv ids, code links,
+hostile text. The live ``content/`` is the community's, so tests only check invariants on it."""
+FIXTURE_PAPERS = FIXTURE_CONTENT / "papers"
+SEED_LISTING = FIXTURE_CONTENT / "sources" / "hf-papers-listing.txt"
+
+
+def listing_papers() -> list:  # type: ignore[type-arg]
+    """The seed listing's 91 papers: a fixed input of realistic size for topic and related checks."""
+    from generator.readers.hf_listing import read_listing
+
+    text = SEED_LISTING.read_text(encoding="utf-8")
+    return read_listing(text, year=2025, source="sources/hf-papers-listing.txt").papers
 
 
 def mkdocs_build(
@@ -45,23 +58,25 @@ def mkdocs_build(
     )
 
 
-def copy_project(dest: Path, papers: bool = True) -> Path:
-    """A throw-away copy of the site project (config, content, assets) for builds that change it."""
+def copy_project(dest: Path, papers: bool = True, content: Path = FIXTURE_CONTENT) -> Path:
+    """A throw-away project: the site's own settings and theme, with ``content`` (the fixture
+    collection unless told otherwise) as its content folder."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "site_config.yml"):
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "overrides", dest / "overrides")
     ignore = None if papers else shutil.ignore_patterns("papers")
-    shutil.copytree(ROOT / "content", dest / "content", ignore=ignore)
+    shutil.copytree(content, dest / "content", ignore=ignore)
     (dest / "content" / "papers").mkdir(exist_ok=True)
     return dest
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own content, built once per test run."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site)
+    """The fixture collection (``tests/fixtures/site``) built as the site, once per test run."""
+    root = tmp_path_factory.mktemp("fixture-site")
+    site = root / "site"
+    result = mkdocs_build(copy_project(root / "project"), site)
     assert result.returncode == 0, result.stderr
     return site
 

@@ -1,4 +1,5 @@
-"""Golden files: each input listing beside the JSON of what the reader makes of it.
+"""Golden files: each input listing beside the JSON of what the reader makes of it, and chosen
+staged files of the fixture site (``tests/fixtures/site/expected/``) beside its content.
 
 Regenerate after an intended change with ``make golden`` (``python -m tests.golden``), then
 read the diff: it is the review of the change's effect on real data.
@@ -14,7 +15,7 @@ from generator.readers.hf_listing import read_listing
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTINGS = Path(__file__).parent / "fixtures" / "listings"
-SEED = ROOT / "content" / "sources" / "hf-papers-listing.txt"
+SEED = Path(__file__).parent / "fixtures" / "site" / "content" / "sources" / "hf-papers-listing.txt"
 YEAR = 2025
 
 
@@ -47,10 +48,46 @@ def render(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+STAGED_GOLDEN = FIXTURE_SITE / "expected"
+STAGED_FILES = (
+    "index.md",
+    "papers/attention-in-o-n-log-n-time-with-sorted-sketches.md",
+    "papers/script-alert-1-script-and-ampersands-in-titles.md",
+    "about.md",
+    "papers.json",
+    "feeds/atom.xml",
+)
+"""Staged files whose every byte is reviewed: a page with math, one with hostile text, the
+home page, a maintainer's page, the export and a feed."""
+
+
+def staged_fixture(out: Path) -> dict[str, str]:
+    """Stage the fixture site (the site's settings, the fixture's content) into ``out``."""
+    import shutil
+
+    from generator.stage import stage
+
+    project = out / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "site_config.yml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(FIXTURE_SITE / "content", project / "content", dirs_exist_ok=True)
+    report = stage(project / "mkdocs.yml", out / "stage")
+    if report.problems:
+        raise RuntimeError("\n".join(report.lines()))
+    return {name: (out / "stage" / name).read_text(encoding="utf-8") for name in STAGED_FILES}
+
+
 def main() -> None:
-    for listing, expected in cases():
-        text = render(snapshot(listing))
+    import tempfile
+
+    updates = {expected: render(snapshot(listing)) for listing, expected in cases()}
+    with tempfile.TemporaryDirectory() as tmp:
+        updates.update({STAGED_GOLDEN / name: text for name, text in staged_fixture(Path(tmp)).items()})
+    for expected, text in updates.items():
         if not expected.exists() or expected.read_text(encoding="utf-8") != text:
+            expected.parent.mkdir(parents=True, exist_ok=True)
             expected.write_text(text, encoding="utf-8")
             print(f"updated {expected.relative_to(ROOT)}")
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator.core.model import Paper, sort_key
 from generator.site.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages
-from tests.conftest import ROOT, copy_project, mkdocs_build
+from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build
 
 LISTING_LIMIT = 100 * 1024
 PAPER_PAGE_LIMIT = 20 * 1024
@@ -151,5 +151,5 @@ def test_listings_cut_long_author_lists(heavy_site: Path) -> None:
 
 def test_seed_paper_pages_stay_under_20_kb(built_site: Path) -> None:
     sizes = {p.parent.name: p.stat().st_size for p in (built_site / "papers").glob("*/index.html")}
-    assert len(sizes) == len(list((ROOT / "content" / "papers").glob("*.md")))
+    assert len(sizes) == len(list(FIXTURE_PAPERS.glob("*.md")))
     assert max(sizes.values()) <= PAPER_PAGE_LIMIT, max(sizes.items(), key=lambda kv: kv[1])

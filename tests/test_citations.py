@@ -15,7 +15,7 @@ from generator.content.pages import read_page
 from generator.core.model import Link, Paper
 from generator.outputs.citations import arxiv_year, bibtex_entry, citation_key
 from generator.site.head import json_for_script, paper_head
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_PAPERS
 
 ARXIV_PAPER = Paper(
     slug="melange-cost-efficient-llm-serving",
@@ -179,7 +179,7 @@ def test_head_without_site_url_has_no_absolute_links() -> None:
 
 def test_built_paper_page_has_bibtex_and_head_tags(built_site: Path) -> None:
     slug = "qlora-efficient-finetuning-of-quantized-llms"
-    paper, _ = read_page(ROOT / "content" / "papers" / f"{slug}.md")
+    paper, _ = read_page(FIXTURE_PAPERS / f"{slug}.md")
     assert paper is not None
     html = (built_site / "papers" / slug / "index.html").read_text(encoding="utf-8")
     block = re.search(r'<pre class="ps-bibtex"><code>(.*?)</code></pre>', html, re.DOTALL)

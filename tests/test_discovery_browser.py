@@ -16,11 +16,11 @@ from generator.core.site_config import load_site_config
 from generator.outputs.citations import bibtex_entry
 from generator.taxonomy.related import related_papers
 from generator.taxonomy.topics import assign_topics
-from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
+from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, screenshot, serve
 
 pytestmark = pytest.mark.browser
 
-SEEDS = load_collection(page_paths(ROOT / "content" / "papers")).papers
+SEEDS = load_collection(page_paths(FIXTURE_PAPERS)).papers
 BY_SLUG = {p.slug: p for p in SEEDS}
 TOPICS = assign_topics(SEEDS, load_site_config(ROOT / "site_config.yml").taxonomy)
 PAPER = "shadowkv-kv-cache-in-shadows-for-high-throughput-long-context-llm-inference"
@@ -80,7 +80,7 @@ def test_related_list_is_present_and_its_links_resolve(page: Any, site_url: str)
 
 def test_bibtex_copy_button_puts_the_entry_on_the_clipboard(page: Any, site_url: str) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
-    paper, _ = read_page(ROOT / "content" / "papers" / f"{PAPER}.md")
+    paper, _ = read_page(FIXTURE_PAPERS / f"{PAPER}.md")
     assert paper is not None
     page.goto(site_url + f"papers/{PAPER}/")
     block = page.locator("section.ps-cite pre")

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, copy_project, mkdocs_build, screenshot, serve
+from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, screenshot, serve
 
 BAD = ROOT / "tests" / "bad_inputs"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
@@ -139,7 +139,7 @@ def test_build_leaves_bad_pages_out_and_builds_the_rest(
     assert result.returncode != 0, "strict mode must fail"
     assert "Traceback" not in result.stderr
     built = {p.parent.name for p in (site / "papers").glob("*/index.html")}
-    seeds = {p.stem for p in (ROOT / "content" / "papers").glob("*.md")}
+    seeds = {p.stem for p in (FIXTURE_PAPERS).glob("*.md")}
     assert seeds <= built
     for name, case in REJECTED.items():
         if case.get("validate_only"):

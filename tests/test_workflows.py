@@ -139,7 +139,10 @@ def test_ci_checks_pull_requests_with_least_privilege() -> None:
 
 def test_build_is_strict() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^build:.*\n\t.*mkdocs build --strict", makefile, re.MULTILINE)
+    assert re.search(r"^build:.*\n\t.*-m generator build", makefile, re.MULTILINE)
+    from generator.engine.run import engine_command
+
+    assert "--strict" in engine_command("mkdocs", ROOT / "mkdocs.yml", None)
 
 
 def test_deploy_publishes_main_to_pages_without_races() -> None:

@@ -43,7 +43,11 @@ def _stage(config: Path, out: Path | None, quiet: bool = False) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
     )
     p = sub.add_parser(
         "stage",

@@ -14,12 +14,15 @@ class EngineError(RuntimeError):
 ENGINES = ("mkdocs",)
 
 
-def build(engine: str, config_file: Path, site_dir: Path | None = None) -> None:
-    """Render the staged folder that ``config_file`` names into ``site_dir`` (strict)."""
+def engine_command(engine: str, config_file: Path, site_dir: Path | None) -> list[str]:
+    """The engine's own build command, strict: a warning fails the build."""
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file)]
-    if site_dir is not None:
-        cmd += ["-d", str(site_dir)]
-    if subprocess.run(cmd, check=False).returncode != 0:
+    return cmd + (["-d", str(site_dir)] if site_dir is not None else [])
+
+
+def build(engine: str, config_file: Path, site_dir: Path | None = None) -> None:
+    """Render the staged folder that ``config_file`` names into ``site_dir`` (strict)."""
+    if subprocess.run(engine_command(engine, config_file, site_dir), check=False).returncode != 0:
         raise EngineError(f"{engine} build failed (its messages are above)")
