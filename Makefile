@@ -10,7 +10,7 @@ PAPERS ?= 1000 10000
 RUNS   ?= 3
 ENGINE ?= mkdocs
 
-.PHONY: install serve stage build test lint browser import golden bench bench-validate bench-related lock clean
+.PHONY: install serve stage build test lint browser import golden bench bench-preview bench-validate bench-related lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ golden: install  ## regenerate golden files after an intended change; review the
 
 bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
+
+bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
+	$(PY) -m benchmarks preview --papers 5000 10000 --runs 3
 
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m benchmarks validate

@@ -19,6 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     related = sub.add_parser("related", help="time topics and related papers at N papers")
     related.add_argument("sizes", type=int, nargs="+", metavar="N")
     related.set_defaults(run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes))
+    preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
+    preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
+    preview.add_argument("--runs", type=int, default=3, metavar="K")
+    preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs))
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

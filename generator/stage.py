@@ -13,23 +13,26 @@ This module is the pipeline in one place (as ``Pelican.run()`` is Pelican's):
 The engine's ``docs_dir`` is the staged folder, and contributor sources are never in it: an
 engine or a configuration that skips PaperShelf's code (a build without the plugin, another
 engine) finds nothing but pages PaperShelf rendered and escaped. Everything but the reading
-and the writing is a pure function of the collection and the settings (``site_input``), so the
-same input gives a byte-identical folder, and an edit rewrites a handful of files.
+and the writing is a pure function of the collection and the settings (``paper_file``,
+``generated_files``, ``maintainer_files``), so the same input gives a byte-identical folder;
+``Stager.run`` is the pipeline, and keeps what an edit leaves unchanged, so an edit rewrites a
+handful of files.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.collection import load_collection, page_paths
-from generator.content.pages import Problem
+from generator.content.collection import page_paths
+from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
 from generator.core import routes
-from generator.core.model import Paper
+from generator.core.model import Paper, sort_key
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.tex import has_math, math_head
@@ -105,28 +108,30 @@ def page_head(site: Site, url: str, body: str) -> str:
     return head
 
 
+def paper_file(paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper]) -> str:
+    """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
+    url = routes.paper_url(paper.slug)
+    body = paper_page(paper, url, topics=topics, related=related)
+    head = page_head(site, url, body) + paper_head(paper, url, site.url, topics)
+    meta = {"title": e(paper.title), "description": e(excerpt(paper.abstract, 200)), "papershelf_head": head.strip()}
+    return staged_page(meta, body)
+
+
+def neighbours(papers: Sequence[Paper], related: Mapping[str, Sequence[str]]) -> dict[str, tuple[Paper, ...]]:
+    """slug -> its related papers (those still in the collection)."""
+    by_slug = {p.slug: p for p in papers}
+    return {p.slug: tuple(by_slug[s] for s in related.get(p.slug, ()) if s in by_slug) for p in papers}
+
+
 def paper_files(
     papers: Sequence[Paper],
     site: Site,
     topics: Mapping[str, tuple[str, ...]],
     related: Mapping[str, Sequence[str]],
 ) -> Files:
-    """Each paper's staged page: the body ``render`` made, with its related papers."""
-    by_slug = {p.slug: p for p in papers}
-    out: Files = {}
-    for paper in papers:
-        url = routes.paper_url(paper.slug)
-        mine = topics.get(paper.slug, ())
-        near = [by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug]
-        body = paper_page(paper, url, topics=mine, related=near)
-        head = page_head(site, url, body) + paper_head(paper, url, site.url, mine)
-        meta = {
-            "title": e(paper.title),
-            "description": e(excerpt(paper.abstract, 200)),
-            "papershelf_head": head.strip(),
-        }
-        out[routes.paper_src(paper.slug)] = staged_page(meta, body)
-    return out
+    """Every paper's staged page."""
+    near = neighbours(papers, related)
+    return {routes.paper_src(p.slug): paper_file(p, site, topics.get(p.slug, ()), near[p.slug]) for p in papers}
 
 
 def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
@@ -174,25 +179,6 @@ def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
         meta = {"title": e(page.title), "papershelf_head": page_head(site, url, page.html).strip()}
         out[src] = staged_page(meta, page.html)
     return out
-
-
-def site_input(
-    papers: Sequence[Paper],
-    site: Site,
-    topics: Mapping[str, tuple[str, ...]],
-    related: Callable[[], Mapping[str, Sequence[str]]],
-    pages: Mapping[str, RenderedPage],
-    assets: Mapping[str, bytes],
-) -> Files:
-    """Every file of the staged folder, ``{path: content}``: a function of its arguments alone.
-
-    ``related`` is asked for last, so that the papers' neighbours can be computed elsewhere
-    while the other pages are made."""
-    files: Files = dict(assets)
-    files.update(maintainer_files(pages, site))
-    files.update(generated_files(papers, site, topics))
-    files.update(paper_files(papers, site, topics, related()))
-    return files
 
 
 # --------------------------------------------------------------------------- reading
@@ -254,44 +240,159 @@ def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
 # --------------------------------------------------------------------------- writing
 
 
-def write_stage(files: Files, out: Path, report: StageReport) -> None:
-    """Write what changed, remove what is no longer staged: an edit touches only its files."""
-    for path, content in sorted(files.items()):
-        target = out / path
-        if write_if_changed(target, content):
-            report.written.append(path)
-    keep = set(files)
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
-        for name in filenames:
-            rel = Path(dirpath, name).relative_to(out).as_posix()
-            if rel not in keep:
-                Path(dirpath, name).unlink()
-                report.removed.append(rel)
-        for name in dirnames:
-            folder = Path(dirpath, name)
-            if not any(folder.iterdir()):
-                folder.rmdir()
-    report.files = len(files)
+def _remove(out: Path, rel: str) -> None:
+    path = out / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+            break
+        folder.rmdir()
+
+
+class Stager:
+    """Stages the site, again and again under ``serve``, redoing only what an edit changed.
+
+    Between runs it keeps each page file's ``Paper`` (read again when the file's size or time
+    changes), each paper's own topics, each staged paper page with what it was made from, and
+    what the staged folder holds, so an edit re-reads one file, re-renders the pages that show
+    it and writes only the files whose bytes changed. With ``wait_for_related=False`` (preview)
+    the related papers are recomputed in the background and the pages use the last lists until
+    then; ``on_related`` is called when new lists are ready, to stage once more.
+    """
+
+    def __init__(self, config_file: Path, out: Path | None = None, *, wait_for_related: bool = True) -> None:
+        self.config_file = config_file
+        self.out = out
+        self.wait_for_related = wait_for_related
+        self.on_related: Callable[[], None] | None = None
+        self._site: Site | None = None
+        self._read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
+        self._topics: dict[Paper, tuple[str, ...]] = {}
+        self._pages: dict[str, tuple[tuple[object, ...], str]] = {}
+        self._written: dict[str, str | bytes] | None = None
+        self._related: Mapping[str, Sequence[str]] = {}
+        self._related_for: int | None = None
+        self._job: RelatedJob | None = None
+
+    def run(self) -> StageReport:
+        identity, site = load_site(self.config_file)
+        if site != self._site:  # other settings: nothing made from the old ones is kept
+            self._site, self._topics, self._pages, self._related_for = site, {}, {}, None
+        root = self.config_file.resolve().parent
+        out = self.out or identity.docs_dir
+        report = StageReport()
+        papers = self._collection(identity.content_dir / routes.PAPERS_DIR, root, report)
+        topics = assign_topics(papers, site.settings.taxonomy, self._topics)
+        related = self._related_lists(papers, topics)
+        pages, assets = read_content(identity.content_dir, root, report)
+        assets.update(icon_files())
+        files: Files = dict(assets)
+        files.update(maintainer_files(pages, site))
+        files.update(generated_files(papers, site, topics))
+        files.update(self._paper_files(papers, site, topics, related()))
+        self._write(files, out, report)
+        report.papers = len(papers)
+        return report
+
+    def close(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
+    def _collection(self, papers_dir: Path, root: Path, report: StageReport) -> list[Paper]:
+        read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
+        for path in page_paths(papers_dir):
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            key = (info.st_mtime_ns, info.st_size)
+            known = self._read.get(path)
+            read[path] = known if known is not None and known[0] == key else (key, *read_page(path))
+        self._read = read
+        papers = []
+        for path, (_, paper, problems) in read.items():
+            if paper is None:
+                report.problems.setdefault(_shown(path, root), []).extend(problems)
+            else:
+                papers.append(paper)
+        papers.sort(key=sort_key)
+        return papers
+
+    def _related_lists(
+        self, papers: list[Paper], topics: Mapping[str, tuple[str, ...]]
+    ) -> Callable[[], Mapping[str, Sequence[str]]]:
+        """The related papers, as a call made as late as possible (the child works meanwhile)."""
+        signature = hash((tuple(papers), tuple(topics.items())))
+        if signature == self._related_for:
+            return lambda: self._related
+        self.close()
+        job = self._job = RelatedJob(papers, topics)
+        if self.wait_for_related:
+
+            def wait() -> Mapping[str, Sequence[str]]:
+                self._related, self._related_for = job.result(), signature
+                self.close()
+                return self._related
+
+            return wait
+
+        def finish() -> None:
+            result = job.result()
+            if self._job is job:
+                self._related, self._related_for, self._job = result, signature, None
+                if self.on_related is not None:
+                    self.on_related()
+
+        threading.Thread(target=finish, daemon=True).start()
+        return lambda: self._related
+
+    def _paper_files(
+        self,
+        papers: Sequence[Paper],
+        site: Site,
+        topics: Mapping[str, tuple[str, ...]],
+        related: Mapping[str, Sequence[str]],
+    ) -> Files:
+        near = neighbours(papers, related)
+        pages: dict[str, tuple[tuple[object, ...], str]] = {}
+        for paper in papers:
+            key = (paper, topics.get(paper.slug, ()), near[paper.slug])
+            known = self._pages.get(paper.slug)
+            pages[paper.slug] = (
+                known if known is not None and known[0] == key else (key, paper_file(paper, site, *key[1:]))
+            )
+        self._pages = pages
+        return {routes.paper_src(slug): text for slug, (_, text) in pages.items()}
+
+    def _write(self, files: Files, out: Path, report: StageReport) -> None:
+        """Write what changed, remove what is no longer staged. The first run compares with
+        the folder on disk; later ones with what the last run wrote."""
+        if self._written is None or not out.is_dir():
+            for path, content in sorted(files.items()):
+                if write_if_changed(out / path, content):
+                    report.written.append(path)
+            for dirpath, _, filenames in os.walk(out):
+                for name in filenames:
+                    rel = Path(dirpath, name).relative_to(out).as_posix()
+                    if rel not in files:
+                        report.removed.append(rel)
+        else:
+            for path, content in sorted(files.items()):
+                old = self._written.get(path)
+                if (old is not content and old != content) and write_if_changed(out / path, content):
+                    report.written.append(path)
+            report.removed = sorted(set(self._written) - set(files))
+        for rel in report.removed:
+            _remove(out, rel)
+        self._written = files
+        report.files = len(files)
 
 
 def stage(config_file: Path, out: Path | None = None) -> StageReport:
     """Read ``content/``, render the site's input and write it to ``out`` (the engine's ``docs_dir``)."""
-    identity, site = load_site(config_file)
-    root = config_file.resolve().parent
-    content_dir = identity.content_dir
-    out = out or identity.docs_dir
-    report = StageReport()
-    collection = load_collection(page_paths(content_dir / routes.PAPERS_DIR))
-    for path, problems in collection.broken.items():
-        report.problems.setdefault(_shown(path, root), []).extend(problems)
-    topics = assign_topics(collection.papers, site.settings.taxonomy)
-    job = RelatedJob(collection.papers, topics)  # the other core works while this one renders
+    stager = Stager(config_file, out)
     try:
-        pages, assets = read_content(content_dir, root, report)
-        assets.update(icon_files())
-        files = site_input(collection.papers, site, topics, job.result, pages, assets)
+        return stager.run()
     finally:
-        job.cancel()
-    write_stage(files, out, report)
-    report.papers = len(collection.papers)
-    return report
+        stager.close()

@@ -14,21 +14,30 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.core.site_config import ConfigError
+
+if TYPE_CHECKING:
+    from generator.stage import Stager
 from generator.core.site_identity import IdentityError
 
 
-def _stage(config: Path, out: Path | None, quiet: bool = False) -> int:
+def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager | None = None) -> int:
     """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings."""
-    from generator.stage import stage
+    from generator.stage import Stager
 
     start = time.perf_counter()
+    own = stager is None
+    stager = stager or Stager(config, out)
     try:
-        report = stage(config, out)
+        report = stager.run()
     except (IdentityError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    finally:
+        if own:
+            stager.close()
     for line in report.lines():
         print(f"error: left out of the site: {line}", file=sys.stderr)
     if not quiet or report.written or report.removed:
@@ -97,10 +106,15 @@ def run_serve(args: argparse.Namespace) -> int:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    if _stage(args.config_file, None) == 2:
+    from generator.stage import Stager
+
+    stager = Stager(args.config_file, None)
+    if _stage(args.config_file, None, stager=stager) == 2:
         return 2
+    stager.wait_for_related = False  # from now on an edit shows at once, its neighbours follow
     root = args.config_file.resolve().parent
     changed = threading.Event()
+    stager.on_related = changed.set
 
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -118,11 +132,12 @@ def run_serve(args: argparse.Namespace) -> int:
             if changed.wait(0.5):
                 time.sleep(0.05)  # an editor's save is several events: take them as one
                 changed.clear()
-                _stage(args.config_file, None, quiet=True)
+                _stage(args.config_file, None, quiet=True, stager=stager)
     except KeyboardInterrupt:
         pass
     finally:
         observer.stop()
+        stager.close()
         server.terminate()
         server.wait()
     return 0

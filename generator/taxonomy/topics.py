@@ -117,17 +117,28 @@ def topics_of(paper: Paper, taxonomy: Sequence[TopicConfig]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def assign_topics(papers: Sequence[Paper], taxonomy: Sequence[TopicConfig]) -> dict[str, tuple[str, ...]]:
+def assign_topics(
+    papers: Sequence[Paper],
+    taxonomy: Sequence[TopicConfig],
+    memo: dict[Paper, tuple[str, ...]] | None = None,
+) -> dict[str, tuple[str, ...]]:
     """slug -> topics, for the whole collection, computed once per build.
 
     Tags outside the taxonomy that differ only in case or punctuation (``GANs``, ``gans``) are
     given the spelling met first in the site-wide order, so they share one page and one name.
+    ``memo`` keeps each paper's own topics between calls (a preview restages on every edit,
+    and the taxonomy stays the same meanwhile).
     """
     names: dict[str, str] = {t.slug: t.name for t in taxonomy}
     out: dict[str, tuple[str, ...]] = {}
     for paper in papers:
         topics = []
-        for name in topics_of(paper, taxonomy):
+        own = memo.get(paper) if memo is not None else None
+        if own is None:
+            own = topics_of(paper, taxonomy)
+            if memo is not None:
+                memo[paper] = own
+        for name in own:
             topics.append(names.setdefault(slugify(name), name))
         out[paper.slug] = tuple(topics)
     return out
