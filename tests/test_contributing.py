@@ -32,8 +32,13 @@ def shell_blocks(section: str) -> list[str]:
 
 def working_copy(dest: Path) -> Path:
     """The repository's files as a fresh clone holds them (every tracked file, as it is in the
-    working tree now), with the test's own environment where ``make install`` would put one."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    working tree now, new files included), with the test's own environment where ``make install`` would put one."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
     for name in filter(None, listed.decode().split("\0")):
         src = ROOT / name
         if src.is_file() and not src.is_symlink():
@@ -77,3 +82,41 @@ def test_step_one_of_the_guide_works_verbatim(tmp_path: Path) -> None:
     page = (copy / "content" / "papers" / added.pop()).read_text(encoding="utf-8")
     authors = re.findall(r'--author "([^"]+)"', script)
     assert authors and all(f"\n- {name}\n" in page for name in authors)  # one author per --author
+
+
+def _owners(path: str) -> list[str]:
+    """The owners CODEOWNERS gives a repository path (last matching line wins), for the anchored
+    patterns this repository uses (``/file`` and ``/folder/``)."""
+    owners: list[str] = []
+    for line in (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        pattern, *who = line.split()
+        assert pattern.startswith("/"), f"CODEOWNERS: {pattern} is not anchored at the root"
+        rel = pattern.lstrip("/")
+        if path == rel or (rel.endswith("/") and path.startswith(rel)):
+            owners = who
+    return owners
+
+
+def test_maintainers_own_what_the_site_publishes_and_how_it_is_checked() -> None:
+    for path in (
+        "content/papers/any-paper.md",
+        "content/about.md",
+        "overrides/main.html",
+        "mkdocs.yml",
+        "site_config.yml",
+        ".github/workflows/ci.yml",
+        ".github/CODEOWNERS",
+    ):
+        assert _owners(path) == ["@papershelf/maintainers"], path
+    assert _owners("generator/cli.py") == []
+
+
+def test_the_licence_matches_the_package_and_the_abstracts_stay_their_authors() -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n") and "PaperShelf contributors" in licence
+    assert re.search(r'^license = "MIT"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "The abstracts are not: each is the text of its paper's authors and remains theirs." in readme
+    assert "can open an issue and it will be removed" in readme
