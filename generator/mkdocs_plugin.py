@@ -56,6 +56,7 @@ from generator.model import Paper
 from generator.render import e, excerpt, paper_page, related_html
 from generator.search import FILTERS_FILE, INDEX_DIR, IndexService, SearchIndexError, filter_menu
 from generator.site_config import ConfigError, SiteConfig, load_site_config
+from generator.site_identity import edit_path
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
 from generator.topics import assign_topics, collect_topics, topic_pages
@@ -133,6 +134,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._by_slug: dict[str, Paper] = {}
         self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
         self._stencil_context: dict[str, Any] = {}  # the context the stencil was rendered with
+        self._stencil_slug = ""  # the slug of the page the stencil was made from
         self._stencil_checks = 0  # paper pages rendered in full to check the stencil against
         self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
         self._compacted: set[str] = set()  # pages whose output is compact already (fastpages)
@@ -190,6 +192,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         for src, data in icon_files().items():
             if files.get_file_from_path(src) is None:
                 files.append(File.generated(config, src, content=data))
+        for file in files.documentation_pages():  # "Edit this page" only where a person wrote the page
+            file.edit_uri = edit_path(file.src_uri, self._generated_srcs)
         return files
 
     @event_priority(100)  # first, so no other plugin sees a contributor's raw front matter
@@ -321,7 +325,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             real = main.render(context)
             if self._stencil_checks == 1:
                 self._stencil = self._make_stencil(page, context, main)
-                self._stencil_context = context
+                self._stencil_context, self._stencil_slug = context, values["slug"]
                 self._ignored_keys = _unused_keys(ctx.environment, ("build_date_utc",))
             same = _same_context(context, self._stencil_context, self._ignored_keys)
             if self._stencil is None or (same and fastpages.fill(self._stencil, values) != compact_html(real)):
@@ -329,6 +333,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 self._stencil, self._stencil_checks = None, _STENCIL_CHECKS
             return Markup(real)
         if self._stencil is None or not _same_context(context, self._stencil_context, self._ignored_keys):
+            return Markup(main.render(context))
+        if _edit_pattern(page, values["slug"]) != _edit_pattern(self._stencil_context["page"], self._stencil_slug):
             return Markup(main.render(context))
         self._compacted.add(page.file.src_uri)
         return Markup(fastpages.fill(self._stencil, values))
@@ -344,7 +350,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return None
         if page.title != meta["title"] or list(page.toc) or "<h1" not in content:
             return None
-        if page.previous_page or page.next_page or page.parent or page.edit_url or page.is_homepage:
+        if page.previous_page or page.next_page or page.parent or page.is_homepage:
+            return None
+        if page.edit_url and page.edit_url.count(paper.slug) != 1:  # the slug is filled in once
             return None
         if page.url.count(paper.slug) != 1 or page.file.src_uri.count(paper.slug) != 1:
             return None
@@ -366,6 +374,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         proxy.file.url = page.url.replace(paper.slug, s["slug"])
         proxy.file.src_uri = page.file.src_uri.replace(paper.slug, s["slug"])
         proxy.meta = {"title": s["title"], "description": s["description"]}
+        proxy.edit_url = _edit_pattern(page, paper.slug)
         proxy.content = s["content"]
         proxy._set_canonical_url(context["config"].site_url)
         if proxy.title != s["title"]:
@@ -447,6 +456,12 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             "title": e(paper.title),
             "description": e(excerpt(paper.abstract, 200)),
         }
+
+
+def _edit_pattern(page: Page, slug: str) -> str | None:
+    """The page's "Edit this page" address with its slug as the stencil's sentinel: the stencil
+    fills a page in only when its address has the same shape as the stencil's."""
+    return page.edit_url.replace(slug, fastpages.SENTINELS["slug"]) if page.edit_url else None
 
 
 def _same_context(context: dict[str, Any], reference: dict[str, Any], ignored: frozenset[str]) -> bool:
