@@ -15,7 +15,8 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from generator.commands.review import Change, md_text, parse_name_status
+from generator.commands.review import Change, Reviewed, md_text, parse_name_status, summary_markdown
+from generator.validate import Finding
 from tests.conftest import ROOT
 
 CONFIG = (
@@ -221,3 +222,13 @@ def test_md_text_escapes_everything_markdown_or_html_would_read() -> None:
     value = "a<b>*c*_d_ [e](f) `g` | h \\ i &amp; @j #k\n\u202el"
     shown = text_of(rendered(md_text(value)))
     assert shown.strip() == "a<b>*c*_d_ [e](f) `g` | h \\ i &amp; @j #k \\u202el"
+
+
+def test_a_large_change_keeps_the_summary_under_githubs_limit() -> None:
+    items = [Reviewed(Change("A", f"content/papers/p-{n:04d}.md"), f"content/papers/p-{n:04d}.md") for n in range(3000)]
+    items[2999].findings = [Finding("content/papers/p-2999.md", 3, "date", "2025-02-30 is not a real date")]
+    markdown = summary_markdown(items, "main", budget=20_000)
+    assert len(markdown.encode("utf-8")) < 20_000
+    assert "3000 pages (3000 added): **1 with problems**." in markdown
+    assert markdown.index("p-2999.md`") < markdown.index("p-0000.md`")  # problems first
+    assert re.search(r"… and \d+ more pages \(0 with problems\), too many to show here", markdown)

@@ -28,7 +28,8 @@ from generator.site_config import ConfigError, TopicConfig, load_site_config
 from generator.topics import topics_of
 from generator.validate import Finding, annotation, printable, show_path, validate
 
-STATUS_WORDS = {"A": "added", "M": "changed", "R": "renamed", "C": "copied", "T": "changed", "D": "removed"}
+STATUS_WORDS = {"A": "added", "M": "changed", "T": "changed", "R": "renamed", "C": "copied", "D": "removed"}
+SUMMARY_BUDGET = 900_000  # bytes; GitHub takes at most 1 MiB of summary per step
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -102,7 +103,8 @@ def _git(args: Sequence[str], cwd: Path) -> bytes:
         raise ReviewError(f"cannot run git ({err.strerror})") from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise ReviewError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+        command = next((a for a in args if a and not a.startswith("-") and "=" not in a), "")
+        raise ReviewError(f"git {command}: {message[-1] if message else 'failed'}")
     return result.stdout
 
 
@@ -172,23 +174,40 @@ def md_text(value: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", printable(" ".join(value.split())))
 
 
-def summary_markdown(items: Sequence[Reviewed], base: str) -> str:
-    """The job summary: a headline, then one section per changed page."""
+def summary_markdown(items: Sequence[Reviewed], base: str, budget: int = SUMMARY_BUDGET) -> str:
+    """The job summary: a headline, then one section per changed page, those with problems
+    first. GitHub refuses a step summary over 1 MiB, so past ``budget`` bytes the rest of
+    the pages are only counted (their problems are still annotations and printed lines)."""
     lines = ["### Paper pages in this change", ""]
     if not items:
         lines += [f"No paper page is added, changed or removed compared with {md_text(base)}.", ""]
         return "\n".join(lines)
-    counts: dict[str, int] = {}
+    counts = {word: 0 for word in dict.fromkeys(STATUS_WORDS.values())}
     for item in items:
-        word = STATUS_WORDS[item.change.status]
-        counts[word] = counts.get(word, 0) + 1
+        counts[STATUS_WORDS[item.change.status]] += 1
     broken = sum(1 for item in items if item.errors)
-    head = ", ".join(f"{n} {word}" for word, n in counts.items())
+    head = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
     verdict = f"**{broken} with problems**" if broken else "all pass validation"
-    lines += [f"{sum(counts.values())} page{'s' if len(items) != 1 else ''} ({head}): {verdict}.", ""]
-    for item in items:
-        lines += _section(item)
+    lines += [f"{len(items)} page{'s' if len(items) != 1 else ''} ({head}): {verdict}.", ""]
+    size = _bytes(lines) + 400  # room for the closing line
+    ordered = sorted(items, key=lambda item: (not item.errors, item.change.path))
+    for shown, item in enumerate(ordered):
+        section = _section(item)
+        size += _bytes(section)
+        if size > budget:
+            rest = ordered[shown:]
+            failing = sum(1 for i in rest if i.errors)
+            lines.append(
+                f"… and {len(rest)} more page{'s' if len(rest) != 1 else ''} ({failing} with problems), too many "
+                f"to show here: run `python -m generator review --base <base>` to see them all."
+            )
+            break
+        lines += section
     return "\n".join(lines)
+
+
+def _bytes(lines: Sequence[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
 
 
 def _section(item: Reviewed) -> list[str]:
