@@ -89,6 +89,8 @@ def test_every_page_links_to_the_repository_and_the_guide(built: tuple[Path, Pat
         assert f'<a href="{repo}" title="The repository' in text, page
         assert guide in text, page
         assert 'data-md-component="source"' not in text  # no request to GitHub's API from a reader
+        assert 'class="md-source__icon md-icon ps-repo-icon"></div>' in text  # the logo is a shared file
+    assert (site / "assets" / "icons" / "github.svg").is_file()
 
 
 def test_edit_links_keep_paper_pages_on_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
