@@ -45,7 +45,17 @@ def run(clone: Path, *command: str) -> subprocess.CompletedProcess[str]:
 
 
 def git(clone: Path, *args: str) -> str:
-    result = run(clone, "git", "-c", "user.name=Contributor", "-c", "user.email=c@example.org", *args)
+    result = run(
+        clone,
+        "git",
+        "-c",
+        "user.name=Contributor",
+        "-c",
+        "user.email=c@example.org",
+        "-c",
+        "commit.gpgsign=false",
+        *args,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
