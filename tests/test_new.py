@@ -22,6 +22,7 @@ from generator.readers.records import RecordError
 from tests.conftest import ROOT
 
 RECORDS = ROOT / "tests" / "fixtures" / "records"
+CTRL_D = "\x04"
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def test_options_write_a_valid_page(shelf: Path, tmp_path: Path, capsys: pytest.
         capsys,
         *("--title", "QLoRA: Efficient Finetuning of Quantized LLMs", "--date", "2025-07-08"),
         *("--arxiv", "https://arxiv.org/abs/2305.14314v2", "--code", "https://github.com/artidoro/qlora"),
-        *("--abstract-file", str(abstract), "--author", "Tim Dettmers, Artidoro Pagnoni", "--author", "Ari Holtzman"),
+        *("--abstract-file", str(abstract), "--author", "Tim Dettmers", "--author", "Artidoro Pagnoni"),
+        *("--author", "Ari Holtzman"),
         *("--tag", "Fine-tuning and adaptation", "--submitted-by", "@octocat"),
     )
     assert (code, err) == (0, "")
@@ -175,8 +177,9 @@ def test_arxiv_error_response_is_explained() -> None:
         read_arxiv_atom(b"<feed")
 
 
-def _talk(master: int, proc: subprocess.Popen[bytes], script: list[tuple[str, str]]) -> str:
-    """Answer each prompt when it appears on the terminal; returns everything shown."""
+def _talk(master: int, proc: subprocess.Popen[bytes], script: list[tuple[str, str | None]]) -> str:
+    """Answer each prompt when it appears on the terminal (None: only wait for the text);
+    returns what was shown after the last prompt."""
     seen = b""
     for prompt, answer in script:
         deadline = time.monotonic() + 20
@@ -186,7 +189,9 @@ def _talk(master: int, proc: subprocess.Popen[bytes], script: list[tuple[str, st
             if select.select([master], [], [], 0.2)[0]:
                 seen += os.read(master, 4096)
         seen = seen[seen.index(prompt.encode()) + len(prompt) :]
-        os.write(master, answer.encode() + b"\r")
+        # Ctrl-D (end of input) is sent as it is; every other answer is a typed line.
+        if answer is not None:
+            os.write(master, answer.encode() if answer == CTRL_D else answer.encode() + b"\r")
     proc.wait(timeout=20)
     while select.select([master], [], [], 0.2)[0]:
         try:
@@ -199,10 +204,10 @@ def _talk(master: int, proc: subprocess.Popen[bytes], script: list[tuple[str, st
     return seen.decode(errors="replace")
 
 
-def test_asks_for_the_fields_in_a_terminal(shelf: Path) -> None:
+def _terminal(args: list[str], script: list[tuple[str, str | None]]) -> tuple[int, str]:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "new"],
+        [sys.executable, "-m", "generator", "new", *args],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -210,28 +215,91 @@ def test_asks_for_the_fields_in_a_terminal(shelf: Path) -> None:
     )
     os.close(slave)
     try:
-        shown = _talk(
-            master,
-            proc,
-            [
-                ("Title: ", "Taming Visually Guided Sound Generation"),
-                ("Listing date (YYYY-MM-DD) [", "2025-02-30"),  # not a real date: asked again
-                ("2025-02-30 is not a real date", "8 July 2025"),
-                ("write the date as YYYY-MM-DD", "2025-07-08"),
-                ("Authors, separated by commas (optional): ", "Vladimir Iashin, Esa Rahtu"),
-                ("arXiv id (optional): ", "arXiv:2110.08791v1"),
-                ("Code repository URL (optional): ", "http://github.com/v-iashin/SpecVQGAN"),
-                ("give an https:// URL", "https://github.com/v-iashin/SpecVQGAN"),
-                ("finish with an empty line):", "Recent advances in visually-induced audio generation."),
-                ("", ""),
-            ],
-        )
+        shown = _talk(master, proc, script)
     finally:
         os.close(master)
-    assert proc.returncode == 0, shown
+    return proc.returncode, shown
+
+
+def test_asks_for_the_fields_in_a_terminal(shelf: Path) -> None:
+    code, shown = _terminal(
+        [],
+        [
+            ("Title: ", "Taming Visually Guided Sound Generation"),
+            ("The listing date is the day the paper is added to the shelf", None),
+            ("Listing date (YYYY-MM-DD) [", "2025-02-30"),  # not a real date: asked again
+            ("2025-02-30 is not a real date", "8 July 2025"),
+            ("write the date as YYYY-MM-DD", "2025-07-08"),
+            ("Author 1: ", "Iashin, Vladimir"),  # one author, with a hint
+            ("write it 'Vladimir Iashin'", "Esa Rahtu"),
+            ("Author 3: ", ""),
+            ("arXiv id (optional): ", "arXiv:2110.08791v1"),
+            ("Code repository URL (optional): ", "http://github.com/v-iashin/SpecVQGAN"),
+            ("give an https:// URL", "https://github.com/v-iashin/SpecVQGAN"),
+            ("  1. Fine-tuning and adaptation", None),  # the taxonomy is offered
+            ("(optional): ", "7"),  # the topics: 7 is not in this site's one-topic list
+            ("not a number from the list (1 to 1)", "1, Sound design"),
+            ("GitHub login", "not a login!"),
+            ("not a GitHub login", "@octocat"),
+            ("end with Ctrl-D on an empty line:", "Recent advances in visually-induced"),
+            ("", "audio generation.\r\r\rA second paragraph, after blank lines."),
+            ("", ""),  # a blank line does not end the abstract
+            ("", "A third paragraph."),
+            ("", CTRL_D),
+        ],
+    )
+    assert code == 0, shown
     assert "wrote content/papers/taming-visually-guided-sound-generation.md" in shown
     paper, problems = read_page(shelf / "taming-visually-guided-sound-generation.md")
     assert problems == [] and paper is not None
-    assert paper.authors == ("Vladimir Iashin", "Esa Rahtu")
+    assert paper.authors == ("Iashin, Vladimir", "Esa Rahtu")
     assert (paper.arxiv, paper.code) == ("2110.08791", "https://github.com/v-iashin/SpecVQGAN")
-    assert paper.abstract == "Recent advances in visually-induced audio generation."
+    assert paper.tags == ("Fine-tuning and adaptation", "Sound design")
+    assert paper.submitted_by == "octocat"
+    assert paper.abstract == (
+        "Recent advances in visually-induced audio generation.\n\n"
+        "A second paragraph, after blank lines.\n\nA third paragraph."
+    )
+
+
+def test_only_the_missing_fields_are_asked(shelf: Path) -> None:
+    code, shown = _terminal(
+        ["--title", "Only a Title", "--author", "A. Author", "--arxiv", "2501.00002", "--code", "https://x.org/c"],
+        [
+            ("Listing date (YYYY-MM-DD) [", "2025-07-08"),
+            ("(optional): ", ""),
+            ("GitHub login", ""),
+            ("end with Ctrl-D on an empty line:", "One line."),
+            ("", CTRL_D),
+        ],
+    )
+    assert code == 0, shown
+    assert "Author 1" not in shown and "arXiv id" not in shown
+    paper, problems = read_page(shelf / "only-a-title.md")
+    assert problems == [] and paper is not None
+    assert (paper.authors, paper.tags, paper.submitted_by, paper.abstract) == (("A. Author",), (), None, "One line.")
+
+
+def test_an_author_with_a_comma_stays_one_author(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = new(
+        capsys,
+        *("--title", "Deep Residual Learning for Image Recognition", "--date", "2025-07-08"),
+        *("--author", "He, Kaiming", "--author", "Xiangyu Zhang, Shaoqing Ren", "--author", "Jian  Sun"),
+    )
+    assert code == 0, err
+    assert (
+        "--author 'He, Kaiming' is kept as one author; it looks like 'Last, First': if so, write it 'Kaiming He'" in err
+    )
+    assert "--author 'Xiangyu Zhang, Shaoqing Ren' is kept as one author; for several authors, repeat --author" in err
+    assert "Jian" not in err
+    paper, _ = read_page(shelf / "deep-residual-learning-for-image-recognition.md")
+    assert paper is not None
+    assert paper.authors == ("He, Kaiming", "Xiangyu Zhang, Shaoqing Ren", "Jian Sun")
+
+
+def test_help_says_what_the_listing_date_is(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the day the paper is added to the shelf (not its publication date); it orders the home page" in text
+    assert '"Smith, John" is one author' in text

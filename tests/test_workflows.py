@@ -7,8 +7,13 @@ catch a deliberately bad workflow, so a check that silently passes everything wo
 from __future__ import annotations
 
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +174,67 @@ def test_contributor_templates() -> None:
     template = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
     assert template.count("- [ ]") >= 6
     assert "python -m generator validate" in template
+
+
+PREVIEW_COMMAND = "python3 -m http.server --bind 127.0.0.1 --directory site-preview 8000"
+
+
+def test_ci_reviews_the_pages_a_pull_request_changes() -> None:
+    ci = load(GITHUB / "workflows" / "ci.yml")
+    checkout = next(s for s in steps(ci) if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit is there to compare with
+    runs = [str(step.get("run", "")) for step in steps(ci)]
+    review = next(i for i, r in enumerate(runs) if "generator review" in r)
+    install = next(i for i, r in enumerate(runs) if "make install" in r)
+    validate = next(i for i, r in enumerate(runs) if "generator validate" in r)
+    assert install < review < validate
+    step = steps(ci)[review]
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}  # data only through env:
+    assert '--base "$BASE_SHA"' in step["run"]
+
+
+def test_the_preview_is_explained_by_one_command_everywhere() -> None:
+    ci = load(GITHUB / "workflows" / "ci.yml")
+    explain = next(s for s in steps(ci) if "site-preview" in str(s.get("run", "")))
+    for text in (
+        explain["run"],
+        (ROOT / "README.md").read_text("utf-8"),
+        (ROOT / "CONTRIBUTING.md").read_text("utf-8"),
+    ):
+        assert PREVIEW_COMMAND in text
+        assert "http://127.0.0.1:8000/" in text
+        assert "open `index.html`" not in text
+
+
+def test_the_preview_command_serves_paper_pages_and_search(built_site: Path, tmp_path: Path) -> None:
+    """The documented command, run on an unzipped copy of a built site, answers the paper links
+    (folders) with their pages and serves the search index, which ``file://`` cannot."""
+    archive = shutil.make_archive(str(tmp_path / "site-preview"), "zip", built_site)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "site-preview")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = PREVIEW_COMMAND.replace("python3", sys.executable).replace("8000", str(port)).split()
+    server = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base, timeout=2) as r:
+                    home = r.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the preview server did not answer"
+                time.sleep(0.2)
+        paper = next(p for p in sorted((tmp_path / "site-preview" / "papers").iterdir()) if p.is_dir())
+        with urllib.request.urlopen(f"{base}papers/{paper.name}/", timeout=5) as r:
+            page = r.read().decode()
+        assert "<title>Directory listing" not in page and 'class="ps-paper' in page
+        with urllib.request.urlopen(f"{base}pagefind/pagefind.js", timeout=5) as r:
+            assert r.status == 200
+        assert "<title>Directory listing" not in home
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -13,15 +13,20 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.content.pages import is_https_url, normalize_arxiv
-from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, split_names, taken_slugs
-from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
-from generator.core.site_config import ConfigError, load_site_config
+from generator.content.pages import GITHUB_LOGIN, is_https_url, normalize_arxiv
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError
+from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
+from generator.core.site_config import ConfigError, load_site_config
+from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 
 MAX_ABSTRACT_BYTES = 64 * 1024
+LISTING_DATE = (
+    "The listing date is the day the paper is added to the shelf: it orders the home page and the "
+    "archive. It is not the paper's publication date."
+)
+ABSTRACT_PROMPT = "Paste the abstract; end with Ctrl-D on an empty line:"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,17 +35,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="write a new paper page (asks for the fields when run without options)",
         description=(
             "Write content/papers/<slug>.md for a paper. Give the fields as options, fill them from a saved "
-            "BibTeX file or arXiv API response, or run it in a terminal without options to be asked."
+            "BibTeX file or arXiv API response, or run it in a terminal without options to be asked. " + LISTING_DATE
         ),
     )
     p.add_argument("--title", help="the paper's title")
-    p.add_argument("--date", help="the listing date, YYYY-MM-DD")
+    p.add_argument(
+        "--date",
+        help="the listing date, YYYY-MM-DD: the day the paper is added to the shelf (not its "
+        "publication date); it orders the home page",
+    )
     p.add_argument("--arxiv", help="arXiv id, in any spelling (2404.14527, arXiv:2404.14527v2, an abs/pdf URL)")
     p.add_argument("--code", help="https:// URL of the code repository")
     p.add_argument("--abstract-file", type=Path, help="a UTF-8 text file holding the abstract")
-    p.add_argument("--author", action="append", default=[], help="an author (repeat for each, in order)")
+    p.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help='one author, as the paper writes the name (repeat for each, in order); commas are kept: "Smith, John" '
+        "is one author",
+    )
     p.add_argument("--tag", action="append", default=[], help="a topic (repeat for each)")
-    p.add_argument("--submitted-by", help="your GitHub login")
+    p.add_argument("--submitted-by", metavar="LOGIN", help="your GitHub login, without @")
     p.add_argument("--slug", help="the file name without .md (default: from the title)")
     p.add_argument("--from-bibtex", type=Path, metavar="FILE", help="fill the fields from a saved BibTeX file")
     p.add_argument("--from-arxiv-atom", type=Path, metavar="FILE", help="fill the fields from a saved arXiv response")
@@ -90,6 +105,20 @@ def _records(args: argparse.Namespace) -> list[Record]:
     return records
 
 
+def author_warning(name: str) -> str | None:
+    """A hint when one ``--author`` value looks like something else; the name is kept as given,
+    since only the contributor knows whether "Smith, John" is one person."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts) and " " not in parts[0] and len(parts[1].split()) <= 2:
+        return (
+            f"--author {name!r} is kept as one author; it looks like 'Last, First': "
+            f"if so, write it {parts[1] + ' ' + parts[0]!r}"
+        )
+    if len(parts) > 1:
+        return f"--author {name!r} is kept as one author; for several authors, repeat --author for each"
+    return None
+
+
 def _overrides(args: argparse.Namespace) -> Record:
     date = None
     if args.date is not None:
@@ -97,11 +126,15 @@ def _overrides(args: argparse.Namespace) -> Record:
         if date is None:
             raise _Stop(f"--date: {args.date!r} is not a real date written YYYY-MM-DD — for example 2025-07-08")
     abstract = _read_text(args.abstract_file, "abstract").strip() if args.abstract_file else ""
+    authors = [" ".join(a.split()) for a in args.author if a.strip()]
+    for name in authors:
+        if (warning := author_warning(name)) is not None:
+            print(f"warning: {warning}", file=sys.stderr)
     return Record(
         line=1,
         title=args.title,
         date=date,
-        authors=[a for value in args.author for a in split_names(value)],
+        authors=authors,
         arxiv=args.arxiv,
         code=args.code,
         abstract=abstract,
@@ -122,21 +155,78 @@ def _ask(prompt: str, check: Callable[[str], str | None], default: str = "", req
         print(f"  {problem}")
 
 
+def abstract_from_lines(lines: list[str]) -> str:
+    """Pasted lines as the page's abstract: paragraphs stay apart (one blank line between them),
+    and the hard line breaks of a pasted paragraph become spaces."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join(" ".join(" ".join(p).split()) for p in paragraphs if p)
+
+
 def _ask_abstract() -> str:
-    print("Abstract (paste it; finish with an empty line):")
+    """Read until end of input, not until a blank line: an abstract has paragraphs, and a
+    paste cut at its first blank line would leave the rest to be run by the shell."""
+    print(ABSTRACT_PROMPT)
     lines: list[str] = []
+    total = 0
     while True:
         try:
             line = input()
         except EOFError:
             break
-        if not line.strip():
-            break
+        total += len(line.encode("utf-8")) + 1
+        if total > MAX_ABSTRACT_BYTES:
+            raise _Stop("the abstract is larger than 64 KB")
         lines.append(line)
-    return " ".join(" ".join(lines).split())
+    return abstract_from_lines(lines)
 
 
-def _interactive(record: Record) -> Record:
+def _ask_authors() -> list[str]:
+    """One name per answer, so a comma inside a name ("Smith, John") is never a separator."""
+    print("Authors, one per line, in order; an empty line when done (optional).")
+    authors: list[str] = []
+    while True:
+        name = " ".join(input(f"Author {len(authors) + 1}: ").split())
+        if not name:
+            return authors
+        if (warning := author_warning(name)) is not None:
+            print("  " + warning.replace(f"--author {name!r} is", "this is"))
+        authors.append(name)
+
+
+def tags_from_answer(answer: str, taxonomy: list[str]) -> tuple[list[str], str | None]:
+    """(tags, problem): numbers from the list shown, or topic names, separated by commas."""
+    tags: list[str] = []
+    for item in (i.strip() for i in answer.split(",")):
+        if not item:
+            continue
+        if item.isdigit():
+            if not 1 <= int(item) <= len(taxonomy):
+                return [], f"{item} is not a number from the list (1 to {len(taxonomy)})"
+            item = taxonomy[int(item) - 1]
+        if item not in tags:
+            tags.append(item)
+    return tags, None
+
+
+def _ask_tags(taxonomy: list[str]) -> list[str]:
+    if taxonomy:
+        print("Topics of the site:")
+        for number, name in enumerate(taxonomy, 1):
+            print(f"  {number:2}. {name}")
+    while True:
+        answer = input("Topics: numbers or names, separated by commas (optional): ")
+        tags, problem = tags_from_answer(answer, taxonomy)
+        if problem is None:
+            return tags
+        print(f"  {problem}")
+
+
+def _interactive(record: Record, taxonomy: list[str], submitted_by: str | None) -> tuple[Record, str | None]:
     """Fill the missing fields by asking, with the same rules validation applies."""
 
     def date_ok(v: str) -> str | None:
@@ -152,19 +242,27 @@ def _interactive(record: Record) -> Record:
     def code_ok(v: str) -> str | None:
         return None if is_https_url(v) else "give an https:// URL (or leave it empty)"
 
+    def login_ok(v: str) -> str | None:
+        return None if GITHUB_LOGIN.match(v.removeprefix("@")) else "not a GitHub login (letters, digits, hyphens)"
+
     if not record.title:
         record.title = _ask("Title", lambda v: None, required=True)
     if record.date is None:
+        print(LISTING_DATE)
         record.date = parse_date(_ask("Listing date (YYYY-MM-DD)", date_ok, dt.date.today().isoformat(), True))
     if not record.authors:
-        record.authors = split_names(_ask("Authors, separated by commas (optional)", lambda v: None))
+        record.authors = _ask_authors()
     if not record.arxiv:
         record.arxiv = _ask("arXiv id (optional)", arxiv_ok) or None
     if not record.code:
         record.code = _ask("Code repository URL (optional)", code_ok) or None
+    if not record.tags:
+        record.tags = _ask_tags(taxonomy)
+    if not submitted_by:
+        submitted_by = _ask("Your GitHub login, shown as who added the paper (optional)", login_ok) or None
     if not record.abstract:
         record.abstract = _ask_abstract()
-    return record
+    return record, submitted_by
 
 
 def run(args: argparse.Namespace) -> int:
@@ -199,14 +297,15 @@ def _run(args: argparse.Namespace) -> int:
     taken = taken_slugs([p.name for p in pages])
     failed = 0
     for record in records:
+        submitted_by = args.submitted_by
         if asking:
-            record = _interactive(record)
+            record, submitted_by = _interactive(record, taxonomy, submitted_by)
         elif not record.title or record.date is None:
             missing = "--title" if not record.title else "--date"
             where = f" (the record at line {record.line} has none)" if args.from_bibtex or args.from_arxiv_atom else ""
             raise _Stop(f"{missing} is required{where}; or run the command in a terminal to be asked")
         slug = choose_slug(record.title or "", taken, args.slug)
-        paper, text, problems = build_page(record, slug, args.submitted_by)
+        paper, text, problems = build_page(record, slug, submitted_by)
         path = args.out / f"{slug}.md"
         shown = show_path(path)
         if paper is not None:

@@ -36,6 +36,7 @@ _ARXIV_ANY = re.compile(
     re.IGNORECASE,
 )
 _GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+GITHUB_LOGIN = _GITHUB_LOGIN  # public: ``new`` checks a login as it is typed
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -9,6 +9,7 @@ different sites. Only the few top-level keys needed are read, with a YAML loader
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,13 @@ def load_identity(config_file: Path) -> SiteIdentity:
         site_config=root / site_config,
         content_dir=root / content_dir,
     )
+
+
+def edit_path(src_uri: str, generated: Collection[str]) -> str | None:
+    """The file behind a page, relative to the content folder, for its "Edit this page" link;
+    None for a page the build makes (home, archive, topics, subscribe, data), which has no file
+    a contributor could edit. ``edit_uri`` in ``mkdocs.yml`` points into ``content/``, so a page
+    staged at the same relative path as its source (``papers/<slug>.md``) links to that source."""
+    if src_uri in generated or not src_uri.endswith(".md"):
+        return None
+    return src_uri

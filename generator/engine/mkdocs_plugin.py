@@ -98,6 +98,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._raw_blocks: dict[str, tuple[str, list[str]]] = {}  # src -> (markdown, stashed blocks)
         self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
         self._stencil_context: dict[str, Any] = {}  # the context the stencil was rendered with
+        self._stencil_slug = ""  # the slug of the page the stencil was made from
         self._stencil_checks = 0  # paper pages rendered in full to check the stencil against
         self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
         self._compacted: set[str] = set()  # pages whose output is compact already (fastpages)
@@ -211,7 +212,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             real = main.render(context)
             if self._stencil_checks == 1:
                 self._stencil = self._make_stencil(page, context, main)
-                self._stencil_context = context
+                self._stencil_context, self._stencil_slug = context, values["slug"]
                 self._ignored_keys = _unused_keys(ctx.environment, ("build_date_utc",))
             same = _same_context(context, self._stencil_context, self._ignored_keys)
             if self._stencil is None or (same and fastpages.fill(self._stencil, values) != compact_html(real)):
@@ -219,6 +220,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 self._stencil, self._stencil_checks = None, _STENCIL_CHECKS
             return Markup(real)
         if self._stencil is None or not _same_context(context, self._stencil_context, self._ignored_keys):
+            return Markup(main.render(context))
+        if _edit_pattern(page, values["slug"]) != _edit_pattern(self._stencil_context["page"], self._stencil_slug):
             return Markup(main.render(context))
         self._compacted.add(page.file.src_uri)
         return Markup(fastpages.fill(self._stencil, values))
@@ -234,7 +237,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return None
         if page.title != meta["title"] or list(page.toc) or "<h1" not in content:
             return None
-        if page.previous_page or page.next_page or page.parent or page.edit_url or page.is_homepage:
+        if page.previous_page or page.next_page or page.parent or page.is_homepage:
+            return None
+        if page.edit_url and page.edit_url.count(slug) != 1:  # the slug is filled in once
             return None
         if page.url.count(slug) != 1 or page.file.src_uri.count(slug) != 1:
             return None
@@ -256,6 +261,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         proxy.file.url = page.url.replace(slug, s["slug"])
         proxy.file.src_uri = page.file.src_uri.replace(slug, s["slug"])
         proxy.meta = {"title": s["title"], "description": s["description"], HEAD_KEY: s["head"]}
+        proxy.edit_url = _edit_pattern(page, slug)
         proxy.content = s["content"]
         proxy._set_canonical_url(context["config"].site_url)
         if proxy.title != s["title"]:
@@ -295,6 +301,12 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= rawblocks.anchor_ids(blocks)
         return restored
+
+
+def _edit_pattern(page: Page, slug: str) -> str | None:
+    """The page's "Edit this page" address with its slug as the stencil's sentinel: the stencil
+    fills a page in only when its address has the same shape as the stencil's."""
+    return page.edit_url.replace(slug, fastpages.SENTINELS["slug"]) if page.edit_url else None
 
 
 def _same_context(context: dict[str, Any], reference: dict[str, Any], ignored: frozenset[str]) -> bool:
