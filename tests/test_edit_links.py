@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.core.site_identity import edit_path, load_identity
 from generator.engine import mkdocs_plugin
-from generator.core.site_identity import edit_path
+from generator.stage import stage
 from tests.conftest import ROOT, copy_project, mkdocs_build
 
 PAPERS = {
@@ -54,7 +55,8 @@ def test_edit_path_is_the_source_file_or_none() -> None:
 def test_the_repository_is_written_once() -> None:
     config = settings()
     assert config["repo_url"].startswith("https://github.com/") and not config["repo_url"].endswith("/")
-    assert config["edit_uri"] == f"edit/main/{config['docs_dir']}/"
+    content = load_identity(ROOT / "mkdocs.yml").content_dir.relative_to(ROOT).as_posix()
+    assert config["edit_uri"] == f"edit/main/{content}/"  # the sources, not the staged folder
     assert "content.action.edit" in config["theme"]["features"]
     for path in [*(ROOT / "overrides").rglob("*.html"), ROOT / "content" / "about.md"]:
         assert config["repo_url"] not in path.read_text(encoding="utf-8"), path
@@ -115,6 +117,7 @@ def test_edit_links_keep_paper_pages_on_the_fast_path(tmp_path: Path, monkeypatc
         return out
 
     monkeypatch.setattr(mkdocs_plugin.PaperShelfPlugin, "_paper_html", counting)
+    assert stage(project / "mkdocs.yml").problems == {}
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     # Two pages are rendered in full to check the stencil; every other plain page is filled in.
     assert len(stenciled) == len(PAPERS) + 6 - 2 - 1

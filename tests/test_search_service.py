@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search.pagefind import pagefind as search
+from generator.search import pagefind as search
 from generator.search.pagefind import IndexService, SearchIndexError
 
 BODY = (

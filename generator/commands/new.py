@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.content.pages import GITHUB_LOGIN, is_https_url, normalize_arxiv
+from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
+from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
+from generator.core.site_config import ConfigError, load_site_config
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError
-from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
-from generator.core.site_config import ConfigError, load_site_config
-from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 
 MAX_ABSTRACT_BYTES = 64 * 1024
 LISTING_DATE = (

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.core.model import Paper
 from generator.content.pages import front_matter_fields, read_page
+from generator.content.validate import Finding, annotation, printable, show_path, validate
+from generator.core.model import Paper
 from generator.core.site_config import ConfigError, TopicConfig, load_site_config
 from generator.taxonomy.topics import topics_of
-from generator.content.validate import Finding, annotation, printable, show_path, validate
 
 STATUS_WORDS = {"A": "added", "M": "changed", "T": "changed", "R": "renamed", "C": "copied", "D": "removed"}
 SUMMARY_BUDGET = 900_000  # bytes; GitHub takes at most 1 MiB of summary per step
