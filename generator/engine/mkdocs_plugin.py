@@ -126,6 +126,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri not in self._papers:
             return self._stash_raw_blocks(markdown, page)
+        markdown = markdown.strip()  # the body alone, as ``render`` made it (``fastpages.usable``)
         if self.index is not None:
             self.index.add_page("/" + page.url, markdown)  # the address the browser fetches
         if isinstance(page, PaperPage):
