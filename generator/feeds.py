@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
+from generator.core.links import arxiv_abs
 from generator.model import Paper
 from generator.pages import is_https_url
 from generator.render import abstract_html, e, excerpt
@@ -118,7 +119,7 @@ def entry_html(paper: Paper, site_url: str) -> str:
     parts.append(abstract_html(paper.abstract))
     links = [f'<a href="{e(absolute(site_url, paper.url))}">Paper page</a>']
     if paper.arxiv:
-        links.append(f'<a href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
+        links.append(f'<a href="{e(arxiv_abs(paper.arxiv))}">arXiv</a>')
     if paper.code and is_https_url(paper.code):
         links.append(f'<a href="{e(paper.code)}">Code</a>')
     links += [f'<a href="{e(link.url)}">{e(link.label)}</a>' for link in paper.links if is_https_url(link.url)]
@@ -222,7 +223,7 @@ def json_feed(
             "date_published": rfc3339(paper.date),
         }
         if paper.arxiv:
-            item["external_url"] = f"https://arxiv.org/abs/{paper.arxiv}"
+            item["external_url"] = arxiv_abs(paper.arxiv)
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if topics.get(paper.slug):

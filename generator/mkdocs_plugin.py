@@ -45,6 +45,7 @@ from mkdocs.utils import meta
 
 from generator import fastpages, rawblocks
 from generator.background import RelatedJob
+from generator.citations import citation_keys
 from generator.collection import Collection, load_collection
 from generator.compact import compact_html
 from generator.exports import all_exports
@@ -124,6 +125,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self.collection = Collection()
         self._papers_by_src: dict[str, Paper] = {}
         self.topics: dict[str, tuple[str, ...]] = {}  # slug -> topics, computed once per build
+        self.cite_keys: dict[str, str] = {}  # slug -> BibTeX key, unique in papers.bib
         self.index: IndexService | None = None  # search indexing, running beside the build
         self._indexed: set[str] = set()  # paper pages handed to the indexer in this build
         self._generated_srcs: set[str] = set()
@@ -169,6 +171,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._start_index()
         papers, per_page = self.collection.papers, self.site.home.papers_per_page
         self.topics = assign_topics(papers, self.site.taxonomy)
+        self.cite_keys = citation_keys(papers)
         if self._related_job is not None:
             self._related_job.cancel()
         self._related_job = RelatedJob(papers, self.topics)
@@ -198,7 +201,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if paper is None:
             return self._stash_raw_blocks(markdown, page)
         page.meta = self._page_meta(paper)
-        html = paper_page(paper, page.url, topics=self.topics.get(paper.slug, ()), related_slot=_RELATED_SLOT)
+        html = paper_page(
+            paper,
+            page.url,
+            topics=self.topics.get(paper.slug, ()),
+            related_slot=_RELATED_SLOT,
+            cite_key=self.cite_keys.get(paper.slug),
+        )
         self._index_page(page.file.src_uri, page.url, html)
         if isinstance(page, PaperPage):
             page.html = html
@@ -216,7 +225,10 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         for src, paper in self._papers_by_src.items():
             file = files.get_file_from_path(src)
             if src not in self._indexed and file is not None:
-                self._index_page(src, file.url, paper_page(paper, file.url, topics=self.topics.get(paper.slug, ())))
+                html = paper_page(
+                    paper, file.url, topics=self.topics.get(paper.slug, ()), cite_key=self.cite_keys.get(paper.slug)
+                )
+                self._index_page(src, file.url, html)
         if self.index is not None:
             self.index.write(Path(config.site_dir) / INDEX_DIR)
         if self.config.fast_paper_pages:
