@@ -148,6 +148,11 @@ def normalize_arxiv(value: str) -> tuple[str, str | None] | None:
     return f"{archive.lower()}/{number}", m.group("version")
 
 
+def is_hf_login(value: object) -> bool:
+    """A Hugging Face login (letters, digits, ``-``, ``_``, ``.``; not a GitHub login's rules)."""
+    return isinstance(value, str) and _HF_LOGIN.match(value) is not None
+
+
 def is_https_url(value: object) -> bool:
     return isinstance(value, str) and re.match(r"^https://[^\s/?#<>\"']+\.[^\s<>\"']*$", value) is not None
 
