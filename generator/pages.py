@@ -148,6 +148,15 @@ def normalize_arxiv(value: str) -> tuple[str, str | None] | None:
     return f"{archive.lower()}/{number}", m.group("version")
 
 
+def is_arxiv_category(value: object) -> bool:
+    return isinstance(value, str) and _CATEGORY.match(value) is not None
+
+
+def is_doi(value: object) -> bool:
+    """A bare DOI (``10.NNNN/…``), as the page format stores it."""
+    return isinstance(value, str) and _DOI.match(value) is not None
+
+
 def is_hf_login(value: object) -> bool:
     """A Hugging Face login (letters, digits, ``-``, ``_``, ``.``; not a GitHub login's rules)."""
     return isinstance(value, str) and _HF_LOGIN.match(value) is not None

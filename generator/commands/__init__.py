@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from generator.commands import bench, digest, import_listing, new, tag
+from generator.commands import bench, digest, enrich, import_listing, new, tag
 from generator.commands import validate as validate_command
 
-COMMANDS: list[ModuleType] = [import_listing, new, validate_command, digest, bench, tag]
+COMMANDS: list[ModuleType] = [import_listing, new, enrich, validate_command, digest, bench, tag]

@@ -18,6 +18,8 @@ from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError
 from generator.scaffold import SLUG, build_page, choose_slug, merged, parse_date, split_names, taken_slugs
+from generator.services.arxiv import arxiv_client, fetch_record
+from generator.services.http import ServiceError
 from generator.site_config import ConfigError, load_site_config
 from generator.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 
@@ -35,7 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--title", help="the paper's title")
     p.add_argument("--date", help="the listing date, YYYY-MM-DD")
-    p.add_argument("--arxiv", help="arXiv id, in any spelling (2404.14527, arXiv:2404.14527v2, an abs/pdf URL)")
+    p.add_argument(
+        "--arxiv",
+        help="arXiv id, in any spelling (2404.14527, arXiv:2404.14527v2, an abs/pdf URL); without --title, "
+        "the paper's record is fetched from the arXiv API ($PAPERSHELF_ARXIV_API)",
+    )
+    p.add_argument("--published", help="the publication date, YYYY-MM-DD (arXiv records give it)")
     p.add_argument("--code", help="https:// URL of the code repository")
     p.add_argument("--abstract-file", type=Path, help="a UTF-8 text file holding the abstract")
     p.add_argument("--author", action="append", default=[], help="an author (repeat for each, in order)")
@@ -66,9 +73,22 @@ def _read_text(path: Path, what: str) -> str:
         raise _Stop(f"{path}: the {what} is not UTF-8 (byte {err.start}) — save it as UTF-8") from None
 
 
+def _fetched(args: argparse.Namespace) -> list[Record]:
+    """``--arxiv`` alone: the record from the arXiv API. Nothing is written when it fails."""
+    parsed = normalize_arxiv(args.arxiv)
+    if parsed is None:
+        raise _Stop(f"--arxiv: {args.arxiv!r} is not an arXiv id — for example 2404.14527 or hep-th/9711200")
+    try:
+        return [fetch_record(parsed[0], arxiv_client())]
+    except ServiceError as err:
+        raise _Stop(f"{err} (nothing was written)") from None
+
+
 def _records(args: argparse.Namespace) -> list[Record]:
     if args.from_bibtex and args.from_arxiv_atom:
         raise _Stop("give --from-bibtex or --from-arxiv-atom, not both")
+    if args.arxiv and not args.title and not args.from_bibtex and not args.from_arxiv_atom:
+        return _fetched(args)
     if args.from_bibtex:
         records, problems = read_bibtex(_read_text(args.from_bibtex, "BibTeX file"))
         source = args.from_bibtex
@@ -96,6 +116,11 @@ def _overrides(args: argparse.Namespace) -> Record:
         date = parse_date(args.date)
         if date is None:
             raise _Stop(f"--date: {args.date!r} is not a real date written YYYY-MM-DD — for example 2025-07-08")
+    published = None
+    if args.published is not None:
+        published = parse_date(args.published)
+        if published is None:
+            raise _Stop(f"--published: {args.published!r} is not a real date written YYYY-MM-DD")
     abstract = _read_text(args.abstract_file, "abstract").strip() if args.abstract_file else ""
     return Record(
         line=1,
@@ -106,6 +131,7 @@ def _overrides(args: argparse.Namespace) -> Record:
         code=args.code,
         abstract=abstract,
         tags=list(args.tag),
+        published=published,
     )
 
 
@@ -191,6 +217,10 @@ def _run(args: argparse.Namespace) -> int:
         raise _Stop(f"--out: {args.out} is not a folder")
     overrides = _overrides(args)
     records = [merged(r, overrides) for r in _records(args)]
+    from_arxiv = bool(args.from_arxiv_atom) or (bool(args.arxiv) and not args.title and not args.from_bibtex)
+    for record in records:
+        if from_arxiv and record.date is None:
+            record.date = dt.date.today()  # the listing date: the day the paper is added here
     if args.slug is not None and len(records) > 1:
         raise _Stop("--slug names one page, but the file holds several papers")
     asking = sys.stdin.isatty() and not (args.title and args.date)
