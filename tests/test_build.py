@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.collection import load_collection, page_paths
+from generator.model import sort_key
 from tests.conftest import ROOT, copy_project, mkdocs_build
 
 PAPERS = sorted(p.stem for p in (ROOT / "content" / "papers").glob("*.md"))
@@ -21,7 +23,10 @@ def test_home_lists_all_papers_under_their_date(built_site: Path) -> None:
     assert re.search(r"<h2[^>]*>July 8, 2025", html)
     links = re.findall(r'class="ps-item-title" href="papers/([^/"]+)/"', html)
     assert sorted(links) == PAPERS
-    assert links == sorted(links)  # same date: ordered by slug
+    # Within a date: the listing's rank, then the title (the one site order, model.sort_key).
+    ordered = load_collection(page_paths(ROOT / "content" / "papers")).papers
+    assert links == [p.slug for p in ordered][: len(links)]
+    assert ordered == sorted(ordered, key=sort_key)
     assert html.count('class="ps-code-link"') == sum(
         1 for s in PAPERS if "\ncode: " in (ROOT / "content" / "papers" / f"{s}.md").read_text(encoding="utf-8")
     )
