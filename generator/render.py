@@ -204,13 +204,16 @@ def listing_facts_html(paper: Paper) -> str:
             f'submitted by <a href="{e(hf_user(paper.hf_submitter))}" rel="nofollow noopener">'
             f"{e(paper.hf_submitter)}</a> (Hugging Face)"
         )
-    if daily:
+    from_hf = paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith("sources/hf-daily-")
+    if daily and from_hf:
         where = (
             f'<a href="{e(hf_paper(paper.arxiv))}" rel="nofollow noopener">Hugging Face Daily Papers</a>'
             if paper.arxiv
             else "Hugging Face Daily Papers"
         )
         facts.append(f"{where}: " + ", ".join(daily))
+    elif daily:
+        facts.append(f"#{paper.rank} in the day's listing")
     return f'<p class="ps-facts" data-pagefind-ignore>{" · ".join(facts)}</p>' if facts else ""
 
 

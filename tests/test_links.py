@@ -105,6 +105,9 @@ def test_daily_papers_facts_name_the_hugging_face_account() -> None:
     assert links["akhaliq"] == "https://huggingface.co/akhaliq"  # a Hugging Face profile, not GitHub
     assert links["Hugging Face Daily Papers"] == "https://huggingface.co/papers/2305.14314"
     assert 'datetime="2025-07-08"' in html  # the listing date is still the listing date
+    ranked = paper_page(Paper(slug="r", title="R", date=DAY, rank=4), "papers/r/")
+    facts = re.search(r'<p class="ps-facts"[^>]*>(.*?)</p>', ranked)
+    assert facts is not None and facts.group(1) == "#4 in the day's listing"  # not every listing is theirs
 
 
 def _day() -> list[Paper]:
