@@ -7,14 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from generator.collection import load_collection, page_paths
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, hf_user, title_searches
 from generator.feeds import all_feeds
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper, sort_key
 from generator.render import paper_page, reaches_paper
 from generator.site_config import FeedsConfig
+from tests.conftest import ROOT
 
 DAY = dt.date(2025, 7, 8)
 
@@ -142,3 +145,19 @@ def test_a_day_keeps_its_listing_order() -> None:
     atom = feeds["feeds/atom.xml"]
     atom = atom if isinstance(atom, str) else atom.decode()
     assert re.findall(r"<title type=\"text\">([^<]+)</title>", atom)[:5] == ["Zeta", "Gamma", "Beta", "alpha", "Omega"]
+
+
+def test_every_built_paper_page_offers_a_way_to_the_paper(built_site: Path) -> None:
+    """An invariant of any collection: a direct link to the paper, or the labelled searches;
+    and a publication date in the head only for a paper whose page gives one."""
+    papers = load_collection(page_paths(ROOT / "content" / "papers")).by_slug()
+    pages = sorted((built_site / "papers").glob("*/index.html"))
+    assert pages
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        links = links_of(html[html.index('<article class="ps-paper"') :])
+        direct = {"arXiv", "PDF", "DOI"} & set(links)
+        searches = [text for text in links if text.startswith("Search ")]
+        assert direct or len(searches) == 4, path
+        paper = papers[path.parent.name]
+        assert ('name="citation_publication_date"' in html) == (paper.published is not None), path
