@@ -252,7 +252,7 @@ def test_an_empty_day_writes_nothing(
     shelf: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", httpserver.url_for("/").rstrip("/"))
-    serve_day(httpserver, b"[]")
+    serve_day(httpserver, (FIXTURES / "hf-daily-empty.json").read_bytes())
     assert main(["import", "--hf-daily", "2025-07-08"]) == 0
     assert "no papers to import" in capsys.readouterr()[0]
     assert files(shelf) == []
