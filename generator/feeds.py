@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
+from generator.citations import paper_url
 from generator.core.links import arxiv_abs
 from generator.model import Paper
 from generator.pages import is_https_url
@@ -222,8 +223,9 @@ def json_feed(
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),
         }
-        if paper.arxiv:
-            item["external_url"] = arxiv_abs(paper.arxiv)
+        paper_link = paper_url(paper)  # the paper itself (arXiv, DOI or PDF), never its code
+        if paper_link:
+            item["external_url"] = paper_link
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if topics.get(paper.slug):

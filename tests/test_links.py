@@ -5,6 +5,7 @@ and the feeds."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -161,3 +162,17 @@ def test_every_built_paper_page_offers_a_way_to_the_paper(built_site: Path) -> N
         assert direct or len(searches) == 4, path
         paper = papers[path.parent.name]
         assert ('name="citation_publication_date"' in html) == (paper.published is not None), path
+
+
+def test_feed_items_link_the_paper_itself() -> None:
+    papers = [
+        Paper(slug="d", title="D", date=DAY, doi="10.1000/xyz", code="https://github.com/a/b"),
+        Paper(slug="c", title="C", date=DAY, code="https://github.com/a/b"),
+    ]
+    feeds = all_feeds(
+        papers, site_url="https://e.org/", site_name="S", description="d", topics={}, taxonomy=[], config=FeedsConfig()
+    )
+    raw = feeds["feeds/feed.json"]
+    items = {i["title"]: i for i in json.loads(raw if isinstance(raw, str) else raw.decode())["items"]}
+    assert items["D"]["external_url"] == "https://doi.org/10.1000/xyz"
+    assert "external_url" not in items["C"]  # its code is not the paper
