@@ -2,7 +2,10 @@
 
 The pipeline, in the order data flows:
 
-- ``readers/``      listings and saved records  -> ``Paper``
+- ``readers/``      listings, saved records and Daily Papers responses -> ``Paper``
+- ``services/``     the Hugging Face and arXiv APIs, through one polite HTTP client
+- ``enrichment``    an arXiv record -> the empty fields of a page whose title it matches exactly
+- ``core/links``    every external URL pattern (arXiv, DOI, title searches, the APIs), once
 - ``textclean``     TeX debris and URLs in listing text -> clean Unicode
 - ``pages``         ``Paper`` <-> one markdown page with YAML front matter (the contributor format)
 - ``writer``        ``Paper`` -> ``content/papers/<slug>.md``, never clobbering hand edits

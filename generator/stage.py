@@ -36,6 +36,7 @@ from generator.core.model import Paper, sort_key
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.tex import has_math, math_head
+from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.pagefind import FILTERS_FILE, filter_menu
@@ -108,10 +109,12 @@ def page_head(site: Site, url: str, body: str) -> str:
     return head
 
 
-def paper_file(paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper]) -> str:
+def paper_file(
+    paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], cite_key: str | None
+) -> str:
     """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
     url = routes.paper_url(paper.slug)
-    body = paper_page(paper, url, topics=topics, related=related)
+    body = paper_page(paper, url, topics=topics, related=related, cite_key=cite_key)
     head = page_head(site, url, body) + paper_head(paper, url, site.url, topics)
     meta = {"title": e(paper.title), "description": e(excerpt(paper.abstract, 200)), "papershelf_head": head.strip()}
     return staged_page(meta, body)
@@ -130,8 +133,11 @@ def paper_files(
     related: Mapping[str, Sequence[str]],
 ) -> Files:
     """Every paper's staged page."""
-    near = neighbours(papers, related)
-    return {routes.paper_src(p.slug): paper_file(p, site, topics.get(p.slug, ()), near[p.slug]) for p in papers}
+    near, keys = neighbours(papers, related), citation_keys(papers)
+    return {
+        routes.paper_src(p.slug): paper_file(p, site, topics.get(p.slug, ()), near[p.slug], keys.get(p.slug))
+        for p in papers
+    }
 
 
 def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
@@ -354,10 +360,10 @@ class Stager:
         topics: Mapping[str, tuple[str, ...]],
         related: Mapping[str, Sequence[str]],
     ) -> Files:
-        near = neighbours(papers, related)
+        near, keys = neighbours(papers, related), citation_keys(papers)
         pages: dict[str, tuple[tuple[object, ...], str]] = {}
         for paper in papers:
-            key = (paper, topics.get(paper.slug, ()), near[paper.slug])
+            key = (paper, topics.get(paper.slug, ()), near[paper.slug], keys.get(paper.slug))
             known = self._pages.get(paper.slug)
             pages[paper.slug] = (
                 known if known is not None and known[0] == key else (key, paper_file(paper, site, *key[1:]))

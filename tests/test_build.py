@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from generator.content.collection import load_collection, page_paths
+from generator.core.model import sort_key
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 
 PAPERS = sorted(p.stem for p in FIXTURE_PAPERS.glob("*.md"))
@@ -24,6 +25,7 @@ def test_home_lists_all_papers_under_their_date(built_site: Path) -> None:
     assert re.search(r"<h2[^>]*>July 8, 2025", html)
     links = re.findall(r'class="ps-item-title" href="papers/([^/"]+)/"', html)
     assert links == IN_ORDER  # newest date first, then the site-wide order within a date
+    assert list(IN_ORDER) == [p.slug for p in sorted(load_collection(page_paths(FIXTURE_PAPERS)).papers, key=sort_key)]
     assert html.count('class="ps-code-link"') == sum(
         1 for s in PAPERS if "\ncode: " in (FIXTURE_PAPERS / f"{s}.md").read_text(encoding="utf-8")
     )

@@ -10,10 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import bibtexparser
+import pytest
 
 from generator.content.pages import read_page
 from generator.core.model import Link, Paper
-from generator.outputs.citations import arxiv_year, bibtex_entry, citation_key
+from generator.outputs.citations import arxiv_year, bibtex_entry, citation_key, citation_keys
 from generator.site.head import json_for_script, paper_head
 from tests.conftest import FIXTURE_PAPERS
 
@@ -25,6 +26,16 @@ ARXIV_PAPER = Paper(
     authors=("Tyler Griggs", "Ion Stoica"),
     arxiv="2404.14527",
     code="https://github.com/tyler-griggs/melange-release",
+    published=dt.date(2024, 4, 22),
+    category="cs.DC",
+)
+UNDATED = Paper(  # an arXiv id but no publication date: the id's month is not one
+    slug="undated",
+    title="The Undated Paper",
+    date=dt.date(2025, 7, 8),
+    authors=("Grace Hopper",),
+    arxiv="2404.00001",
+    code="https://github.com/a/b",
 )
 HOSTILE = Paper(
     slug="hostile",
@@ -76,16 +87,58 @@ def test_arxiv_entry_has_the_fields_arxiv_suggests() -> None:
     assert library.failed_blocks == []
     (entry,) = library.entries
     assert entry.entry_type == "misc"
-    assert entry.key == citation_key(ARXIV_PAPER) == "griggs2024melangecoste"
+    assert entry.key == citation_key(ARXIV_PAPER) == "griggs2024melange"
     fields = {k: f.value for k, f in entry.fields_dict.items()}
     assert fields == {
         "title": "{Mélange: Cost Efficient LLM Serving}",
         "author": "Tyler Griggs and Ion Stoica",
-        "year": "2024",  # the year of the arXiv id, not of the listing
+        "year": "2024",  # the publication year, not the listing's (2025)
+        "month": "apr",
         "eprint": "2404.14527",
         "archivePrefix": "arXiv",
-        "url": "https://arxiv.org/abs/2404.14527",
+        "primaryClass": "cs.DC",
+        "url": "https://arxiv.org/abs/2404.14527",  # the paper, not its code
     }
+
+
+def test_without_a_publication_date_the_year_is_left_out() -> None:
+    """Neither the listing date nor the month the arXiv id encodes is a publication date."""
+    text = bibtex_entry(UNDATED)
+    fields = {k: f.value for k, f in bibtexparser.parse_string(text).entries[0].fields_dict.items()}
+    assert "year" not in fields and "month" not in fields
+    assert "2025" not in text and "2024" not in text
+    assert fields["url"] == "https://arxiv.org/abs/2404.00001"
+    assert citation_key(UNDATED) == "hopperundated"
+
+
+@pytest.mark.parametrize(
+    ("authors", "title", "key"),
+    [
+        (("Tim Dettmers", "Artidoro Pagnoni"), "QLoRA: Efficient Finetuning of Quantized LLMs", "dettmers2023qlora"),
+        (("Ashish Vaswani",), "Attention Is All You Need", "vaswani2023attention"),
+        (("Laurens van der Maaten",), "The t-SNE Method", "vandermaaten2023tsne"),
+        (("Dettmers, Tim",), "A Study of \\textit{Things}", "dettmers2023study"),
+        (("José Müller",), "Über Ñandú", "muller2023uber"),
+        ((), "On the Nature of Things", "anonymous2023nature"),
+    ],
+)
+def test_keys_in_the_common_form(authors: tuple[str, ...], title: str, key: str) -> None:
+    paper = Paper(slug="x", title=title, date=dt.date(2025, 1, 1), authors=authors, published=dt.date(2023, 5, 1))
+    assert citation_key(paper) == key
+
+
+def test_keys_are_unique_and_deterministic() -> None:
+    base = {"title": "QLoRA again", "date": dt.date(2025, 1, 1), "authors": ("Tim Dettmers",)}
+    papers = [Paper(slug=s, published=dt.date(2023, 1, 1), **base) for s in ("q-c", "q-a", "q-b")]
+    keys = citation_keys(papers)
+    assert keys == {"q-a": "dettmers2023qlora", "q-b": "dettmers2023qlorab", "q-c": "dettmers2023qlorac"}
+    assert citation_keys(list(reversed(papers))) == keys
+    # a suffixed key never takes the plain key of another paper
+    clash = Paper(
+        slug="z", title="Qlorab", date=dt.date(2025, 1, 1), authors=("T Dettmers",), published=dt.date(2023, 1, 1)
+    )
+    keys = citation_keys([*papers, clash])
+    assert len(set(keys.values())) == 4 and keys["z"] == "dettmers2023qlorab"
 
 
 def test_arxiv_years_of_both_id_styles() -> None:
@@ -95,13 +148,16 @@ def test_arxiv_years_of_both_id_styles() -> None:
     assert arxiv_year("math.GT/0309136") == 2003
 
 
-def test_entry_without_arxiv_uses_the_listing_year_and_a_link() -> None:
+def test_entry_without_arxiv_links_the_paper_never_its_code_or_listing_year() -> None:
     library = bibtexparser.parse_string(bibtex_entry(HOSTILE))
     assert library.failed_blocks == []
     fields = {k: f.value for k, f in library.entries[0].fields_dict.items()}
-    assert fields["year"] == "2025"
-    assert fields["url"] == "https://example.org/p?a=1&b=%7B2%7D"
-    assert "eprint" not in fields
+    assert "year" not in fields and "url" not in fields and "eprint" not in fields  # nothing known
+    doi = Paper(slug="d", title="T", date=dt.date(2025, 1, 1), doi="10.1000/a{b}", code="https://github.com/a/b")
+    fields = {k: f.value for k, f in bibtexparser.parse_string(bibtex_entry(doi)).entries[0].fields_dict.items()}
+    assert fields["url"] == "https://doi.org/10.1000/a%7Bb%7D" and fields["doi"] == "10.1000/a%7Bb%7D"
+    pdf = Paper(slug="p", title="T", date=dt.date(2025, 1, 1), pdf="https://example.org/t.pdf")
+    assert "url = {https://example.org/t.pdf}" in bibtex_entry(pdf)
 
 
 def test_special_characters_cannot_break_the_entry() -> None:
@@ -135,7 +191,7 @@ def test_scholar_opengraph_and_twitter_tags() -> None:
     meta = head.meta
     assert ("citation_title", ARXIV_PAPER.title) in meta
     assert [v for k, v in meta if k == "citation_author"] == ["Tyler Griggs", "Ion Stoica"]
-    assert ("citation_publication_date", "2024/04") in meta  # the month the arXiv id was issued
+    assert ("citation_publication_date", "2024/04/22") in meta  # the publication date
     assert ("citation_arxiv_id", "2404.14527") in meta
     assert ("citation_pdf_url", "https://arxiv.org/pdf/2404.14527") in meta
     assert ("og:type", "article") in meta and ("og:title", ARXIV_PAPER.title) in meta
@@ -152,9 +208,21 @@ def test_json_ld_is_a_scholarly_article() -> None:
     assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
     assert data["headline"] == ARXIV_PAPER.title
     assert data["author"] == [{"@type": "Person", "name": "Tyler Griggs"}, {"@type": "Person", "name": "Ion Stoica"}]
-    assert data["datePublished"] == "2024-04"
+    assert data["datePublished"] == "2024-04-22"
     assert data["keywords"] == ["LLM serving"]
-    assert data["sameAs"] == ["https://arxiv.org/abs/2404.14527", "https://github.com/tyler-griggs/melange-release"]
+    assert data["sameAs"] == ["https://arxiv.org/abs/2404.14527"]  # the paper; its code is another work
+
+
+def test_head_says_no_date_it_does_not_know() -> None:
+    head = parse_head(paper_head(UNDATED, "papers/undated/", "https://example.org/", ()))
+    meta = dict(head.meta)
+    assert "citation_publication_date" not in meta
+    assert "datePublished" not in json.loads(head.scripts[0])
+    assert meta["citation_pdf_url"] == "https://arxiv.org/pdf/2404.00001"
+    other = Paper(slug="o", title="T", date=dt.date(2025, 1, 1), doi="10.1000/xyz", pdf="https://example.org/t.pdf")
+    meta = dict(parse_head(paper_head(other, "papers/o/", "", ())).meta)
+    assert meta["citation_doi"] == "10.1000/xyz" and meta["citation_pdf_url"] == "https://example.org/t.pdf"
+    assert "citation_arxiv_id" not in meta
 
 
 def test_contributor_text_cannot_escape_the_head_tags() -> None:

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from generator.content.collection import load_collection, page_paths
-from generator.core.model import Link, Paper
-from generator.outputs.citations import bibtex_entry
+from generator.core.model import Link, Paper, sort_key
+from generator.outputs.citations import bibtex_entry, citation_keys
 from generator.outputs.exports import EXPORT_VERSION, PAPER_FIELDS, SCHEMA, TOP_FIELDS, papers_bib, papers_json
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 
@@ -55,8 +55,9 @@ def test_papers_bib_has_every_entry(built_site: Path) -> None:
     text = (built_site / "papers.bib").read_text(encoding="utf-8")
     assert text.startswith(f"% PaperShelf: {len(PAPERS)} papers, from https://papershelf.example.org/\n")
     assert text.count("\n@") == len(PAPERS)
+    cite_keys = citation_keys(PAPERS)
     for paper in PAPERS:
-        assert bibtex_entry(paper) in text
+        assert bibtex_entry(paper, cite_keys[paper.slug]) in text
     keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
     data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
     assert keys == [p["bibtex_key"] for p in data["papers"]]
@@ -89,6 +90,33 @@ def test_nasty_text_round_trips() -> None:
     assert data["site"]["name"] == "S & <T>"
     bib = papers_bib([paper], site_name="S", site_url=SITE_URL)
     assert bib.count("@misc{") == 1 and "<script>" in bib  # BibTeX is text: braces matter, not markup
+
+
+def test_new_fields_are_exported_and_follow_the_schema() -> None:
+    day = dt.date(2025, 7, 8)
+    papers = [
+        Paper(slug="b", title="Beta", date=day, rank=2, upvotes=5, hf_submitter="julien-c", arxiv="2305.14314"),
+        Paper(
+            slug="a",
+            title="Alpha",
+            date=day,
+            published=dt.date(2023, 5, 23),
+            doi="10.1000/x",
+            pdf="https://e.org/a.pdf",
+        ),
+        Paper(slug="c", title="Gamma", date=day, rank=1, category="cs.CL", arxiv="2305.00001"),
+    ]
+    papers.sort(key=sort_key)
+    assert [p.slug for p in papers] == ["c", "b", "a"]  # the listing's rank, unranked last
+    data = json.loads(papers_json(papers, site_url=SITE_URL, site_name="S", topics={}))
+    jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
+    c, b, a = data["papers"]
+    assert (c["rank"], c["category"], c["pdf"]) == (1, "cs.CL", "https://arxiv.org/pdf/2305.00001")
+    assert (b["rank"], b["upvotes"], b["hf_submitter"], b["published"]) == (2, 5, "julien-c", None)
+    assert (a["rank"], a["published"], a["doi"], a["pdf"]) == (None, "2023-05-23", "10.1000/x", "https://e.org/a.pdf")
+    bad = {**data, "papers": [{**c, "rank": 0}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA)
 
 
 @pytest.mark.slow

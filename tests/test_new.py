@@ -143,11 +143,13 @@ def test_from_arxiv_atom(shelf: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and "wrote content/papers/qlora-efficient-finetuning-of-quantized-llms.md" in out
     paper, problems = read_page(shelf / "qlora-efficient-finetuning-of-quantized-llms.md")
     assert problems == [] and paper is not None
-    assert (paper.arxiv, paper.date, paper.code) == (
+    assert (paper.arxiv, paper.published, paper.category, paper.code) == (
         "2305.14314",
-        dt.date(2023, 5, 23),
+        dt.date(2023, 5, 23),  # the first version: the publication date
+        "cs.LG",
         "https://github.com/artidoro/qlora",
     )
+    assert paper.date == dt.date.today()  # listed today: the day it was added, not when it was published
     assert paper.abstract.startswith("We present QLoRA, an efficient finetuning approach that reduces memory usage")
     assert "Adapters (LoRA)" in paper.abstract and "\n" not in paper.abstract
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.content.collection import load_collection, page_paths
 from generator.content.pages import PageError, from_front_matter, normalize_arxiv, parse_page, to_front_matter
-from generator.core.model import Link, Paper
+from generator.core.model import FRONT_MATTER_KEYS, Link, Paper
 from tests.conftest import FIXTURE_PAPERS, ROOT
 
 TRICKY = Paper(
@@ -31,6 +34,83 @@ def test_round_trip_tricky_values() -> None:
     assert from_front_matter(text, TRICKY.slug) == TRICKY
     assert "arxiv: '2103.00020'" in text
     assert "- 'NO'" in text and "- '007'" in text and "- 'on'" in text
+
+
+FULL = replace(
+    TRICKY,
+    published=dt.date(2021, 3, 1),
+    rank=3,
+    upvotes=0,
+    hf_submitter="julien-c",
+    category="cs.CL",
+    doi="10.18653/v1/2020.acl-main.1",
+)
+
+
+def test_round_trip_every_field() -> None:
+    text = to_front_matter(FULL)
+    assert from_front_matter(text, FULL.slug) == FULL
+    assert "published: 2021-03-01" in text and "rank: 3" in text and "upvotes: 0" in text
+    keys = [line.split(":")[0] for line in text.split("---")[1].splitlines() if line and line[0].isalpha()]
+    assert keys == [k for k in FRONT_MATTER_KEYS if k != "pdf"]  # pdf is for papers without an arXiv id
+
+
+_line = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40)
+    .map(lambda t: " ".join(t.split()))
+    .filter(bool)
+)
+_papers = st.builds(
+    Paper,
+    slug=st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5}){0,2}", fullmatch=True),
+    title=_line,
+    date=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+    abstract=st.just(""),
+    authors=st.lists(_line, max_size=3).map(tuple),
+    arxiv=st.none() | st.from_regex(r"\d{4}\.\d{5}", fullmatch=True),
+    tags=st.lists(_line, max_size=3).map(tuple),
+    published=st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+    rank=st.none() | st.integers(1, 10**6),
+    upvotes=st.none() | st.integers(0, 10**6),
+    hf_submitter=st.none() | st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,10}[A-Za-z0-9])?", fullmatch=True),
+    category=st.none() | st.sampled_from(["cs.CL", "hep-th", "math.AG", "astro-ph.CO", "stat.ML"]),
+    doi=st.none() | st.from_regex(r"10\.\d{4,6}/[A-Za-z0-9._;()/-]{1,20}", fullmatch=True),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_papers)
+def test_round_trip_property(paper: Paper) -> None:
+    assert from_front_matter(to_front_matter(paper), paper.slug) == paper
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("published: 2023-02-30", "published"),
+        ("published: May 2023", "published"),
+        ("rank: 0", "rank"),
+        ("rank: '3'", "rank"),
+        ("rank: true", "rank"),
+        ("upvotes: -1", "upvotes"),
+        ("upvotes: 1.5", "upvotes"),
+        ("hf_submitter: '@julien'", "hf_submitter"),
+        ("category: CS CL", "category"),
+        ("doi: https://doi.org/10.1000/x", "doi"),
+        ("doi: 11.1000/x", "doi"),
+        ("pdf: http://example.org/x.pdf", "pdf"),
+    ],
+)
+def test_bad_new_fields_name_their_field(line: str, field: str) -> None:
+    paper, problems = parse_page(f"---\ntitle: T\ndate: 2025-01-01\n{line}\n---\n", "t")
+    assert paper is None and [p.field for p in problems] == [field]
+    assert problems[0].line == 4
+
+
+def test_pdf_is_refused_next_to_an_arxiv_id() -> None:
+    text = "---\ntitle: T\ndate: 2025-01-01\narxiv: '2404.14527'\npdf: https://example.org/x.pdf\n---\n"
+    _, problems = parse_page(text, "t")
+    assert [(p.field, p.hint) for p in problems] == [("pdf", "remove it: the PDF link follows from the arXiv id")]
 
 
 def test_keys_are_written_in_the_documented_order() -> None:

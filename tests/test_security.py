@@ -119,6 +119,12 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
     """A real strict build of the site with every bad input added to the papers."""
     root = tmp_path_factory.mktemp("injected")
     project = copy_project(root / "project")
+    # One home page holds every paper, so the listing tests see each injected title wherever the
+    # site order (by rank, then title) puts it.
+    config = project / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("papers_per_page: 100", "papers_per_page: 500"), encoding="utf-8"
+    )
     papers = project / "content" / "papers"
     for page in (BAD / "pages").iterdir():
         shutil.copy(page, papers / page.name)

@@ -238,3 +238,31 @@ def test_the_preview_command_serves_paper_pages_and_search(built_site: Path, tmp
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_daily_import_opens_a_pull_request_with_least_privilege() -> None:
+    wf = load(GITHUB / "workflows" / "import.yml")
+    assert set(wf["on"]) == {"schedule", "workflow_dispatch"} and wf["on"]["schedule"][0]["cron"]
+    assert wf["permissions"] == {"contents": "read"}
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}  # this job alone
+    runs = [str(step.get("run", "")) for step in job["steps"]]
+    uses = [str(step.get("uses", "")) for step in job["steps"]]
+    order = [
+        next(i for i, r in enumerate(runs) if "make install" in r),
+        next(i for i, r in enumerate(runs) if "generator import --hf-daily" in r),
+        next(i for i, r in enumerate(runs) if "generator enrich" in r),
+        next(i for i, r in enumerate(runs) if "generator validate" in r),
+        next(i for i, u in enumerate(uses) if u.startswith("peter-evans/create-pull-request@")),
+    ]
+    assert order == sorted(order)
+    script = next(r for r in runs if "import --hf-daily" in r)
+    assert "date -u -d yesterday" in script and '"$DAY"' in script  # the previous day, or the input
+    importing = next(s for s in job["steps"] if "import --hf-daily" in str(s.get("run", "")))
+    assert importing["env"]["DAY"] == "${{ inputs.date }}"
+    pr = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("peter-evans/create-pull-request@"))
+    assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", pr["uses"])
+    assert set(pr["with"]["add-paths"].split()) == {"content/papers/*.md", "content/sources/hf-daily-*.json"}
+    assert "token" not in pr["with"]  # the job's own token, with the job's two permissions
+    cache = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/papershelf"  # enrich's lookups: a rerun asks arXiv nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from generator.commands import digest, import_listing, new, review, stage, tag
+from generator.commands import digest, enrich, import_listing, new, review, stage, tag
 from generator.commands import validate as validate_command
 
-COMMANDS: list[ModuleType] = [stage, import_listing, new, validate_command, review, digest, tag]
+COMMANDS: list[ModuleType] = [stage, import_listing, new, enrich, validate_command, review, digest, tag]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.commands.import_hf import is_daily_file, run_hf
 from generator.content.writer import write_papers
 from generator.core.progress import Progress
 from generator.readers.hf_listing import ListingError, read_listing
@@ -13,7 +14,16 @@ from generator.readers.hf_listing import ListingError, read_listing
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="import a papers listing into content/papers")
-    p.add_argument("listing", type=Path, help="the listing file, e.g. content/sources/hf-papers-listing.txt")
+    p.add_argument(
+        "listing",
+        type=Path,
+        nargs="?",
+        help="the listing file, e.g. content/sources/hf-papers-listing.txt, or a saved Daily Papers response (.json)",
+    )
+    p.add_argument("--hf-daily", metavar="YYYY-MM-DD", help="import that day's Hugging Face Daily Papers")
+    p.add_argument("--date", help="listing date of a saved Daily Papers response (default: from its file name)")
+    p.add_argument("--refresh", action="store_true", help="with --hf-daily: fetch the day again even if saved")
+    p.add_argument("--sources", type=Path, default=Path("content/sources"), help="where responses are kept")
     p.add_argument("--year", type=int, help="year of the listing's dates (listings show only month and day)")
     p.add_argument("--out", type=Path, default=Path("content/papers"), help="where pages go")
     p.add_argument("--force", action="store_true", help="overwrite pages that were edited by hand")
@@ -27,6 +37,11 @@ def _source_name(listing: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.hf_daily is None) == (args.listing is None):
+        print("error: give a listing file or --hf-daily YYYY-MM-DD (one of the two)", file=sys.stderr)
+        return 2
+    if args.hf_daily is not None or is_daily_file(args.listing):
+        return run_hf(args, None if args.hf_daily is not None else _source_name(args.listing))
     try:
         text = args.listing.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -20,6 +20,8 @@ from generator.core.site_config import ConfigError, load_site_config
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError
+from generator.services.arxiv import arxiv_client, fetch_record
+from generator.services.http import ServiceError
 
 MAX_ABSTRACT_BYTES = 64 * 1024
 LISTING_DATE = (
@@ -44,7 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="the listing date, YYYY-MM-DD: the day the paper is added to the shelf (not its "
         "publication date); it orders the home page",
     )
-    p.add_argument("--arxiv", help="arXiv id, in any spelling (2404.14527, arXiv:2404.14527v2, an abs/pdf URL)")
+    p.add_argument(
+        "--arxiv",
+        help="arXiv id, in any spelling (2404.14527, arXiv:2404.14527v2, an abs/pdf URL); without --title, "
+        "the paper's record is fetched from the arXiv API ($PAPERSHELF_ARXIV_API)",
+    )
+    p.add_argument("--published", help="the publication date, YYYY-MM-DD (arXiv records give it)")
     p.add_argument("--code", help="https:// URL of the code repository")
     p.add_argument("--abstract-file", type=Path, help="a UTF-8 text file holding the abstract")
     p.add_argument(
@@ -81,9 +88,22 @@ def _read_text(path: Path, what: str) -> str:
         raise _Stop(f"{path}: the {what} is not UTF-8 (byte {err.start}) — save it as UTF-8") from None
 
 
+def _fetched(args: argparse.Namespace) -> list[Record]:
+    """``--arxiv`` alone: the record from the arXiv API. Nothing is written when it fails."""
+    parsed = normalize_arxiv(args.arxiv)
+    if parsed is None:
+        raise _Stop(f"--arxiv: {args.arxiv!r} is not an arXiv id — for example 2404.14527 or hep-th/9711200")
+    try:
+        return [fetch_record(parsed[0], arxiv_client())]
+    except ServiceError as err:
+        raise _Stop(f"{err} (nothing was written)") from None
+
+
 def _records(args: argparse.Namespace) -> list[Record]:
     if args.from_bibtex and args.from_arxiv_atom:
         raise _Stop("give --from-bibtex or --from-arxiv-atom, not both")
+    if args.arxiv and not args.title and not args.from_bibtex and not args.from_arxiv_atom:
+        return _fetched(args)
     if args.from_bibtex:
         records, problems = read_bibtex(_read_text(args.from_bibtex, "BibTeX file"))
         source = args.from_bibtex
@@ -125,6 +145,11 @@ def _overrides(args: argparse.Namespace) -> Record:
         date = parse_date(args.date)
         if date is None:
             raise _Stop(f"--date: {args.date!r} is not a real date written YYYY-MM-DD — for example 2025-07-08")
+    published = None
+    if args.published is not None:
+        published = parse_date(args.published)
+        if published is None:
+            raise _Stop(f"--published: {args.published!r} is not a real date written YYYY-MM-DD")
     abstract = _read_text(args.abstract_file, "abstract").strip() if args.abstract_file else ""
     authors = [" ".join(a.split()) for a in args.author if a.strip()]
     for name in authors:
@@ -139,6 +164,7 @@ def _overrides(args: argparse.Namespace) -> Record:
         code=args.code,
         abstract=abstract,
         tags=list(args.tag),
+        published=published,
     )
 
 
@@ -289,6 +315,10 @@ def _run(args: argparse.Namespace) -> int:
         raise _Stop(f"--out: {args.out} is not a folder")
     overrides = _overrides(args)
     records = [merged(r, overrides) for r in _records(args)]
+    from_arxiv = bool(args.from_arxiv_atom) or (bool(args.arxiv) and not args.title and not args.from_bibtex)
+    for record in records:
+        if from_arxiv and record.date is None:
+            record.date = dt.date.today()  # the listing date: the day the paper is added here
     if args.slug is not None and len(records) > 1:
         raise _Stop("--slug names one page, but the file holds several papers")
     asking = sys.stdin.isatty() and not (args.title and args.date)

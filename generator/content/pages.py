@@ -37,6 +37,9 @@ _ARXIV_ANY = re.compile(
 )
 _GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 GITHUB_LOGIN = _GITHUB_LOGIN  # public: ``new`` checks a login as it is typed
+_HF_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$")
+_CATEGORY = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -146,6 +149,20 @@ def normalize_arxiv(value: str) -> tuple[str, str | None] | None:
     return f"{archive.lower()}/{number}", m.group("version")
 
 
+def is_arxiv_category(value: object) -> bool:
+    return isinstance(value, str) and _CATEGORY.match(value) is not None
+
+
+def is_doi(value: object) -> bool:
+    """A bare DOI (``10.NNNN/…``), as the page format stores it."""
+    return isinstance(value, str) and _DOI.match(value) is not None
+
+
+def is_hf_login(value: object) -> bool:
+    """A Hugging Face login (letters, digits, ``-``, ``_``, ``.``; not a GitHub login's rules)."""
+    return isinstance(value, str) and _HF_LOGIN.match(value) is not None
+
+
 def is_https_url(value: object) -> bool:
     return isinstance(value, str) and re.match(r"^https://[^\s/?#<>\"']+\.[^\s<>\"']*$", value) is not None
 
@@ -182,18 +199,42 @@ def _string_list(data: dict[str, Any], key: str, add: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _date(data: dict[str, Any], add: Any) -> dt.date | None:
-    value = data.get("date")
+def _date(data: dict[str, Any], add: Any, key: str = "date") -> dt.date | None:
+    value = data.get(key)
     if isinstance(value, dt.date):  # written by a YAML library that resolved it
         return value
     if not isinstance(value, str) or not _DATE.match(value):
-        add("date", f"must be a date written YYYY-MM-DD, found {value!r}", "for example 2025-07-08")
+        add(key, f"must be a date written YYYY-MM-DD, found {value!r}", "for example 2025-07-08")
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        add("date", f"{value} is not a real date", "check the month and the day")
+        add(key, f"{value} is not a real date", "check the month and the day")
         return None
+
+
+def _count(data: dict[str, Any], key: str, add: Any, minimum: int) -> int | None:
+    """A whole number written without quotes; ``true`` is refused although YAML makes it 1."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        add(key, f"must be a whole number, found {value!r}", "write the number without quotes")
+        return None
+    if value < minimum or value > 10**9:
+        add(key, f"must be between {minimum} and 1000000000, found {value}", "")
+        return None
+    return value
+
+
+def _matching(
+    data: dict[str, Any], key: str, add: Any, pattern: re.Pattern[str], what: str, example: str
+) -> str | None:
+    value = _string(data, key, add)
+    if value is not None and not pattern.match(value):
+        add(key, f"{value[:100]!r} is not {what}", f"for example {example}")
+        return None
+    return value
 
 
 def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
@@ -286,6 +327,28 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
     tags = _string_list(data, "tags", add)
     source = _string(data, "source", add)
 
+    published = _date(data, add, "published") if data.get("published") is not None else None
+    rank = _count(data, "rank", add, 1)
+    upvotes = _count(data, "upvotes", add, 0)
+    hf_submitter = _matching(data, "hf_submitter", add, _HF_LOGIN, "a Hugging Face login", "julien-c (no '@')")
+    category = _matching(data, "category", add, _CATEGORY, "an arXiv category", "cs.CL or hep-th")
+    doi = _string(data, "doi", add)
+    if doi is not None:
+        bare = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.IGNORECASE)
+        if not _DOI.match(bare):
+            add("doi", f"{doi[:100]!r} is not a DOI", "for example 10.18653/v1/2020.acl-main.1")
+            doi = None
+        elif bare != doi:
+            add("doi", f"write the bare DOI {bare!r}", "no 'doi:' prefix or URL")
+            doi = None
+    pdf = _string(data, "pdf", add)
+    if pdf is not None and not is_https_url(pdf):
+        add("pdf", f"{pdf!r} is not an https:// URL", "link the PDF with https://")
+        pdf = None
+    elif pdf is not None and "arxiv" in data:
+        add("pdf", "is not needed for an arXiv paper", "remove it: the PDF link follows from the arXiv id")
+        pdf = None
+
     if not _SLUG.match(slug):
         problems.append(
             Problem(1, "file name", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens")
@@ -305,6 +368,13 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
         tags=tags,
         submitted_by=submitted_by,
         source=source,
+        published=published,
+        rank=rank,
+        upvotes=upvotes,
+        hf_submitter=hf_submitter,
+        category=category,
+        doi=doi,
+        pdf=pdf,
     )
     return paper, []
 
@@ -399,8 +469,15 @@ def _front_matter_dict(paper: Paper) -> dict[str, Any]:
         "tags": list(paper.tags),
         "submitted_by": paper.submitted_by,
         "source": paper.source,
+        "published": paper.published,
+        "rank": paper.rank,
+        "upvotes": paper.upvotes,
+        "hf_submitter": paper.hf_submitter,
+        "category": paper.category,
+        "doi": paper.doi,
+        "pdf": paper.pdf,
     }
-    return {k: values[k] for k in FRONT_MATTER_KEYS if values[k] not in (None, [], "")}
+    return {k: values[k] for k in FRONT_MATTER_KEYS if values[k] is not None and values[k] not in ([], "")}
 
 
 def to_front_matter(paper: Paper) -> str:

@@ -26,6 +26,7 @@ OPTION_FOR_FIELD = {
     "links": "--from-*",
     "tags": "--tag",
     "submitted_by": "--submitted-by",
+    "published": "--published",
     "file name": "--slug",
 }
 
@@ -65,6 +66,9 @@ def build_page(record: Record, slug: str, submitted_by: str | None = None) -> tu
         links=tuple(record.links),
         tags=tuple(t.strip() for t in record.tags if t.strip()),
         submitted_by=submitted_by.removeprefix("@") if submitted_by else None,
+        published=record.published,
+        category=record.category,
+        doi=record.doi,
     )
     text = to_front_matter(draft)
     paper, page_problems = parse_page(text, slug)
@@ -98,6 +102,9 @@ def merged(record: Record, overrides: Record) -> Record:
         links=overrides.links or record.links,
         abstract=overrides.abstract or record.abstract,
         tags=overrides.tags or record.tags,
+        published=overrides.published or record.published,
+        category=overrides.category or record.category,
+        doi=overrides.doi or record.doi,
     )
 
 

@@ -39,6 +39,14 @@ class Paper:
     tags: tuple[str, ...] = ()
     submitted_by: str | None = None
     source: str | None = None
+    # Kept apart from ``date`` (when the paper was listed here): what citations cite.
+    published: dt.date | None = None
+    rank: int | None = None  # position in its day's listing, from 1
+    upvotes: int | None = None  # on Hugging Face, when it was imported
+    hf_submitter: str | None = None  # Hugging Face login (not a GitHub login, unlike submitted_by)
+    category: str | None = None  # arXiv primary category, such as cs.CL
+    doi: str | None = None  # bare DOI, such as 10.1000/xyz123
+    pdf: str | None = None  # https URL of a PDF; arXiv papers need none (it follows from the id)
 
     @property
     def url(self) -> str:
@@ -50,17 +58,31 @@ class Paper:
 FRONT_MATTER_KEYS: tuple[str, ...] = (
     "title",
     "date",
+    "published",
     "authors",
     "arxiv",
+    "category",
+    "doi",
+    "pdf",
     "code",
     "links",
     "tags",
+    "rank",
+    "upvotes",
+    "hf_submitter",
     "submitted_by",
     "source",
 )
 REQUIRED_KEYS: tuple[str, ...] = ("title", "date")
 
 
-def sort_key(paper: Paper) -> tuple[int, str]:
-    """Newest first, then by slug: the one order used for every listing, so output is stable."""
-    return (-paper.date.toordinal(), paper.slug)
+_UNRANKED = 1 << 62
+
+
+def sort_key(paper: Paper) -> tuple[int, int, str, str]:
+    """Newest listing date first; within a day the listing's own order (its rank, which on
+    Hugging Face is the community's), unranked papers after the ranked ones; then by title and
+    slug. The one order used for every listing (home, archive, feeds, exports), so output is
+    stable and a day reads as it was listed."""
+    rank = paper.rank if paper.rank is not None else _UNRANKED
+    return (-paper.date.toordinal(), rank, " ".join(paper.title.casefold().split()), paper.slug)

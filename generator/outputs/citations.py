@@ -1,15 +1,23 @@
-"""Citation formats for a paper: BibTeX entries. Pure functions.
+"""Citation formats for a paper: BibTeX entries and their keys. Pure functions.
 
-An arXiv paper gets the entry arXiv itself suggests (``@misc`` with ``eprint``,
-``archivePrefix`` and the year the id was issued, which is the year people cite, not the date
-the paper was listed here); any other paper gets an ``@misc`` entry with its code or project URL.
+What is cited is the paper's publication date (``published``: arXiv's first version, or a
+date a person gave), never the day it was listed here; when it is unknown the year is left out
+rather than guessed, since a wrong year in a bibliography is worse than a missing one. (The
+month an arXiv id encodes is when the id was issued, which is not always when the work was
+published, so it is not used either.) An arXiv paper gets the entry arXiv suggests (``@misc``
+with ``eprint``, ``archivePrefix``, ``primaryClass``); ``url`` always points at the paper
+itself (arXiv, DOI or PDF), never at its code.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 
 from generator.content.pages import is_https_url
+from generator.core.links import arxiv_abs, arxiv_pdf, doi_url
 from generator.core.model import Paper
 
 _SPECIAL = {
@@ -64,7 +72,9 @@ def _author(name: str) -> str:
 
 
 def arxiv_month(arxiv: str) -> tuple[int, int] | None:
-    """Year and month an arXiv id was issued: ``2404.14527`` -> (2024, 4), ``hep-th/9711200`` -> (1997, 11)."""
+    """Year and month an arXiv id was issued: ``2404.14527`` -> (2024, 4), ``hep-th/9711200`` -> (1997, 11).
+
+    Only an upper bound for the id's age; citations use ``published``, never this."""
     m = re.fullmatch(r"(\d{2})(\d{2})\.\d{4,5}", arxiv)
     m = m or re.fullmatch(r"[a-z.\-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}", arxiv)
     if not m or not 1 <= int(m.group(2)) <= 12:
@@ -79,42 +89,166 @@ def arxiv_year(arxiv: str) -> int | None:
     return issued[0] if issued else None
 
 
-def publication_date(paper: Paper) -> tuple[int, int, int | None]:
-    """(year, month, day or None): the month the arXiv id was issued when known (closer to the
-    real publication than the listing date), else the listing date."""
-    issued = arxiv_month(paper.arxiv) if paper.arxiv else None
-    if issued:
-        return issued[0], issued[1], None
-    return paper.date.year, paper.date.month, paper.date.day
+def citation_year(paper: Paper) -> int | None:
+    """The year to cite: the publication year, or None when it is not known."""
+    return paper.published.year if paper.published else None
 
 
-def citation_year(paper: Paper) -> int:
-    """The year to cite: the arXiv id's year when known, else the year the paper was listed."""
-    return (arxiv_year(paper.arxiv) if paper.arxiv else None) or paper.date.year
+# Words that do not name a paper: the key takes the first word of the title that is not one.
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "without",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "via",
+        "using",
+        "towards",
+        "toward",
+        "do",
+        "does",
+        "can",
+        "we",
+        "our",
+        "your",
+        "how",
+        "what",
+        "when",
+        "why",
+        "which",
+        "its",
+        "it",
+        "this",
+        "that",
+        "not",
+        "no",
+    ]
+)
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Lowercase ASCII words, accents folded (``Mélange`` -> ``melange``), TeX commands dropped,
+    and a hyphenated word kept whole (``t-SNE`` -> ``tsne``)."""
+    folded = unicodedata.normalize("NFKD", re.sub(r"\\[A-Za-z]+", " ", text)).encode("ascii", "ignore").decode()
+    words = (re.sub(r"[^a-z0-9]", "", token) for token in re.split(r"[\s:;,/()\[\]{}]+", folded.lower()))
+    return [w for w in words if w]
+
+
+def surname(name: str) -> str:
+    """The family name of a name as listings write it: ``Tim Dettmers`` -> ``Dettmers``;
+    ``Dettmers, Tim`` -> ``Dettmers``; particles stay with it (``van der Maaten``)."""
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    parts = name.split()
+    if not parts:
+        return ""
+    i = len(parts) - 1
+    while i > 0 and parts[i - 1].lower() in {"van", "von", "der", "de", "del", "della", "di", "da", "le", "la"}:
+        i -= 1
+    return " ".join(parts[i:])
 
 
 def citation_key(paper: Paper) -> str:
-    """``<first author's surname><year><start of the slug>``: readable, and distinct for
-    distinct slugs in practice, since the slug (unique in the collection) is part of it."""
-    first = paper.authors[0].split()[-1] if paper.authors else paper.slug.split("-")[0]
-    word = re.sub(r"[^A-Za-z0-9]", "", first).lower() or "paper"
-    return f"{word}{citation_year(paper)}{paper.slug.replace('-', '')[:12]}"
+    """``<first author's family name><year><first significant title word>``, the form Google
+    Scholar and most reference managers use (``dettmers2023qlora``); without authors the key
+    starts with ``anonymous``, without a publication date it has no year. ``citation_keys``
+    makes the keys of a whole collection unique."""
+    name = "".join(_ascii_words(surname(paper.authors[0]))) if paper.authors else ""
+    words = _ascii_words(paper.title)
+    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "paper")
+    year = citation_year(paper)
+    return f"{name or 'anonymous'}{year if year else ''}{word}"
 
 
-def bibtex_entry(paper: Paper) -> str:
-    """An ``@misc`` entry; arXiv-style fields when the id is known."""
+def _suffix(n: int) -> str:
+    """0 -> '', 1 -> 'b', 2 -> 'c' … 25 -> 'z', 26 -> 'ba': a letter, as in "2023b"."""
+    if n == 0:
+        return ""
+    letters = ""
+    while n:
+        n, r = divmod(n, 26)
+        letters = chr(ord("a") + r) + letters
+    return letters
+
+
+def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
+    """slug -> key, unique over ``papers``: where two papers share a key, the first by slug keeps
+    it and the others get ``b``, ``c``… appended. Deterministic (it depends on the slugs only,
+    not on the order given), so papers.bib and every page agree."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        groups[citation_key(paper)].append(paper.slug)
+    taken = set(groups)
+    out: dict[str, str] = {}
+    for key, slugs in groups.items():
+        slugs.sort()
+        out[slugs[0]] = key
+        n = 0
+        for slug in slugs[1:]:
+            n += 1
+            while (candidate := key + _suffix(n)) in taken:
+                n += 1
+            taken.add(candidate)
+            out[slug] = candidate
+    return out
+
+
+def paper_url(paper: Paper) -> str | None:
+    """Where the paper itself can be read: arXiv, else its DOI, else its PDF; never its code."""
+    if paper.arxiv:
+        return arxiv_abs(paper.arxiv)
+    if paper.doi:
+        return doi_url(paper.doi)
+    if paper.pdf and is_https_url(paper.pdf):
+        return paper.pdf
+    return None
+
+
+def pdf_url(paper: Paper) -> str | None:
+    if paper.arxiv:
+        return arxiv_pdf(paper.arxiv)
+    return paper.pdf if paper.pdf and is_https_url(paper.pdf) else None
+
+
+def bibtex_entry(paper: Paper, key: str | None = None) -> str:
+    """An ``@misc`` entry; arXiv-style fields when the id is known. ``key`` is the paper's key in
+    the collection (from ``citation_keys``); alone, the paper gets its plain ``citation_key``."""
     fields = [("title", "{" + _bibtex_escape(paper.title) + "}")]
     if paper.authors:
         fields.append(("author", " and ".join(_author(a) for a in paper.authors)))
-    fields.append(("year", str(citation_year(paper))))
+    year = citation_year(paper)
+    if year and paper.published:
+        fields.append(("year", str(year)))
+        fields.append(("month", _MONTHS[paper.published.month - 1]))
     if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv"), ("url", f"https://arxiv.org/abs/{paper.arxiv}")]
-    else:
-        url = next((u for u in [paper.code, *(link.url for link in paper.links)] if u and is_https_url(u)), None)
-        if url:
-            fields.append(("url", _escape_url(url)))
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@misc{{{citation_key(paper)},\n{body}\n}}\n"
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        if paper.category:
+            fields.append(("primaryClass", _escape_text(paper.category)))
+    if paper.doi:
+        fields.append(("doi", _escape_url(paper.doi)))
+    url = paper_url(paper)
+    if url:
+        fields.append(("url", _escape_url(url)))
+    body = ",\n".join(f"  {k} = {{{v}}}" if k != "month" else f"  {k} = {v}" for k, v in fields)
+    return f"@misc{{{key or citation_key(paper)},\n{body}\n}}\n"
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _escape_url(url: str) -> str:

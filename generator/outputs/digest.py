@@ -24,6 +24,7 @@ from itertools import groupby
 from urllib.parse import urlsplit
 
 from generator.content.pages import is_https_url
+from generator.core.links import arxiv_abs, arxiv_pdf
 from generator.core.model import Paper
 from generator.core.site_config import TopicConfig
 from generator.outputs.feeds import FORMATS, SITE_FEEDS_DIR, absolute, in_topic, topic_feed_folder
@@ -101,7 +102,7 @@ def feed_urls(d: Digest) -> list[tuple[str, str]]:
 def _paper_links(paper: Paper, site_url: str, site_name: str) -> list[tuple[str, str]]:
     links = [(f"Read on {site_name}", absolute(site_url, paper.url))]
     if paper.arxiv:
-        links += [("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"), ("PDF", f"https://arxiv.org/pdf/{paper.arxiv}")]
+        links += [("arXiv", arxiv_abs(paper.arxiv)), ("PDF", arxiv_pdf(paper.arxiv))]
     if paper.code and is_https_url(paper.code):
         links.append(("Code", paper.code))
     return links

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.core.model import Paper
-from generator.outputs.citations import bibtex_entry
+from generator.outputs.citations import bibtex_entry, citation_keys, pdf_url
 from generator.outputs.feeds import absolute
 
 EXPORT_VERSION = 1
@@ -27,13 +27,15 @@ BIBTEX_PATH = "papers.bib"
 _TEXT: dict[str, Any] = {"type": "string"}
 _NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
 _TEXT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_NULLABLE_DATE: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
 
 # (name, JSON Schema, description) of each paper field, in the order they are written.
 PAPER_FIELDS: tuple[tuple[str, dict[str, Any], str], ...] = (
     ("slug", {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "stable identifier; the page's file name"),
     ("url", {"type": "string", "format": "uri"}, "absolute URL of the paper's page"),
     ("title", _TEXT, "the title, as plain text"),
-    ("date", {"type": "string", "format": "date"}, "listing date, YYYY-MM-DD"),
+    ("date", {"type": "string", "format": "date"}, "listing date, YYYY-MM-DD (when the paper was listed)"),
+    ("published", _NULLABLE_DATE, "publication date, YYYY-MM-DD (arXiv's first version, or given by hand), or null"),
     ("authors", _TEXT_LIST, "author names, in order"),
     ("abstract", _TEXT, "plain text; paragraphs separated by a blank line; TeX math kept as $…$"),
     ("arxiv", _NULLABLE_TEXT, "bare arXiv id (no version), or null"),
@@ -55,6 +57,12 @@ PAPER_FIELDS: tuple[tuple[str, dict[str, Any], str], ...] = (
     ("topics", _TEXT_LIST, "every topic of the paper: its tags, then the taxonomy's suggestions"),
     ("submitted_by", _NULLABLE_TEXT, "GitHub login of the contributor, or null"),
     ("source", _NULLABLE_TEXT, "where the paper was imported from, or null"),
+    ("category", _NULLABLE_TEXT, "arXiv primary category, such as cs.CL, or null"),
+    ("doi", _NULLABLE_TEXT, "bare DOI, or null"),
+    ("pdf", _NULLABLE_TEXT, "https URL of the PDF (for arXiv papers, from the id), or null"),
+    ("rank", {"type": ["integer", "null"], "minimum": 1}, "position in its day's listing, from 1, or null"),
+    ("upvotes", {"type": ["integer", "null"], "minimum": 0}, "Hugging Face upvotes when imported, or null"),
+    ("hf_submitter", _NULLABLE_TEXT, "Hugging Face login of who submitted it to Daily Papers, or null"),
     ("bibtex_key", _TEXT, "the key of its entry in papers.bib"),
 )
 
@@ -63,7 +71,7 @@ TOP_FIELDS: tuple[tuple[str, str], ...] = (
     ("version", f"the schema version, {EXPORT_VERSION}; raised only by an incompatible change"),
     ("site", "{name, url}: the site the data comes from"),
     ("count", "number of papers"),
-    ("papers", "every paper, newest listing date first, then by slug"),
+    ("papers", "every paper, newest listing date first; within a date by rank (unranked last), then title"),
 )
 
 SCHEMA: dict[str, Any] = {
@@ -98,13 +106,15 @@ def bibtex_key(entry: str) -> str:
     return head.split("{", 1)[1].strip() if "{" in head else ""
 
 
-def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...]) -> dict[str, Any]:
-    """One paper as the export writes it; every field is always present (null or [] if unset)."""
+def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...], key: str | None = None) -> dict[str, Any]:
+    """One paper as the export writes it; every field is always present (null or [] if unset).
+    ``key`` is its BibTeX key in the collection (``citation_keys``)."""
     return {
         "slug": paper.slug,
         "url": absolute(site_url, paper.url),
         "title": paper.title,
         "date": paper.date.isoformat(),
+        "published": paper.published.isoformat() if paper.published else None,
         "authors": list(paper.authors),
         "abstract": paper.abstract,
         "arxiv": paper.arxiv,
@@ -114,7 +124,13 @@ def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...]) -> dict[s
         "topics": list(topics),
         "submitted_by": paper.submitted_by,
         "source": paper.source,
-        "bibtex_key": bibtex_key(bibtex_entry(paper)),
+        "category": paper.category,
+        "doi": paper.doi,
+        "pdf": pdf_url(paper),
+        "rank": paper.rank,
+        "upvotes": paper.upvotes,
+        "hf_submitter": paper.hf_submitter,
+        "bibtex_key": bibtex_key(bibtex_entry(paper, key)),
     }
 
 
@@ -122,11 +138,12 @@ def papers_json(
     papers: Sequence[Paper], *, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
 ) -> str:
     """The ``papers.json`` text; ``papers`` must already be in the site order."""
+    keys = citation_keys(papers)
     data = {
         "version": EXPORT_VERSION,
         "site": {"name": site_name, "url": absolute(site_url, "")},
         "count": len(papers),
-        "papers": [paper_record(p, site_url, topics.get(p.slug, ())) for p in papers],
+        "papers": [paper_record(p, site_url, topics.get(p.slug, ()), keys[p.slug]) for p in papers],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -138,7 +155,8 @@ def schema_json() -> str:
 def papers_bib(papers: Sequence[Paper], *, site_name: str, site_url: str) -> str:
     """Every BibTeX entry, in the site order; the header line is a comment to BibTeX."""
     header = f"% {site_name}: {len(papers)} papers, from {absolute(site_url, '')}\n"
-    return header + "".join("\n" + bibtex_entry(p) for p in papers)
+    keys = citation_keys(papers)
+    return header + "".join("\n" + bibtex_entry(p, keys[p.slug]) for p in papers)
 
 
 def all_exports(

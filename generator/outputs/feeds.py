@@ -25,9 +25,11 @@ from itertools import islice
 
 from generator import __version__
 from generator.content.pages import is_https_url
+from generator.core.links import arxiv_abs
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
+from generator.outputs.citations import paper_url
 from generator.site.render import abstract_html, e, excerpt
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -118,7 +120,7 @@ def entry_html(paper: Paper, site_url: str) -> str:
     parts.append(abstract_html(paper.abstract))
     links = [f'<a href="{e(absolute(site_url, paper.url))}">Paper page</a>']
     if paper.arxiv:
-        links.append(f'<a href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
+        links.append(f'<a href="{e(arxiv_abs(paper.arxiv))}">arXiv</a>')
     if paper.code and is_https_url(paper.code):
         links.append(f'<a href="{e(paper.code)}">Code</a>')
     links += [f'<a href="{e(link.url)}">{e(link.label)}</a>' for link in paper.links if is_https_url(link.url)]
@@ -221,8 +223,9 @@ def json_feed(
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),
         }
-        if paper.arxiv:
-            item["external_url"] = f"https://arxiv.org/abs/{paper.arxiv}"
+        paper_link = paper_url(paper)  # the paper itself (arXiv, DOI or PDF), never its code
+        if paper_link:
+            item["external_url"] = paper_link
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if topics.get(paper.slug):

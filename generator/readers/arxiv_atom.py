@@ -1,9 +1,11 @@
 """Reader for a saved arXiv API response (Atom XML from the ``query`` endpoint), offline.
 
-The file comes from a contributor, so the XML is parsed with defusedxml, which refuses entity
-expansion (the "billion laughs"), external entities and DTDs outright. The id loses its version
-(the site lists a paper once, whatever its revision), the listing date is the first version's
-``published`` date, and a repository URL in the abstract or the comment becomes the code link.
+The file comes from a contributor (or from the API, which is no more trusted), so the XML is
+parsed with defusedxml, which refuses entity expansion (the "billion laughs"), external entities
+and DTDs outright. The id loses its version (the site lists a paper once, whatever its
+revision); the first version's ``published`` date becomes the paper's publication date (the
+listing date is when the paper is added here, and is left to the caller); the primary category
+and DOI are kept; a repository URL in the abstract or the comment becomes the code link.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from generator.content.pages import normalize_arxiv
+from generator.content.pages import is_arxiv_category, is_doi, normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record, RecordError
 
@@ -36,11 +38,14 @@ def _entry(node: Element, number: int) -> tuple[Record | None, str | None]:
         return None, f"entry {number}: {ident[:100]!r} is not an arXiv id"
     if not title:
         return None, f"entry {number} ({parsed[0]}) has no title"
-    published = _text(node.find(f"{ATOM}published"))[:10]
+    published_text = _text(node.find(f"{ATOM}published"))[:10]
     try:
-        date = dt.date.fromisoformat(published) if published else None
+        published = dt.date.fromisoformat(published_text) if published_text else None
     except ValueError:
-        date = None
+        published = None
+    primary = node.find(f"{ARXIV}primary_category")
+    category = (primary.get("term") or "").strip() if primary is not None else ""
+    doi = _text(node.find(f"{ARXIV}doi")).split(" ")[0]
     abstract = clean_text(_text(node.find(f"{ATOM}summary")))
     comment = _text(node.find(f"{ARXIV}comment"))
     found = extract_links(f"{abstract} {clean_text(comment)}")
@@ -49,12 +54,14 @@ def _entry(node: Element, number: int) -> tuple[Record | None, str | None]:
         Record(
             line=number,
             title=title,
-            date=date,
             authors=[a for a in authors if a],
             arxiv=parsed[0],
             code=found.code,
             links=list(found.links),
             abstract=abstract,
+            published=published,
+            category=category if is_arxiv_category(category) else None,
+            doi=doi if is_doi(doi) else None,
         ),
         None,
     )

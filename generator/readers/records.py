@@ -24,6 +24,9 @@ class Record:
     links: list[Link] = field(default_factory=list)
     abstract: str = ""
     tags: list[str] = field(default_factory=list)
+    published: dt.date | None = None  # the publication date (arXiv: first version), not the listing date
+    category: str | None = None
+    doi: str | None = None
 
 
 class RecordError(ValueError):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from generator.outputs.citations import publication_date
+from generator.outputs.citations import paper_url, pdf_url
+from generator.core.links import arxiv_abs, doi_url
 from generator.outputs.feeds import feed_links
 from generator.core.model import Paper
-from generator.content.pages import is_https_url
 from generator.site.render import e, excerpt, plain_text, relative_url
 
 
@@ -53,7 +53,8 @@ def json_for_script(data: object) -> str:
 def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ...]) -> str:
     """Tags that describe one paper to search engines, reference managers and link previews.
 
-    - Google Scholar's ``citation_*`` tags (title, each author, date, arXiv id and PDF);
+    - Google Scholar's ``citation_*`` tags (title, each author, publication date, arXiv id, DOI
+      and PDF, each only when known);
     - schema.org ``ScholarlyArticle`` as JSON-LD (with the topics as keywords);
     - OpenGraph and Twitter card tags, with a description taken from the abstract.
 
@@ -64,27 +65,35 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
     """
     description = excerpt(plain_text(paper.abstract), 200)
     url = site_url.rstrip("/") + "/" + page_url if site_url else ""
-    year, month, day = publication_date(paper)
-    date = f"{year}/{month:02d}" + (f"/{day:02d}" if day else "")
     out = [_meta("name", "citation_title", paper.title)]
     out += [_meta("name", "citation_author", a) for a in paper.authors]
-    out.append(_meta("name", "citation_publication_date", date))
+    if paper.published:  # the publication date, never the listing date; left out when unknown
+        out.append(_meta("name", "citation_publication_date", paper.published.strftime("%Y/%m/%d")))
     if paper.arxiv:
         out.append(_meta("name", "citation_arxiv_id", paper.arxiv))
-        out.append(_meta("name", "citation_pdf_url", f"https://arxiv.org/pdf/{paper.arxiv}"))
+    if paper.doi:
+        out.append(_meta("name", "citation_doi", paper.doi))
+    pdf = pdf_url(paper)
+    if pdf:
+        out.append(_meta("name", "citation_pdf_url", pdf))
+    abstract_page = paper_url(paper)
+    if abstract_page and abstract_page != pdf:
+        out.append(_meta("name", "citation_abstract_html_url", abstract_page))
 
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "headline": paper.title,
-        "datePublished": date.replace("/", "-"),
     }
+    if paper.published:
+        article["datePublished"] = paper.published.isoformat()
     if paper.authors:
         article["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
     if topics:
         article["keywords"] = list(topics)
-    same_as = [f"https://arxiv.org/abs/{paper.arxiv}"] if paper.arxiv else []
-    same_as += [u for u in [paper.code] if u and is_https_url(u)]
+    same_as = [arxiv_abs(paper.arxiv)] if paper.arxiv else []
+    same_as += [doi_url(paper.doi)] if paper.doi else []
+    # Only addresses of the paper itself: its code is another work (and was once cited as it).
     if same_as:
         article["sameAs"] = same_as
     out.append(f'<script type="application/ld+json">{json_for_script(article)}</script>\n')

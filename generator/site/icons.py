@@ -24,6 +24,8 @@ ICON_FILES: dict[str, str] = {
     "arxiv": "simple/arxiv.svg",
     "pdf": "fontawesome/solid/file-pdf.svg",
     "link": "material/link-variant.svg",
+    "doi": "material/book-open-variant.svg",
+    "search": "material/magnify.svg",
 }
 
 

@@ -17,6 +17,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from generator.outputs.citations import bibtex_entry
+from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
 from generator.content.pages import is_https_url
 from generator.core.slugs import slugify
@@ -154,12 +155,66 @@ def link_buttons(paper: Paper) -> str:
             f'title="Code on {e(host)}">{label}</a>'
         )
     if paper.arxiv:
-        parts.append(f'<a class="{_icon("arxiv")}" href="https://arxiv.org/abs/{e(paper.arxiv)}">arXiv</a>')
-        parts.append(f'<a class="{_icon("pdf")}" href="https://arxiv.org/pdf/{e(paper.arxiv)}">PDF</a>')
+        parts.append(f'<a class="{_icon("arxiv")}" href="{e(arxiv_abs(paper.arxiv))}">arXiv</a>')
+        parts.append(f'<a class="{_icon("pdf")}" href="{e(arxiv_pdf(paper.arxiv))}">PDF</a>')
+    elif paper.pdf and is_https_url(paper.pdf):
+        parts.append(f'<a class="{_icon("pdf")}" href="{e(paper.pdf)}" rel="nofollow noopener">PDF</a>')
+    if paper.doi:
+        parts.append(f'<a class="{_icon("doi")}" href="{e(doi_url(paper.doi))}" title="DOI {e(paper.doi)}">DOI</a>')
     for link in paper.links:
         if is_https_url(link.url):
             parts.append(f'<a class="{_icon("link")}" href="{e(link.url)}" rel="nofollow noopener">{e(link.label)}</a>')
     return f'<p class="ps-links">{" ".join(parts)}</p>' if parts else ""
+
+
+def reaches_paper(paper: Paper) -> bool:
+    """Whether the page links to the paper itself (not only to its code or project page)."""
+    return bool(paper.arxiv or paper.doi or (paper.pdf and is_https_url(paper.pdf)))
+
+
+def find_paper_html(paper: Paper) -> str:
+    """For a paper the page cannot link to directly: searches for its exact title, each
+    labelled with the service it asks, so a reader always has a way to the paper."""
+    if reaches_paper(paper):
+        return ""
+    links = " ".join(
+        f'<a class="{_icon("search")}" href="{e(url)}" rel="nofollow noopener">Search {e(label)}</a>'
+        for label, url in title_searches(paper.title)
+    )
+    lead = "No link to the paper is known yet. Find it by its title:"
+    return f'<p class="ps-find" data-pagefind-ignore>{lead} {links}</p>'
+
+
+def listing_facts_html(paper: Paper) -> str:
+    """Publication date, arXiv category and, for papers from Hugging Face Daily Papers, the
+    paper's place in that day's listing, its upvotes when it was imported and the Hugging Face
+    user who submitted it (labelled as a Hugging Face account: it is not a GitHub login)."""
+    facts: list[str] = []
+    if paper.published:
+        facts.append(f'Published <time datetime="{paper.published.isoformat()}">{human_date(paper.published)}</time>')
+    if paper.category:
+        facts.append(f"arXiv category {e(paper.category)}")
+    daily: list[str] = []
+    if paper.rank is not None:
+        daily.append(f"#{paper.rank} of the day")
+    if paper.upvotes is not None:
+        daily.append(f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'} when imported")
+    if paper.hf_submitter:
+        daily.append(
+            f'submitted by <a href="{e(hf_user(paper.hf_submitter))}" rel="nofollow noopener">'
+            f"{e(paper.hf_submitter)}</a> (Hugging Face)"
+        )
+    from_hf = paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith("sources/hf-daily-")
+    if daily and from_hf:
+        where = (
+            f'<a href="{e(hf_paper(paper.arxiv))}" rel="nofollow noopener">Hugging Face Daily Papers</a>'
+            if paper.arxiv
+            else "Hugging Face Daily Papers"
+        )
+        facts.append(f"{where}: " + ", ".join(daily))
+    elif daily:
+        facts.append(f"#{paper.rank} in the day's listing")
+    return f'<p class="ps-facts" data-pagefind-ignore>{" · ".join(facts)}</p>' if facts else ""
 
 
 def topics_html(topics: Sequence[str], page_url: str) -> str:
@@ -175,11 +230,12 @@ def topics_html(topics: Sequence[str], page_url: str) -> str:
     return f'<p class="ps-topics">Topics: {links}</p>'
 
 
-def bibtex_html(paper: Paper) -> str:
-    """The BibTeX entry in a code block, which the theme gives a copy-to-clipboard button."""
+def bibtex_html(paper: Paper, key: str | None = None) -> str:
+    """The BibTeX entry in a code block, which the theme gives a copy-to-clipboard button;
+    ``key`` is the paper's key in papers.bib (``citations.citation_keys``)."""
     return (
         '<section class="ps-cite" data-pagefind-ignore>\n<h2 id="cite">Cite</h2>\n'
-        f'<pre class="ps-bibtex"><code>{e(bibtex_entry(paper))}</code></pre>\n</section>'
+        f'<pre class="ps-bibtex"><code>{e(bibtex_entry(paper, key))}</code></pre>\n</section>'
     )
 
 
@@ -206,13 +262,16 @@ def paper_page(
     topics: Sequence[str] = (),
     related: Sequence[Paper] = (),
     related_slot: str | None = None,
+    cite_key: str | None = None,
 ) -> str:
     """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
     topics, links, abstract, a BibTeX entry and the related papers (computed once per build
     by ``related``, passed in so that this stays a pure function).
 
     With ``related_slot``, that text stands where the related papers go, to be replaced by
-    ``related_html`` later: the build computes them while it reads the pages (``background``)."""
+    ``related_html`` later: the build computes them while it reads the pages (``background``).
+    ``cite_key`` is the paper's BibTeX key in the collection (``citations.citation_keys``), so
+    the page and papers.bib give the same key."""
     source = ""
     if paper.source:
         src = paper.source
@@ -222,7 +281,7 @@ def paper_page(
         else:
             source = f'<p class="ps-source">Imported from {e(src)}</p>'
     submitted = (
-        f' · added by <a href="https://github.com/{e(paper.submitted_by)}">@{e(paper.submitted_by)}</a>'
+        f' · added by <a href="{e(github_user(paper.submitted_by))}">@{e(paper.submitted_by)}</a>'
         if paper.submitted_by
         else ""
     )
@@ -235,11 +294,13 @@ def paper_page(
         f'data-pagefind-meta="date:{paper.date.isoformat()}" hidden></span>'
         f"{submitted}</p>\n"
         f"{authors_html(paper)}\n"
+        f"{listing_facts_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"
         f"{link_buttons(paper)}\n"
+        f"{find_paper_html(paper)}\n"
         f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
         f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
-        f"{bibtex_html(paper)}\n"
+        f"{bibtex_html(paper, cite_key)}\n"
         f"{related_html(related, page_url) if related_slot is None else related_slot}\n"
         f"{source}\n"
         f"</article>"

@@ -116,7 +116,9 @@ def _type_name(schema: dict[str, object]) -> str:
         inner = items.get("type") if isinstance(items, dict) else None
         return f"list of {'objects' if inner == 'object' else 'text'}"
     if isinstance(kind, list):
-        return "text or null"
+        if "integer" in kind:
+            return "number or null"
+        return "date (text) or null" if schema.get("format") == "date" else "text or null"
     fmt = schema.get("format")
     return {"date": "date (text)", "uri": "URL (text)"}.get(str(fmt), "text")
 
