@@ -18,7 +18,7 @@ from generator.core.site_config import FeedsConfig
 from generator.outputs.feeds import all_feeds
 from generator.site.listings import archive_pages, home_pages
 from generator.site.render import paper_page, reaches_paper
-from tests.conftest import ROOT
+from tests.conftest import FIXTURE_PAPERS
 
 DAY = dt.date(2025, 7, 8)
 
@@ -151,7 +151,7 @@ def test_a_day_keeps_its_listing_order() -> None:
 def test_every_built_paper_page_offers_a_way_to_the_paper(built_site: Path) -> None:
     """An invariant of any collection: a direct link to the paper, or the labelled searches;
     and a publication date in the head only for a paper whose page gives one."""
-    papers = load_collection(page_paths(ROOT / "content" / "papers")).by_slug()
+    papers = load_collection(page_paths(FIXTURE_PAPERS)).by_slug()
     pages = sorted((built_site / "papers").glob("*/index.html"))
     assert pages
     for path in pages:
