@@ -8,13 +8,15 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
+# The engine `make build` renders the site with: mkdocs, properdocs or zensical.
+ENGINE ?= mkdocs
 
 .PHONY: install serve build test lint browser import golden bench bench-validate bench-related lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,engines]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,8 +24,8 @@ install: $(STAMP)
 serve: install  ## build the site from content/ and serve it at http://$(HOST)
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
 
-build: install  ## build the static site into site/
-	$(VENV)/bin/mkdocs build --strict
+build: install  ## build the static site into site/ (ENGINE=mkdocs, properdocs or zensical)
+	$(PY) -m generator.engine.run --engine $(ENGINE) --config-file mkdocs.yml --site-dir site
 
 browser:  ## Debian's Chromium, for the browser tests
 	@test -x /usr/bin/chromium || { \
