@@ -18,6 +18,7 @@ import pytest
 
 from generator.engine import run
 from generator.engine.run import STAGED_MARKER, EngineError, build, index_site, plugin_names
+from generator.icons import icon_files
 from generator.search import IndexService
 from tests.conftest import ROOT
 
@@ -28,10 +29,14 @@ _GENERATOR_META = re.compile(r'<meta name="generator" content="[^"]*">')
 
 def staged_project(dest: Path) -> Path:
     """A throw-away staged project: the fixture's config and folder, the theme's overrides and
-    assets. Returns its config file."""
+    assets, and the link buttons' icons, which the stage step takes from the installed theme.
+    Returns its config file."""
     shutil.copytree(FIXTURE, dest)
     shutil.copytree(ROOT / "overrides", dest / "overrides")
     shutil.copytree(ROOT / "content" / "assets", dest / "overrides" / "assets")
+    for rel, data in icon_files().items():
+        (dest / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / "docs" / rel).write_bytes(data)
     return dest / "mkdocs.yml"
 
 
@@ -155,13 +160,18 @@ def test_zensical_builds_the_staged_site_with_search_and_nothing_raw(tmp_path: P
 
     # Feeds, exports and search filters are published as they were staged, byte for byte.
     statics = [p for p in docs.rglob("*") if p.is_file() and p.suffix != ".md" and p.name != STAGED_MARKER]
-    assert {"feeds/atom.xml", "papers.json", "papers.bib", "assets/search-filters.json"} <= {
+    assert {"feeds/atom.xml", "papers.json", "papers.bib", "assets/search-filters.json", "assets/icons/arxiv.svg"} <= {
         p.relative_to(docs).as_posix() for p in statics
     }
     for path in statics:
         rel = path.relative_to(docs)
         assert (site / rel).read_bytes() == path.read_bytes(), rel
     assert not (site / STAGED_MARKER).exists()
+    # The theme's overrides folder: its templates are used (above), its other files published.
+    overrides = config.parent / "overrides"
+    for path in (overrides / "assets").rglob("*"):
+        if path.is_file():
+            assert (site / path.relative_to(overrides)).read_bytes() == path.read_bytes(), path
     json.loads((site / "papers.json").read_text(encoding="utf-8"))
 
     # The hostile paper stays escaped everywhere: once (no double escaping), never raw.
