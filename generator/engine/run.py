@@ -66,9 +66,19 @@ def build(engine: str, config_file: Path, site_dir: Path) -> None:
     if engine == "zensical":
         _zensical(config_file, site_dir)
     else:
-        _run(engine, [engine, "build", "--strict", "--config-file", str(config_file), "--site-dir", str(site_dir)])
+        _run(engine, engine_command(engine, config_file, site_dir))
     if not with_plugin:
         index_site(site_dir, engine=engine)
+
+
+def engine_command(engine: str, config_file: Path, site_dir: Path | None = None) -> list[str]:
+    """The engine's build command (run as ``python -m``), always strict: a warning, such as a
+    link to a page that does not exist, fails the build. Zensical takes no output folder
+    (``_zensical`` puts it in the config it is given)."""
+    command = [engine, "build", "--strict", "--config-file", str(config_file)]
+    if engine != "zensical" and site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    return command
 
 
 def _zensical(config_file: Path, site_dir: Path) -> None:
@@ -81,7 +91,7 @@ def _zensical(config_file: Path, site_dir: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(f"INHERIT: {_yaml_string(config_file.name)}\nsite_dir: {_yaml_string(str(site_dir))}\n")
-        _run("zensical", ["zensical", "build", "--strict", "--config-file", name])
+        _run("zensical", engine_command("zensical", Path(name)))
     finally:
         Path(name).unlink(missing_ok=True)
 
