@@ -102,6 +102,16 @@ def test_an_unreadable_config_is_one_line_naming_the_engine(tmp_path: Path) -> N
     assert "\n" not in str(err.value)
 
 
+def test_a_site_without_papers_gets_no_index(tmp_path: Path) -> None:
+    """As with the plugin: without a paper body to index, Pagefind is not asked to index the
+    listings whole, and an index of an earlier build is removed."""
+    (tmp_path / "index.html").write_text("<html><body><h1>Latest papers</h1></body></html>", encoding="utf-8")
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind.js").write_text("old", encoding="utf-8")
+    assert index_site(tmp_path, engine="zensical") == 0
+    assert not (tmp_path / "pagefind").exists()
+
+
 # -------------------------------------------------------------------------------------- builds
 
 

@@ -105,6 +105,11 @@ def index_site(site_dir: Path, *, engine: str = "pagefind") -> int:
 
     out = site_dir / INDEX_DIR
     shutil.rmtree(out, ignore_errors=True)  # an index of an earlier build must not survive
+    if not _has_paper_bodies(site_dir):
+        # Pagefind would index every page whole instead, listings included; the plugin writes
+        # no index for a site without papers, and neither does this.
+        print(f"{engine}: no paper pages: no search index written", file=sys.stderr)
+        return 0
     command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", INDEX_DIR]
     _run(engine, [*command, "--force-language", LANGUAGE, "--quiet"], what="search indexing (Pagefind)")
     if not (out / "pagefind.js").is_file():
@@ -114,6 +119,11 @@ def index_site(site_dir: Path, *, engine: str = "pagefind") -> int:
     except (FormatError, OSError, KeyError, ValueError) as err:
         raise EngineError(f"{engine}: the search index in {out} is not in the expected format: {err}") from None
     return sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
+
+
+def _has_paper_bodies(site_dir: Path) -> bool:
+    """Whether a page marks a body to index (``render.paper_page`` does); stops at the first."""
+    return any(path.is_file() and b"data-pagefind-body" in path.read_bytes() for path in site_dir.rglob("*.html"))
 
 
 def plugin_names(config: dict[str, Any]) -> list[str]:
