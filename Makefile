@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
+# The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
 .PHONY: install serve stage build test lint browser import golden bench bench-preview bench-validate bench-related lock clean
@@ -15,7 +16,7 @@ ENGINE ?= mkdocs
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,engines]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,7 +27,7 @@ serve: install  ## build the site from content/ and serve it at http://$(HOST); 
 stage: install  ## write the site's input (every page rendered and escaped) into build/stage/
 	$(PY) -m generator stage
 
-build: install  ## stage, then build the static site into site/ (strict; ENGINE=mkdocs)
+build: install  ## stage, then build the static site into site/ (strict; ENGINE=mkdocs, properdocs or zensical)
 	$(PY) -m generator build --engine $(ENGINE)
 
 browser:  ## Debian's Chromium, for the browser tests

@@ -36,6 +36,7 @@ from generator.core.model import Paper, sort_key
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.tex import has_math, math_head
+from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
@@ -296,6 +297,7 @@ class Stager:
         files.update(maintainer_files(pages, site))
         files.update(generated_files(papers, site, topics))
         files.update(self._paper_files(papers, site, topics, related()))
+        files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         self._write(files, out, report)
         report.papers = len(papers)
         return report

@@ -93,8 +93,10 @@ def run_build(args: argparse.Namespace) -> int:
     staged = _stage(args.config_file, None)
     if staged == 2:
         return 2
+    from generator.core.site_identity import load_identity
+
     try:
-        build(args.engine, args.config_file, args.site_dir)
+        build(args.engine, args.config_file, args.site_dir or load_identity(args.config_file).site_dir)
     except EngineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

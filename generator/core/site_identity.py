@@ -27,6 +27,7 @@ class SiteIdentity:
     url: str  # "" when mkdocs.yml sets no site_url; otherwise ends with "/"
     description: str
     docs_dir: Path  # the staged folder the engine renders
+    site_dir: Path  # where the engine writes the site
     site_config: Path
     content_dir: Path  # the contributors' folder that ``stage`` reads
 
@@ -90,6 +91,7 @@ def load_identity(config_file: Path) -> SiteIdentity:
         url=url,
         description=str(data.get("site_description") or ""),
         docs_dir=root / str(data.get("docs_dir") or "docs"),
+        site_dir=root / str(data.get("site_dir") or "site"),
         site_config=root / site_config,
         content_dir=root / content_dir,
     )

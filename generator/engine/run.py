@@ -1,28 +1,226 @@
-"""Run an engine on the staged folder: the one place that knows each engine's command line."""
+"""Render a staged site with one of the engines that read ``mkdocs.yml``, then index it.
+
+The staged folder (``docs_dir``) already holds every page rendered and escaped, so the engine
+only lays the theme around each page; which engine does it is a choice, not a dependency:
+
+- ``mkdocs``: MkDocs 1.6, the reference, with PaperShelf's plugin when ``mkdocs.yml`` lists it;
+- ``properdocs``: the maintained MkDocs 1.x, same command line, same plugins (entry points in
+  ``mkdocs.plugins``), same output but for its ``<meta name="generator">``;
+- ``zensical``: Material's successor; reads ``mkdocs.yml`` and the theme's settings and
+  overrides, but runs no MkDocs plugin and has no option for the output folder.
+
+Each engine runs as a subprocess of this Python, so the one installed beside PaperShelf is the
+one used, and a crash in it cannot leave this process half-way. When PaperShelf's plugin did
+not run (Zensical always; MkDocs or ProperDocs with a config that does not list it) the search
+index is written afterwards by the Pagefind command line, with the settings the plugin's
+indexer uses (``search``), into the same ``pagefind/`` folder and made canonical the same way,
+so the site searches the same whichever engine built it.
+
+A config whose ``docs_dir`` was not written by the stage step is refused for an engine that
+runs without the plugin: that folder would be contributor sources, and publishing them as
+they are would put unescaped front matter and Markdown on the site. The stage step marks its
+folder with ``STAGED_MARKER``.
+"""
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
+PLUGIN = "papershelf"
+"""The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
+STAGED_MARKER = ".papershelf-staged"
+"""A file the stage step writes at the top of its folder. Engines skip dot-files, so it is
+never published; its presence says the folder holds only escaped, rendered pages."""
+_ENGINES_WITH_PLUGINS = ("mkdocs", "properdocs")
 
 
 class EngineError(RuntimeError):
-    """The engine is unknown, missing or failed; the message names it."""
+    """A build failed; the message is one line and starts with the engine's name."""
 
 
-ENGINES = ("mkdocs",)
-
-
-def engine_command(engine: str, config_file: Path, site_dir: Path | None) -> list[str]:
-    """The engine's own build command, strict: a warning fails the build."""
+def build(engine: str, config_file: Path, site_dir: Path) -> None:
+    """Build the site of ``config_file`` into ``site_dir`` with ``engine``, then make sure it
+    has its search index (Pagefind's command line, when PaperShelf's plugin did not write it)."""
     if engine not in ENGINES:
-        raise EngineError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file)]
-    return cmd + (["-d", str(site_dir)] if site_dir is not None else [])
+        raise EngineError(f"{engine}: not an engine PaperShelf builds with (choose {', '.join(ENGINES)})")
+    config_file, site_dir = Path(config_file).resolve(), Path(site_dir).resolve()
+    config = _read_config(engine, config_file)
+    with_plugin = engine in _ENGINES_WITH_PLUGINS and PLUGIN in plugin_names(config)
+    if not with_plugin:
+        _check_staged(engine, config_file, config)
+    if importlib.util.find_spec(engine) is None:
+        raise EngineError(f"{engine}: not installed (pip install 'papershelf[engines]')")
+    if engine == "zensical":
+        _zensical(config_file, site_dir)
+    else:
+        _run(engine, engine_command(engine, config_file, site_dir))
+    if not with_plugin:
+        index_site(site_dir, engine=engine)
 
 
-def build(engine: str, config_file: Path, site_dir: Path | None = None) -> None:
-    """Render the staged folder that ``config_file`` names into ``site_dir`` (strict)."""
-    if subprocess.run(engine_command(engine, config_file, site_dir), check=False).returncode != 0:
-        raise EngineError(f"{engine} build failed (its messages are above)")
+def engine_command(engine: str, config_file: Path, site_dir: Path | None = None) -> list[str]:
+    """The engine's build command (run as ``python -m``), always strict: a warning, such as a
+    link to a page that does not exist, fails the build. Zensical takes no output folder
+    (``_zensical`` puts it in the config it is given)."""
+    command = [engine, "build", "--strict", "--config-file", str(config_file)]
+    if engine != "zensical" and site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    return command
+
+
+def _zensical(config_file: Path, site_dir: Path) -> None:
+    """Zensical takes the output folder only from the config, and only inside the config's
+    folder: a config beside the real one inherits everything from it and sets ``site_dir``."""
+    root = config_file.parent
+    if not site_dir.is_relative_to(root):
+        raise EngineError(f"zensical: the site folder {site_dir} must be inside {root}, beside {config_file.name}")
+    fd, name = tempfile.mkstemp(prefix=".papershelf-zensical-", suffix=".yml", dir=root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(f"INHERIT: {_yaml_string(config_file.name)}\nsite_dir: {_yaml_string(str(site_dir))}\n")
+        _run("zensical", engine_command("zensical", Path(name)))
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def index_site(site_dir: Path, *, engine: str = "pagefind") -> int:
+    """Write ``site_dir/pagefind/`` with Pagefind's command line, as the plugin's indexer would:
+    the same language, the same folder, only the paper bodies (``data-pagefind-body``), and the
+    same canonical file names. Returns the number of pages indexed."""
+    from generator.pagefind_files import FormatError, canonicalize
+    from generator.search import INDEX_DIR, LANGUAGE, pagefind_executable
+
+    out = site_dir / INDEX_DIR
+    shutil.rmtree(out, ignore_errors=True)  # an index of an earlier build must not survive
+    if not _has_paper_bodies(site_dir):
+        # Pagefind would index every page whole instead, listings included; the plugin writes
+        # no index for a site without papers, and neither does this.
+        print(f"{engine}: no paper pages: no search index written", file=sys.stderr)
+        return 0
+    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", INDEX_DIR]
+    _run(engine, [*command, "--force-language", LANGUAGE, "--quiet"], what="search indexing (Pagefind)")
+    if not (out / "pagefind.js").is_file():
+        raise EngineError(f"{engine}: search indexing wrote no {out}/pagefind.js")
+    try:
+        canonicalize(out)
+    except (FormatError, OSError, KeyError, ValueError) as err:
+        raise EngineError(f"{engine}: the search index in {out} is not in the expected format: {err}") from None
+    return sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
+
+
+def _has_paper_bodies(site_dir: Path) -> bool:
+    """Whether a page marks a body to index (``render.paper_page`` does); stops at the first."""
+    return any(path.is_file() and b"data-pagefind-body" in path.read_bytes() for path in site_dir.rglob("*.html"))
+
+
+def plugin_names(config: dict[str, Any]) -> list[str]:
+    """The plugins a config lists, as names (``plugins`` is a list of names or one-key maps,
+    or a map); a plugin switched off with ``enabled: false`` is left out."""
+    plugins = config.get("plugins")
+    items = plugins.items() if isinstance(plugins, dict) else [_plugin_item(p) for p in plugins or ()]
+    return [name for name, options in items if not (isinstance(options, dict) and options.get("enabled") is False)]
+
+
+def _plugin_item(item: Any) -> tuple[str, Any]:
+    if isinstance(item, dict) and len(item) == 1:
+        name, options = next(iter(item.items()))
+        return str(name), options
+    return str(item), None
+
+
+def _read_config(engine: str, config_file: Path) -> dict[str, Any]:
+    """The config as MkDocs' own loader reads it (``!ENV``, ``INHERIT``, Python tags), which is
+    the format all three engines share."""
+    from mkdocs.utils import yaml_load
+
+    try:
+        with config_file.open(encoding="utf-8") as fd:
+            config = yaml_load(fd)
+    except OSError as err:
+        raise EngineError(f"{engine}: cannot read {config_file}: {err.strerror}") from None
+    except Exception as err:  # yaml's errors and MkDocs' config errors have no common base
+        raise EngineError(f"{engine}: {config_file} is not a valid config: {_one_line(str(err))}") from None
+    if not isinstance(config, dict):
+        raise EngineError(f"{engine}: {config_file} is not a valid config: not a mapping")
+    return config
+
+
+def _check_staged(engine: str, config_file: Path, config: dict[str, Any]) -> None:
+    docs = config_file.parent / str(config.get("docs_dir") or "docs")
+    if not (docs / STAGED_MARKER).is_file():
+        raise EngineError(
+            f"{engine}: {docs} is not a staged folder (no {STAGED_MARKER}); without PaperShelf's plugin "
+            "it would publish contributor pages unescaped (run `python -m generator stage`, set docs_dir to its folder)"
+        )
+
+
+def _run(engine: str, command: Sequence[str], what: str = "build") -> None:
+    """Run ``command`` (an engine's command line, run as ``python -m``, or a program), showing
+    its output as it comes; a failure becomes one line naming the engine and the last thing it
+    said, rather than its traceback."""
+    argv = list(command)
+    if argv[0] in ENGINES:
+        argv = [sys.executable, "-m", *argv]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    try:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    except OSError as err:
+        raise EngineError(f"{engine}: cannot run {what}: {err}") from None
+    assert proc.stdout is not None
+    tail: deque[str] = deque(maxlen=40)
+    for raw in proc.stdout:
+        line = raw.decode("utf-8", "replace")
+        sys.stderr.write(line)
+        tail.append(line.rstrip())
+    if proc.wait() != 0:
+        raise EngineError(f"{engine}: {what} failed (exit status {proc.returncode}): {_cause(tail)}")
+
+
+def _cause(lines: Sequence[str]) -> str:
+    """The line of an engine's output that says why it stopped: its last error, else its last line."""
+    text = [_one_line(line) for line in lines if line.strip() and not line.startswith((" ", "Traceback"))]
+    errors = [line for line in text if "error" in line.lower() or "abort" in line.lower() or "warning" in line.lower()]
+    return (errors or text or ["no output"])[-1]
+
+
+def _one_line(text: str) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return " ".join(text.split())
+
+
+def _yaml_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a YAML string
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.engine.run",
+        description="Build a staged site with an engine that reads mkdocs.yml, then index it for search.",
+    )
+    parser.add_argument("--engine", choices=ENGINES, default="mkdocs", help="the engine (default: mkdocs)")
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
+    parser.add_argument("-d", "--site-dir", type=Path, default=Path("site"), help="output folder (default: site)")
+    args = parser.parse_args(argv)
+    try:
+        build(args.engine, args.config_file, args.site_dir)
+    except EngineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
