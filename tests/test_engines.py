@@ -18,9 +18,10 @@ import pytest
 
 from generator.engine import run
 from generator.engine.run import STAGED_MARKER, EngineError, build, index_site, plugin_names
-from generator.icons import icon_files
-from generator.search import IndexService
-from tests.conftest import ROOT
+from generator.search.pagefind import IndexService
+from generator.site.icons import icon_files
+from generator.stage import stage
+from tests.conftest import ROOT, copy_project
 
 FIXTURE = ROOT / "tests" / "fixtures" / "staged"
 HOSTILE_RAW = ('<script>alert("staged")</script>', "<img src=x onerror", "<b>Bold</b>", 'href="javascript:')
@@ -33,7 +34,6 @@ def staged_project(dest: Path) -> Path:
     Returns its config file."""
     shutil.copytree(FIXTURE, dest)
     shutil.copytree(ROOT / "overrides", dest / "overrides")
-    shutil.copytree(ROOT / "content" / "assets", dest / "overrides" / "assets")
     for rel, data in icon_files().items():
         (dest / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / "docs" / rel).write_bytes(data)
@@ -138,8 +138,10 @@ def test_properdocs_builds_the_staged_site_byte_identical_to_mkdocs(tmp_path: Pa
 def test_properdocs_runs_the_plugin_and_builds_the_live_site_as_mkdocs(tmp_path: Path, built_site: Path) -> None:
     """With the project's own config ProperDocs loads PaperShelf's plugin by its entry point:
     the same pages, feeds and search index as MkDocs, the generator ``<meta>`` aside."""
+    project = copy_project(tmp_path / "project")  # the fixture collection, as ``built_site``
+    assert stage(project / "mkdocs.yml").problems == {}
     site = tmp_path / "site"
-    build("properdocs", ROOT / "mkdocs.yml", site)
+    build("properdocs", project / "mkdocs.yml", site)
     mkdocs, properdocs = site_files(built_site), site_files(site)
     assert mkdocs.keys() == properdocs.keys()
     for name, data in mkdocs.items():

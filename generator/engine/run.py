@@ -100,8 +100,8 @@ def index_site(site_dir: Path, *, engine: str = "pagefind") -> int:
     """Write ``site_dir/pagefind/`` with Pagefind's command line, as the plugin's indexer would:
     the same language, the same folder, only the paper bodies (``data-pagefind-body``), and the
     same canonical file names. Returns the number of pages indexed."""
-    from generator.pagefind_files import FormatError, canonicalize
-    from generator.search import INDEX_DIR, LANGUAGE, pagefind_executable
+    from generator.search.pagefind import INDEX_DIR, LANGUAGE, pagefind_executable
+    from generator.search.pagefind_files import FormatError, canonicalize
 
     out = site_dir / INDEX_DIR
     shutil.rmtree(out, ignore_errors=True)  # an index of an earlier build must not survive
