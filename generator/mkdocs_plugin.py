@@ -59,7 +59,7 @@ from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
 from generator.topics import assign_topics, collect_topics, topic_pages
-from generator.writer import write_if_changed
+from generator.writer import publish_modes, write_if_changed
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
 
@@ -278,12 +278,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         index, self.index = self.index, None
         if index is None:
             log.info("no papers: no search index written")
-            return
-        try:
-            result = index.finish()
-        except SearchIndexError as err:
-            raise PluginError(str(err)) from None
-        log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
+        else:
+            try:
+                result = index.finish()
+            except SearchIndexError as err:
+                raise PluginError(str(err)) from None
+            log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
+        publish_modes(Path(config.site_dir))  # last: every file of the site is readable by all
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._related_job is not None:

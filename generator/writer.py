@@ -8,6 +8,7 @@ atomically and only when their bytes change, which keeps re-imports quiet in ``g
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -38,24 +39,86 @@ class WriteSummary:
         return ", ".join(parts)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Atomically replace ``path`` when its content differs; True when something was written."""
-    data = text.encode("utf-8")
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+"""Modes of everything PaperShelf writes: the site is served by a web server that usually runs
+as another user, and pages are committed to a repository, so both must be readable by all."""
+
+
+def make_dirs(folder: Path) -> None:
+    """``mkdir -p`` whose new folders are 0755 whatever the umask (folders already there keep
+    their mode: they may be a maintainer's choice)."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another writer
+        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace ``path`` when its content differs; True when something was written.
+
+    The temporary file that ``mkstemp`` makes is private (0600) and would keep that mode after
+    the rename, so its mode is set to 0644 before it takes the file's place."""
     try:
         if path.read_bytes() == data:
+            if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+                os.chmod(path, FILE_MODE)  # an older build left it private
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """``write_bytes_if_changed`` for text, always UTF-8."""
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``, 0644; raises ``FileExistsError`` rather than replace a page."""
+    make_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)
+        fh.write(text)
+
+
+def publish_modes(root: Path) -> int:
+    """Make every file under ``root`` 0644 and every folder 0755; returns how many changed.
+
+    The engine and the search indexer write most of the site themselves, with the modes the
+    process's umask gives; a private umask (0077) would leave a site the web server cannot
+    read. So the build ends with this walk. Symbolic links are neither followed nor changed."""
+    changed = 0
+    for folder, dirs, files in os.walk(root):
+        for name, mode in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == mode:
+                continue
+            os.chmod(path, mode)
+            changed += 1
+    if os.path.isdir(root) and stat.S_IMODE(os.stat(root).st_mode) != DIR_MODE:
+        os.chmod(root, DIR_MODE)
+        changed += 1
+    return changed
 
 
 def _same_paper(a: Paper, b: Paper) -> bool:

@@ -23,6 +23,7 @@ from generator.site_identity import IdentityError, SiteIdentity, load_identity
 from generator.slugs import slugify
 from generator.subscribe import unsubscribe_link
 from generator.topics import assign_topics
+from generator.writer import write_bytes_if_changed
 
 EXIT_SEND_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -134,8 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = args.out / eml_name(digest)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(message(args.to).as_bytes())
+        write_bytes_if_changed(out, message(args.to).as_bytes())
     except OSError as err:
         return _error(f"cannot write {out}: {err.strerror or err}")
     print(f"wrote {out} ({len(papers)} papers)")

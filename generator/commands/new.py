@@ -20,6 +20,7 @@ from generator.readers.records import Record, RecordError
 from generator.scaffold import SLUG, build_page, choose_slug, merged, parse_date, split_names, taken_slugs
 from generator.site_config import ConfigError, load_site_config
 from generator.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
+from generator.writer import write_new_file
 
 MAX_ABSTRACT_BYTES = 64 * 1024
 
@@ -222,9 +223,7 @@ def _run(args: argparse.Namespace) -> int:
             failed += 1
             continue
         try:
-            args.out.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            write_new_file(path, text)
         except FileExistsError:
             print(f"not written: {shown} already exists — pass --slug to choose another name", file=sys.stderr)
             failed += 1
