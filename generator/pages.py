@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,13 +196,29 @@ def _date(data: dict[str, Any], add: Any) -> dt.date | None:
         return None
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an unclosed comment hides the rest too
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+"""Unicode categories that show nothing on their own: controls, format characters (zero-width
+space, BOM, soft hyphen, bidi marks), unassigned and private-use code points, every kind of
+space (NBSP, ideographic space) and combining marks without a letter to sit on."""
+
+
+def is_blank_abstract(body: str) -> bool:
+    """True when a page's body would show a reader nothing: empty, white space, HTML comments,
+    invisible characters. Such a page is an empty page on the site, so it is refused."""
+    text = _HTML_COMMENT.sub("", body)
+    if text.isspace() or not text:
+        return True
+    return all(unicodedata.category(ch) in _INVISIBLE for ch in text)
+
+
 def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
     """Read a page into a ``Paper``, collecting every problem instead of stopping at the first."""
     problems: list[Problem] = []
     parts = split_page(text)
     if parts is None:
         return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
-    fm, body, _ = parts
+    fm, body, body_line = parts
     if len(fm.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return None, [Problem(1, "front matter", "is larger than 64 KB", "keep only the documented fields")]
     try:
@@ -288,6 +305,10 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
     if not _SLUG.match(slug):
         problems.append(
             Problem(1, "file name", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens")
+        )
+    if is_blank_abstract(body):
+        problems.append(
+            Problem(body_line, "abstract", "is empty", "paste the paper's abstract below the closing '---' line")
         )
     if problems or title is None or date is None:
         return None, problems
