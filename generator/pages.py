@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,13 +212,12 @@ def is_blank_abstract(body: str) -> bool:
     return all(unicodedata.category(ch) in _INVISIBLE for ch in text)
 
 
-def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
-    """Read a page into a ``Paper``, collecting every problem instead of stopping at the first."""
-    problems: list[Problem] = []
-    parts = split_page(text)
-    if parts is None:
-        return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
-    fm, body, body_line = parts
+def load_front_matter(fm: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Front matter text as a mapping, with the page format's YAML rules (safe loader, no
+    aliases, no duplicate keys, dates kept as text), or None and the one problem that stops it.
+
+    Every page a contributor can write is read through here: paper pages and the site's other
+    pages (``generator.site.sanitize``) must never disagree about what YAML means."""
     if len(fm.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return None, [Problem(1, "front matter", "is larger than 64 KB", "keep only the documented fields")]
     try:
@@ -243,6 +242,23 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
         data = {}
     if not isinstance(data, dict):
         return None, [Problem(2, "front matter", "must be a set of 'key: value' lines", "see CONTRIBUTING.md")]
+    return data, []
+
+
+def text_field(data: dict[str, Any], key: str, add: Callable[..., None]) -> str | None:
+    """A one-line text field, stripped; None (and a problem through ``add``) when it is not."""
+    return _string(data, key, add)
+
+
+def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
+    """Read a page into a ``Paper``, collecting every problem instead of stopping at the first."""
+    parts = split_page(text)
+    if parts is None:
+        return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
+    fm, body, body_line = parts
+    data, problems = load_front_matter(fm)
+    if data is None:
+        return None, problems
 
     def add(key: str, message: str, hint: str = "") -> None:
         problems.append(Problem(key_line(fm, key), key, message, hint))

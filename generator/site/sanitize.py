@@ -1,0 +1,291 @@
+"""The site's pages that are not papers (``content/about.md`` and any page a maintainer adds):
+Markdown, then an allowlist sanitizer, or a refusal that names the line.
+
+Such pages come from pull requests like paper pages do, but they may hold real markup
+(headings, lists, links, tables, images, notes), so they cannot simply be escaped. They are
+rendered with Python-Markdown and cleaned with nh3 (the ammonia sanitizer, which parses HTML the
+way browsers do). The page is not silently changed: when the sanitizer would have to remove
+anything, the page is refused with the line and what was found, so a reviewer sees the build
+fail instead of a page that differs from its source.
+
+How "would have to remove" is known without a second HTML parser guessing: the rendered HTML
+goes through nh3 twice, once with a pass that keeps every element, attribute and URL it holds
+(so only the browser-like parse and serialisation happen) and once with the allowlist. Both
+outputs come from the same serialiser, so comparing their elements and attributes is exact.
+
+Pure functions: text in, ``RenderedPage`` or problems out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+from generator.pages import MAX_PAGE_BYTES, Problem, key_line, load_front_matter, split_page, text_field
+
+PAGE_KEYS: tuple[str, ...] = ("title",)
+"""The front matter a page may carry. Anything else (``template``, ``hide``…) would reach the
+theme, so it is an error rather than ignored."""
+
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "toc",
+    "attr_list",
+    "admonition",
+    "tables",
+    "fenced_code",
+    "pymdownx.arithmatex",
+)
+MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
+    "toc": {"permalink": True},
+    "tables": {"use_align_attribute": True},  # align="…" instead of a style attribute
+    # Math is kept as TeX inside class="arithmatex", exactly as paper pages mark it
+    # (generator.render, generator.tex), so the same KaTeX script typesets both.
+    "pymdownx.arithmatex": {"generic": True},
+}
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote"),
+        *("ul", "ol", "li", "dl", "dt", "dd", "details", "summary", "figure", "figcaption"),
+        *("a", "img", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup"),
+        *("code", "pre", "kbd", "samp", "var", "q", "cite", "abbr", "dfn", "time"),
+        *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
+    }
+)
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
+    "details": {"open"},
+}
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+"""Besides relative URLs. Everything else (javascript:, data:, vbscript:, file:…) is refused."""
+
+HINT = "pages are text and links; ask a maintainer for interactive features"
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A page ready for the site. ``title`` is plain text (escape it where it is placed);
+    ``html`` is the body, already sanitized."""
+
+    title: str
+    html: str
+
+
+def _markdown(text: str) -> tuple[str, str]:
+    """(HTML, text of the first level-1 heading or "")."""
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG)
+    out = md.convert(text)
+    tokens = getattr(md, "toc_tokens", [])
+    first = next((t for t in tokens if t.get("level") == 1), None)
+    return out, html.unescape(first["name"]) if first else ""
+
+
+# --------------------------------------------------------------------------- what nh3 removed
+
+
+_TAG_NAME = re.compile(r"</?([A-Za-z][^\t\n\f\r />]*)")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_KNOWN_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob", "about", "ftp", "ws", "wss"})
+
+
+def _keep_all(fragment: str) -> str:
+    """nh3's parse and serialisation of ``fragment`` with nothing removed but comments.
+
+    Tag and attribute names and URL schemes are over-collected from the text (any word that
+    could be one), so everything the HTML parser finds is in the lists and kept."""
+    words = {w.lower() for w in re.split(r"[\s/>=]+", fragment) if w}
+    words |= {w.lower() for w in re.split(r"[\s/>=\"'`<]+", fragment) if w}
+    tags = {m.lower() for m in _TAG_NAME.findall(fragment)} | ALLOWED_TAGS
+    decoded = html.unescape(fragment).replace("\t", "").replace("\n", "").replace("\r", "")
+    schemes = {m.lower() for m in _SCHEME.findall(decoded)} | _KNOWN_SCHEMES | URL_SCHEMES
+    return nh3.clean(
+        fragment,
+        tags=tags,
+        clean_content_tags=set(),
+        attributes={"*": words},
+        url_schemes=schemes,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _allowed(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        url_relative="pass_through",
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class _Elements(HTMLParser):
+    """Every start tag and attribute of a serialised fragment, counted."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: Counter[tuple[str, str, str]] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found[(tag, "", "")] += 1
+        for name, value in attrs:
+            self.found[(tag, name, value or "")] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _elements(fragment: str) -> Counter[tuple[str, str, str]]:
+    parser = _Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser.found
+
+
+def _removed(fragment: str) -> tuple[str, Counter[tuple[str, str, str]]]:
+    """(the sanitized fragment, what sanitizing removed: (tag, attribute or "", value) -> count)."""
+    clean = _allowed(fragment)
+    return clean, _elements(_keep_all(fragment)) - _elements(clean)
+
+
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "srcset", "poster", "cite", "background", "data"})
+_HIDDEN_MARKUP = re.compile(r"<\s*([A-Za-z][^\t\n\f\r />]*)")
+
+
+def _finding(tag: str, attr: str, value: str) -> tuple[str, str, str]:
+    """(key that tells findings apart, message, hint) for one removal."""
+    if not attr:
+        return f"<{tag}>", f"<{tag}> is not allowed", HINT
+    if attr.startswith("on"):
+        return f"{attr}=", f"the {attr}= attribute (on <{tag}>) is not allowed", "event handlers run script; " + HINT
+    if attr == "style":
+        return "style=", f"the style= attribute (on <{tag}>) is not allowed", "the site's stylesheet sets the look"
+    if attr in _URL_ATTRS:
+        scheme = _SCHEME.match(html.unescape(value).strip().replace("\t", "").replace("\n", "").replace("\r", ""))
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+            name = scheme.group(1).lower()
+            return (
+                f"{name}:",
+                f"a {name}: URL (in {attr}= on <{tag}>) is not allowed",
+                "links and images are http://, https://, mailto: or relative",
+            )
+    return f"{attr}=", f"the {attr}= attribute (on <{tag}>) is not allowed", HINT
+
+
+class _Comments(HTMLParser):
+    """Markup hidden in HTML comments: the sanitizer drops comments, but old browsers ran
+    "conditional comments", and a hidden <script> is a sign of intent a reviewer should see."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: list[str] = []
+
+    def handle_comment(self, data: str) -> None:
+        for name in _HIDDEN_MARKUP.findall(data):
+            if name.lower() not in ALLOWED_TAGS:
+                self.hidden.append(name.lower())
+
+
+def _findings(body: str) -> tuple[str, Counter[str], dict[str, tuple[str, str]]]:
+    """(sanitized HTML, how often each finding occurs, key -> (message, hint))."""
+    rendered, _ = _markdown(body)
+    clean, removed = _removed(rendered)
+    counts: Counter[str] = Counter()
+    messages: dict[str, tuple[str, str]] = {}
+    for (tag, attr, value), n in removed.items():
+        if attr and tag not in ALLOWED_TAGS:
+            continue  # the element itself is reported
+        key, message, hint = _finding(tag, attr, value)
+        counts[key] += n
+        messages.setdefault(key, (message, hint))
+    comments = _Comments()
+    comments.feed(rendered)
+    comments.close()
+    for name in comments.hidden:
+        key = f"<!-- <{name}>"
+        counts[key] += 1
+        messages.setdefault(key, (f"an HTML comment hides <{name}>", "remove the comment; " + HINT))
+    return clean, counts, messages
+
+
+def _line_of(lines: list[str], key: str, nth: int) -> int:
+    """Index of the line whose addition makes the ``nth`` occurrence of ``key`` appear (a binary
+    search on prefixes: a rendered prefix holds a finding once the line that carries it is in)."""
+    lo, hi = 1, len(lines)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _findings("\n".join(lines[:mid]))[1][key] >= nth:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo - 1
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem]]:
+    """Render a maintainer page: (page, []) when it is clean, or (None, problems) naming each
+    line whose markup the site would not publish. ``path`` gives the fallback title."""
+    if len(text.encode("utf-8")) > MAX_PAGE_BYTES:
+        return None, [Problem(1, "file", "is larger than 256 KB", "split it into several pages")]
+    if "\x00" in text:
+        return None, [Problem(1, "file", "contains NUL characters", "save it as plain text")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    title: str | None = None
+    body, body_line = text, 1
+    parts = split_page(text) if text.startswith("---") else None
+    if parts is not None:
+        fm, body, body_line = parts
+        data, problems = load_front_matter(fm)
+        if data is None:
+            return None, problems
+
+        def add(key: str, message: str, hint: str = "") -> None:
+            problems.append(Problem(key_line(fm, key), key, message, hint))
+
+        for key in data:
+            if key not in PAGE_KEYS:
+                add(str(key), "is not a known field", "a page's front matter holds only 'title'")
+        title = text_field(data, "title", add)
+        if problems:
+            return None, problems
+
+    clean, counts, messages = _findings(body)
+    if counts:
+        lines = body.split("\n")
+        problems = []
+        for key, count in counts.items():
+            for nth in range(1, count + 1):
+                if len(problems) < MAX_REPORTED:
+                    message, hint = messages[key]
+                    problems.append(Problem(body_line + _line_of(lines, key, nth), "body", message, hint))
+        return None, sorted(set(problems), key=lambda p: (p.line, p.message))
+    if title is None:
+        title = _markdown(body)[1] or _title_from_path(path)
+    return RenderedPage(title=title, html=clean), []
+
+
+def _title_from_path(path: str) -> str:
+    """What MkDocs would call a page without a title: its file name, capitalised."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = stem.replace("-", " ").replace("_", " ").strip()
+    return name[:1].upper() + name[1:] if name else "Page"
