@@ -47,6 +47,7 @@ from generator import fastpages, rawblocks
 from generator.background import RelatedJob
 from generator.collection import Collection, load_collection
 from generator.compact import compact_html
+from generator.content_files import is_refused, refused_sources
 from generator.exports import all_exports
 from generator.feeds import all_feeds
 from generator.head import paper_head, site_head
@@ -55,6 +56,7 @@ from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page, related_html
 from generator.search import FILTERS_FILE, INDEX_DIR, IndexService, SearchIndexError, filter_menu
+from generator.site.sanitize import render_page
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
@@ -136,6 +138,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._stencil_checks = 0  # paper pages rendered in full to check the stencil against
         self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
         self._compacted: set[str] = set()  # pages whose output is compact already (fastpages)
+        self._sanitized: dict[str, str] = {}  # src -> sanitized HTML of a page that is not a paper
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         path = Path(config.config_file_path).parent / self.config.site_config
@@ -152,6 +155,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     @event_priority(100)  # before Material's plugins, which must see the generated pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._refuse_unsafe_files(files, config)  # every file of content/: published safely or refused
         paper_files = {f.abs_src_path: f for f in files if self._is_paper(f) and f.abs_src_path}
         self.collection = load_collection(Path(p) for p in paper_files)
         docs = Path(config.docs_dir)
@@ -195,6 +199,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     @event_priority(100)  # first, so no other plugin sees a contributor's raw front matter
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         paper = self._papers_by_src.get(page.file.src_uri)
+        if paper is None and page.file.src_uri not in self._generated_srcs:
+            self._sanitized[page.file.src_uri] = self._sanitized_page(page)  # about.md and other pages
+            return markdown  # rendered as usual for its table of contents; the content is replaced
         if paper is None:
             return self._stash_raw_blocks(markdown, page)
         page.meta = self._page_meta(paper)
@@ -205,6 +212,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return html
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html = self._sanitized.pop(page.file.src_uri, html)  # a maintainer page: its sanitized HTML
         html = self._restore_raw_blocks(html, page, config, files)
         if has_math(html):
             self._math_pages.add(page.file.src_uri)
@@ -389,6 +397,25 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if self.index is not None and src not in self._indexed:
             self._indexed.add(src)
             self.index.add_page("/" + url, body)  # the address the browser fetches, from the site root
+
+    def _refuse_unsafe_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Leave out every file of content/ that ``content_files`` refuses, naming it as an error
+        (so ``--strict`` fails): pages PaperShelf does not read, HTML, scripts, unsafe pages."""
+        refused = refused_sources(Path(config.docs_dir))
+        for uri, problems in sorted(refused.items()):
+            for problem in problems:
+                log.error("refused: %s", problem.format(f"{Path(config.docs_dir).name}/{uri}"))
+        for file in [f for f in files if is_refused(f.src_uri, refused)]:
+            files.remove(file)
+
+    def _sanitized_page(self, page: Page) -> str:
+        """The sanitized HTML of a page that is not a paper (``site.sanitize``); its title becomes
+        escaped text, as the templates print ``page.meta`` unescaped."""
+        rendered, problems = render_page(page.file.content_string, page.file.src_uri)
+        if rendered is None:  # changed since on_files judged it
+            raise PluginError("\n".join(p.format(page.file.src_uri) for p in problems))
+        page.meta = {"title": e(rendered.title)}
+        return rendered.html
 
     def _stash_raw_blocks(self, markdown: str, page: Page) -> str:
         """Generated listings: their long HTML lists skip Markdown (see ``rawblocks``)."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from generator import content_files
 from generator.model import Paper
 from generator.pages import (
     Problem,
@@ -241,17 +242,45 @@ def _key(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def _inside(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` when it is inside it (``..`` and links resolved), else None."""
+    try:
+        return path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return None
+
+
 def validate(
-    paths: Sequence[Path], papers_dir: Path, taxonomy: Sequence[str], show: Callable[[Path], str] = str
+    paths: Sequence[Path],
+    papers_dir: Path,
+    taxonomy: Sequence[str],
+    show: Callable[[Path], str] = str,
+    content_dir: Path | None = None,
 ) -> Report:
-    """Check ``paths`` (files or folders; the papers folder when empty) against the collection."""
+    """Check ``paths`` (files or folders; the papers folder when empty) against the collection.
+
+    With ``content_dir``, every other file of that folder is checked too (``content_files``):
+    pages through the sanitizer, and files the site would not publish are errors."""
     collection, strays = page_files(papers_dir)
     targets: list[Path] = []
     missing: list[Path] = []
+    others: dict[Path, list[Problem]] = {}
+    papers_rel = _inside(papers_dir, content_dir) if content_dir is not None else None
+    if content_dir is not None and papers_rel != Path(content_files.PAPERS):
+        content_dir = None  # a papers folder of its own: only it is checked, as before
+    if content_dir is not None and not paths:
+        strays = []  # reported by the content check, with the rest of content/
+        others = content_files.content_problems(content_dir)
     if paths:
         strays = []
         for path in paths:
-            if path.is_dir() and not path.is_symlink():
+            rel = _inside(path, content_dir) if content_dir is not None else None
+            if content_dir is not None and rel == Path():
+                others.update(content_files.content_problems(content_dir))
+                targets += collection
+            elif rel is not None and rel != papers_rel and not content_files.is_paper_page(rel) and path.exists():
+                others[path] = content_files.path_problems(path, rel)
+            elif path.is_dir() and not path.is_symlink():
                 found, more = page_files(path)
                 targets += found
                 strays += more
@@ -277,6 +306,9 @@ def validate(
     findings += [Finding(show(p), 1, "file", "does not exist", "check the path") for p in missing]
     findings += [
         Finding(show(p), 1, "file", "is not a page and will not be published", "pages end in .md") for p in strays
+    ]
+    findings += [
+        Finding(show(path), p.line, p.field, p.message, p.hint) for path, problems in others.items() for p in problems
     ]
     findings.sort(key=lambda f: (f.path, f.line, f.field, f.message))
     return Report(findings=findings, checked=len(target_keys))

@@ -79,7 +79,7 @@ VECTORS: list[tuple[str, str, int, str]] = [
 
 
 def problems_of(body: str) -> list[Problem]:
-    page, problems = render_page(HEAD + body + "\n", "content/notes.md")
+    page, problems = render_page(HEAD + body + "\n", "notes.md")
     assert page is None, f"published: {page}"
     return problems
 
@@ -100,7 +100,7 @@ def test_hostile_markup_is_refused_naming_its_line(body: str, line: int, message
 
 def test_the_message_reads_as_documented() -> None:
     text = HEAD + "Line seven.\n\n" + "x\n" * 5 + "\n<script>alert(1)</script>\n"
-    _, problems = render_page(text, "content/about.md")
+    _, problems = render_page(text, "about.md")
     assert [p.format("content/about.md") for p in problems] == [
         "content/about.md:15: body: <script> is not allowed — pages are text and links;"
         " ask a maintainer for interactive features"
@@ -128,7 +128,7 @@ INERT = {
 
 @pytest.mark.parametrize("body", list(INERT.values()), ids=list(INERT))
 def test_markup_that_markdown_keeps_as_text_is_published_inert(body: str) -> None:
-    page, problems = render_page(HEAD + body + "\n", "content/notes.md")
+    page, problems = render_page(HEAD + body + "\n", "notes.md")
     assert problems == [] and page is not None
     found = scan(page.html)
     assert found.bad == [] and set(found.tags) <= {"p", "span", "code", "pre"}, found.tags
@@ -198,7 +198,7 @@ Math stays TeX: $O(n^2)$ and $a<b$, and $<script>alert(1)</script>$ is only text
 
 
 def test_a_normal_page_keeps_its_markup() -> None:
-    page, problems = render_page(NORMAL, "content/about.md")
+    page, problems = render_page(NORMAL, "about.md")
     assert problems == [] and isinstance(page, RenderedPage)
     assert page.title == "About this shelf"
     html = page.html
@@ -208,7 +208,7 @@ def test_a_normal_page_keeps_its_markup() -> None:
         assert tag in found.tags, tag
     assert '<h2 id="add-a-paper">Add a paper<a class="headerlink" href="#add-a-paper"' in html
     assert '<a href="https://example.org/page">a link</a>' in html
-    assert '<a href="sources/listing.txt">relative link</a>' in html
+    assert '<a href="../sources/listing.txt">relative link</a>' in html  # from the page's URL, about/
     assert 'href="mailto:' in html
     assert '<th align="left">Field</th>' in html and '<td align="right">yes</td>' in html
     assert '<div class="admonition note">' in html and '<p class="admonition-title">Before you start</p>' in html
@@ -216,12 +216,12 @@ def test_a_normal_page_keeps_its_markup() -> None:
     assert '<span class="arithmatex">\\(O(n^2)\\)</span>' in html  # as paper pages mark math (render, tex)
     assert '<span class="arithmatex">\\(a&lt;b\\)</span>' in html
     assert '<img alt="A diagram" src="https://example.org/diagram.png" width="300">' in html
-    assert '<img alt="Local" src="images/local.png">' in html
+    assert '<img alt="Local" src="../images/local.png">' in html
     assert "<kbd>Ctrl</kbd>" in html and "<sub>2</sub>" in html
 
 
 def test_the_repository_about_page_renders() -> None:
-    page, problems = render_page((ROOT / "content" / "about.md").read_text(encoding="utf-8"), "content/about.md")
+    page, problems = render_page((ROOT / "content" / "about.md").read_text(encoding="utf-8"), "about.md")
     assert problems == [] and page is not None
     assert page.title and "<h1" in page.html and scan(page.html).bad == []
 
@@ -235,7 +235,7 @@ def test_the_repository_about_page_renders() -> None:
     ],
 )
 def test_title_without_front_matter(text: str, title: str) -> None:
-    page, problems = render_page(text, "content/maintainers-notes.md")
+    page, problems = render_page(text, "maintainers-notes.md")
     assert problems == [] and page is not None
     assert page.title == title
 
@@ -253,19 +253,40 @@ def test_title_without_front_matter(text: str, title: str) -> None:
     ],
 )
 def test_front_matter_is_read_like_a_paper_page(front_matter: str, line: int, field: str, message: str) -> None:
-    page, problems = render_page(f"---\n{front_matter}---\n\nText.\n", "content/x.md")
+    page, problems = render_page(f"---\n{front_matter}---\n\nText.\n", "x.md")
     assert page is None
     assert any((p.line, p.field) == (line, field) and message in p.message for p in problems), problems
 
 
 def test_huge_and_binary_pages_are_refused() -> None:
-    assert render_page("x" * (300 * 1024), "content/x.md")[1][0].message == "is larger than 256 KB"
-    assert render_page("a\x00b", "content/x.md")[1][0].message == "contains NUL characters"
+    assert render_page("x" * (300 * 1024), "x.md")[1][0].message == "is larger than 256 KB"
+    assert render_page("a\x00b", "x.md")[1][0].message == "contains NUL characters"
+
+
+@pytest.mark.parametrize(
+    ("path", "link", "href"),
+    [
+        ("about.md", "[p](papers/a-paper.md)", "../papers/a-paper/"),
+        ("about.md", "[p](papers/a-paper.md#cite)", "../papers/a-paper/#cite"),
+        ("guide/notes.md", "[a](../about.md)", "../../about/"),
+        ("guide/notes.md", "[i](index.md)", "../"),
+        ("about.md", "[home](index.md)", "../"),
+        ("index.md", "[a](about.md)", "about/"),
+        ("about.md", "[s](#section)", "#section"),
+        ("about.md", "[e](https://example.org/x.md)", "https://example.org/x.md"),
+        ("about.md", "[q](<sources/a b.txt?x=1&y=2>)", "../sources/a b.txt?x=1&amp;y=2"),
+        ("about.md", "[q](papers/a-paper.md?x=1#top)", "../papers/a-paper/?x=1#top"),
+    ],
+)
+def test_relative_links_are_rebased_to_the_page_url(path: str, link: str, href: str) -> None:
+    page, problems = render_page(f"Text with {link}.\n", path)
+    assert problems == [] and page is not None
+    assert f'href="{href}"' in page.html, page.html
 
 
 def test_rendering_is_pure_and_stable() -> None:
-    first = render_page(NORMAL, "content/about.md")
-    assert render_page(NORMAL, "content/about.md") == first
+    first = render_page(NORMAL, "about.md")
+    assert render_page(NORMAL, "about.md") == first
 
 
 @pytest.mark.browser
@@ -273,7 +294,7 @@ def test_accepted_page_runs_nothing_in_the_browser(tmp_path: Path, browser: Any)
     """The tricky but harmless text of an accepted page (script in code, in math, in entities)
     stays text in a real browser."""
     body = NORMAL + "\n&lt;script&gt;window.__pwned=1&lt;/script&gt; and `<img src=x onerror=window.__pwned=1>`\n"
-    page, problems = render_page(body, "content/about.md")
+    page, problems = render_page(body, "about.md")
     assert problems == [] and page is not None
     (tmp_path / "index.html").write_text(f"<!doctype html><title>t</title><body>{page.html}</body>", "utf-8")
     server, url = serve(tmp_path)

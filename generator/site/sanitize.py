@@ -19,6 +19,7 @@ Pure functions: text in, ``RenderedPage`` or problems out.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from generator.render import relative_url
 from generator.pages import MAX_PAGE_BYTES, Problem, key_line, load_front_matter, split_page, text_field
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
@@ -244,7 +246,10 @@ def _line_of(lines: list[str], key: str, nth: int) -> int:
 
 def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem]]:
     """Render a maintainer page: (page, []) when it is clean, or (None, problems) naming each
-    line whose markup the site would not publish. ``path`` gives the fallback title."""
+    line whose markup the site would not publish.
+
+    ``path`` is the page's path inside content/ (``about.md``, ``guide/notes.md``): relative
+    links are made relative to its published URL, and its name is the title of last resort."""
     if len(text.encode("utf-8")) > MAX_PAGE_BYTES:
         return None, [Problem(1, "file", "is larger than 256 KB", "split it into several pages")]
     if "\x00" in text:
@@ -281,7 +286,46 @@ def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem
         return None, sorted(set(problems), key=lambda p: (p.line, p.message))
     if title is None:
         title = _markdown(body)[1] or _title_from_path(path)
-    return RenderedPage(title=title, html=clean), []
+    return RenderedPage(title=title, html=rebase_links(clean, path)), []
+
+
+_LINK_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
+_SCHEME_OR_ROOT = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:|/|#|\?)")
+
+
+def page_url(path: str) -> str:
+    """The directory URL of the page at ``path`` inside content/ (``guide/x.md`` -> ``guide/x/``,
+    ``index.md`` -> ``""``), as the engine publishes it with directory URLs."""
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def rebase_links(fragment: str, path: str) -> str:
+    """Relative links and images are written from the page's source file (``papers/x.md``,
+    ``images/a.png``); the published page lives one folder deeper (``about/``), so each is made
+    relative to the page's URL, and a link to a page names the page, not its ``.md`` file."""
+    here = page_url(path)
+    folder = posixpath.dirname(path)
+
+    def fix(m: re.Match[str]) -> str:
+        value = html.unescape(m.group(2))
+        if not value or _SCHEME_OR_ROOT.match(value):
+            return m.group(0)
+        target, sep, fragment_part = value.partition("#")
+        target, qsep, query = target.partition("?")
+        sep, fragment_part = qsep + query + sep, fragment_part
+        target_path = posixpath.normpath(posixpath.join(folder, target)) if target else path
+        if target_path.startswith("../"):
+            return m.group(0)  # outside the site: the engine reports it; nothing to rebase
+        url = page_url(target_path) if target_path.endswith(".md") else target_path
+        rel = relative_url(here, url) if target else ""
+        if target and url == "" and not rel.endswith("/"):
+            rel += "/"  # the home page
+        return f"{m.group(1)}{html.escape(rel + sep + fragment_part, quote=True)}{m.group(3)}"
+
+    return _LINK_ATTR.sub(fix, fragment)
 
 
 def _title_from_path(path: str) -> str:
