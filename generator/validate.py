@@ -106,6 +106,14 @@ def title_key(title: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
+def same_paper(arxiv_a: str | None, title_a: str | None, arxiv_b: str | None, title_b: str | None) -> bool:
+    """The one rule for "the same paper" (see the module's docstring), given arXiv ids and
+    ``title_key`` forms: equal ids when both have one, else equal titles."""
+    if arxiv_a and arxiv_b:
+        return arxiv_a == arxiv_b
+    return title_a is not None and title_a == title_b
+
+
 def read_entry(path: Path, shown: str) -> Entry:
     """Read one page for validation. Pages with problems still yield their arXiv id and title
     where the YAML is readable, so a duplicate is reported alongside the other problems."""
@@ -219,7 +227,7 @@ def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Finding]:
         out.append(Finding(entry.path, _line(entry, "arxiv"), "arxiv", msg, "a paper is listed once: keep one page"))
     for _, entry, other in pairs(by_title):
         if entry.arxiv and other.arxiv:
-            continue  # equal ids were reported above; different ids are different papers
+            continue  # ``same_paper`` decides by the ids then: equal ones were reported above
         hint = "if it is the same paper keep one page; if it is another paper, give both pages their arXiv ids"
         out.append(Finding(entry.path, _line(entry, "title"), "title", f"same title as {other.path}", hint))
     for slug, entry, other in pairs(by_slug):

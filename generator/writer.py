@@ -1,8 +1,9 @@
 """Writes ``Paper`` records as pages, without ever losing a person's work.
 
-A page on disk that differs from what the importer would write has been edited by hand (or by
-a later pull request), so it is skipped unless ``force`` is given. Files are replaced
-atomically and only when their bytes change, which keeps re-imports quiet in ``git status``.
+A page on disk whose fields differ from what its source says has been edited by hand (or by a
+later pull request), so it is skipped unless ``force`` is given, and then only the fields the
+source carries are updated (``merge``). Files are replaced atomically and only when their
+bytes change, which keeps re-imports quiet in ``git status``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.merge import FIELDS, match_pages, merge
 from generator.model import Paper
-from generator.pages import read_page, to_front_matter
-from generator.validate import title_key
+from generator.pages import to_front_matter
+from generator.validate import Entry, page_files, read_entries, title_key
 
 
 @dataclass(slots=True)
@@ -26,6 +28,7 @@ class WriteSummary:
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
 
     def line(self) -> str:
         parts = [f"{len(self.new)} new"]
@@ -121,28 +124,8 @@ def publish_modes(root: Path) -> int:
     return changed
 
 
-def _same_paper(a: Paper, b: Paper) -> bool:
-    """The importer and ``validate`` must agree on what counts as the same title."""
-    return title_key(a.title) == title_key(b.title)
-
-
-def _place(paper: Paper, out_dir: Path) -> tuple[Paper, Path, Paper | None, str | None]:
-    """Find the slug for ``paper``: its own, or the first ``-N`` variant not used by another paper.
-
-    Returns the paper (slug settled), its path, the paper already there if any, and an error.
-    """
-    base, n = paper.slug, 1
-    while True:
-        slug = base if n == 1 else f"{base}-{n}"
-        path = out_dir / f"{slug}.md"
-        if not path.exists() and not path.is_symlink():
-            return replace(paper, slug=slug), path, None, None
-        existing, problems = read_page(path)
-        if existing is None:
-            return paper, path, None, problems[0].format(str(path)) if problems else "unreadable page"
-        if _same_paper(existing, paper):
-            return replace(paper, slug=slug), path, existing, None
-        n += 1
+def _differences(a: Paper, b: Paper) -> list[str]:
+    return [name for name in FIELDS if getattr(a, name) != getattr(b, name)]
 
 
 def write_papers(
@@ -151,28 +134,86 @@ def write_papers(
     *,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    carried: frozenset[str] = frozenset(FIELDS),
 ) -> WriteSummary:
-    """Write each paper to ``out_dir/<slug>.md``; a failure on one page never stops the others."""
+    """Write each paper to ``out_dir``; a failure on one page never stops the others.
+
+    A paper already on the shelf (``merge.match_pages``: same arXiv id, else same title) keeps
+    its page and its slug. If the fields the source ``carried`` differ from the page's, the page
+    was edited by hand: it is skipped, or with ``force`` those fields are updated and every
+    other field is kept (``merge.merge``). A new paper gets its slug, or the first free ``-N``.
+    The papers are expected to be distinct (``merge.duplicates_in`` removes repeats)."""
     summary = WriteSummary()
-    for i, paper in enumerate(papers, 1):
+    papers = list(papers)
+    files, _ = page_files(out_dir)
+    entries = read_entries([(path, str(path)) for path in files])
+    keys = [(e.arxiv, e.title_key, e.paper.date if e.paper else None) for e in entries]
+    matches = match_pages(papers, keys)
+    by_slug = {e.slug: e for e in entries}
+    by_title: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.title_key:
+            by_title.setdefault(entry.title_key, []).append(entry)
+    for i, paper in enumerate(papers):
         if progress:
-            progress(i)
+            progress(i + 1)
         try:
-            placed, path, existing, error = _place(paper, out_dir)
-            if error is not None:
-                summary.errors.append((path, f"{error} (left as it is)"))
-                continue
-            text = to_front_matter(placed)
-            if existing is None:
-                write_if_changed(path, text)
-                summary.new.append(path)
-            elif path.read_text(encoding="utf-8") == text:
-                summary.unchanged.append(path)
-            elif force:
-                write_if_changed(path, text)
-                summary.updated.append(path)
+            if i in matches:
+                _update(entries[matches[i]], paper, carried, force, summary)
             else:
-                summary.skipped.append((path, "edited by hand; use --force to overwrite it"))
+                _create(paper, out_dir, by_slug, by_title, summary)
         except OSError as err:
             summary.errors.append((out_dir / f"{paper.slug}.md", f"could not write: {err.strerror}"))
     return summary
+
+
+def _update(entry: Entry, paper: Paper, carried: frozenset[str], force: bool, summary: WriteSummary) -> None:
+    path = Path(entry.path)
+    if entry.paper is None:
+        reason = entry.problems[0].format(entry.path) if entry.problems else "unreadable page"
+        summary.errors.append((path, f"{reason} (left as it is)"))
+        return
+    merged = merge(entry.paper, paper, carried)
+    if merged == entry.paper:
+        summary.unchanged.append(path)
+    elif force:
+        write_if_changed(path, to_front_matter(merged))
+        summary.updated.append(path)
+    else:
+        fields = _differences(entry.paper, merged)
+        what = f"the {fields[0]} differs" if len(fields) == 1 else f"{', '.join(fields)} differ"
+        them = "it" if len(fields) == 1 else "them"
+        summary.skipped.append(
+            (path, f"edited by hand ({what} from the source); use --force to update {them}, keeping every other field")
+        )
+
+
+def _create(
+    paper: Paper, out_dir: Path, by_slug: dict[str, Entry], by_title: dict[str, list[Entry]], summary: WriteSummary
+) -> None:
+    base, n = paper.slug, 1
+    while True:
+        slug = base if n == 1 else f"{base}-{n}"
+        path = out_dir / f"{slug}.md"
+        entry = by_slug.get(slug)
+        if entry is None and not path.exists() and not path.is_symlink():
+            break
+        if entry is not None and entry.paper is None and not (entry.arxiv or entry.title_key):
+            reason = entry.problems[0].format(str(path)) if entry.problems else "unreadable page"
+            summary.errors.append((path, f"{reason} (left as it is)"))
+            return  # cannot tell whether it is this paper: never write a second page beside it
+        n += 1
+    placed = replace(paper, slug=slug)
+    write_if_changed(path, to_front_matter(placed))
+    summary.new.append(path)
+    entry = Entry(path=str(path), paper=placed, problems=[], arxiv=placed.arxiv, slug=slug)
+    entry.title_key = title_key(placed.title)
+    for other in by_title.get(entry.title_key, []):
+        summary.warnings.append(
+            (
+                path,
+                f"shares its title with {other.path}, a different paper (another arXiv id or date): both are"
+                " kept — give each page its arXiv id so that they can be told apart",
+            )
+        )
+    by_slug[slug] = entry  # pages written in this run are the source's to report (``duplicates_in``)

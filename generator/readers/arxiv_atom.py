@@ -18,6 +18,9 @@ from generator.pages import normalize_arxiv
 from generator.readers.records import Record, RecordError
 from generator.textclean import clean_text, extract_links
 
+CARRIED_FIELDS = frozenset({"title", "date", "authors", "arxiv", "code", "links", "abstract"})
+"""The fields an arXiv API entry fills (see ``_entry``)."""
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
