@@ -28,6 +28,11 @@ LEGACY_UNCHECKED_FOLDERS: tuple[str, ...] = ("assets",)
 """Top-level folders of content/ not checked: ``content/assets/`` holds the site's own CSS, JS
 and KaTeX until they move to ``overrides/assets/``. Delete this constant (and its one use) then."""
 
+GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
+GENERATED_FOLDERS = frozenset({"page", "archive", "topics"})
+"""Where the build writes its own pages (``listings``, ``topics``, ``subscribe``): a file of
+content/ there would be replaced by the generated page, so it is an error."""
+
 PAPERS = "papers"
 SOURCES = "sources"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
@@ -62,6 +67,11 @@ def file_problems(path: Path, rel: Path) -> list[Problem]:
     """The verdict on one regular file of content/ (``rel`` is its path inside content/)."""
     suffix = rel.suffix.lower()
     in_papers = rel.parts[0] == PAPERS
+    if rel.as_posix() in GENERATED_PAGES or rel.parts[0] in GENERATED_FOLDERS:
+        return _problem(
+            "is not published: the build makes the page at this place itself",
+            "give the file another name or folder",
+        )
     if in_papers and len(rel.parts) > 2:
         return _problem(
             f"is in a subfolder of {PAPERS}/, which the build does not publish",

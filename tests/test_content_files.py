@@ -65,6 +65,10 @@ REFUSED = {
     " ask a maintainer for interactive features",
     "hooks.md": "2: template: is not a known field",
     "latin1.md": "file: is not UTF-8",
+    "index.md": "file: is not published: the build makes the page at this place itself",
+    "subscribe.md": "file: is not published: the build makes the page at this place itself",
+    "topics/my-topic.md": "file: is not published: the build makes the page at this place itself",
+    "archive/2025.png": "file: is not published: the build makes the page at this place itself",
 }
 
 
