@@ -35,7 +35,8 @@ VECTORS: list[tuple[str, str, int, str]] = [
     ("link-tab-entity", "[x](java&#09;script:alert(1))", FIRST, "a javascript: URL"),
     ("link-newline-entity", '<a href="jav&#x0A;ascript:alert(1)">x</a>', FIRST, "a javascript: URL"),
     ("link-leading-space", '<a href="   javascript:alert(1)">x</a>', FIRST, "a javascript: URL"),
-    ("link-reference", "[click][x]\n\n[x]: javascript:alert(1)", FIRST + 2, "a javascript: URL"),
+    ("link-reference", "[click][x]\n\n[x]: javascript:alert(1)", FIRST, "a javascript: URL"),  # where used
+    ("link-reference-far", "[click][x]\n\n" + "Text.\n\n" * 30 + "[x]: data:text/html,x", FIRST, "a data: URL"),
     ("autolink-javascript", "<javascript:alert(1)>", FIRST, "is not allowed"),
     ("link-data-html", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", FIRST, "a data: URL"),
     ("image-data-svg", "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)", FIRST, "a data: URL (in src="),
@@ -315,3 +316,14 @@ def test_accepted_page_runs_nothing_in_the_browser(tmp_path: Path, browser: Any)
         context.close()
         server.shutdown()
     assert dialogs == []
+
+
+def test_a_long_page_names_the_right_lines() -> None:
+    """Lines are found by bisecting blocks, not by rendering every prefix of the page."""
+    filler = "A [link](https://example.org/) and <b>bold</b>.\n\n" * 400
+    body = filler + "<script>alert(1)</script>\n\n" + filler + '<p onclick="x">y</p>\n'
+    problems = problems_of(body)
+    assert [(p.line, p.message.split(" (")[0]) for p in problems] == [
+        (FIRST + 800, "<script> is not allowed"),
+        (FIRST + 1602, "the onclick= attribute"),
+    ]

@@ -28,8 +28,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from generator.render import relative_url
 from generator.pages import MAX_PAGE_BYTES, Problem, key_line, load_front_matter, split_page, text_field
+from generator.render import relative_url
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
 """The front matter a page may carry. Anything else (``template``, ``hide``…) would reach the
@@ -89,9 +89,14 @@ class RenderedPage:
     html: str
 
 
-def _markdown(text: str) -> tuple[str, str]:
-    """(HTML, text of the first level-1 heading or "")."""
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG)
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG)
+
+
+def _markdown(text: str, md: markdown.Markdown) -> tuple[str, str]:
+    """(HTML, text of the first level-1 heading or ""); ``md`` is reset and reused, as making a
+    converter costs more than converting a paragraph."""
+    md.reset()
     out = md.convert(text)
     tokens = getattr(md, "toc_tokens", [])
     first = next((t for t in tokens if t.get("level") == 1), None)
@@ -206,39 +211,139 @@ class _Comments(HTMLParser):
                 self.hidden.append(name.lower())
 
 
-def _findings(body: str) -> tuple[str, Counter[str], dict[str, tuple[str, str]]]:
-    """(sanitized HTML, how often each finding occurs, key -> (message, hint))."""
-    rendered, _ = _markdown(body)
+@dataclass(slots=True)
+class _Verdict:
+    clean: str  # the sanitized HTML
+    heading: str  # the first level-1 heading's text
+    counts: Counter[str]  # how often each finding occurs
+    messages: dict[str, tuple[str, str]]  # finding -> (message, hint)
+
+
+def _findings(body: str, md: markdown.Markdown) -> _Verdict:
+    rendered, heading = _markdown(body, md)
     clean, removed = _removed(rendered)
-    counts: Counter[str] = Counter()
-    messages: dict[str, tuple[str, str]] = {}
+    verdict = _Verdict(clean, heading, Counter(), {})
     for (tag, attr, value), n in removed.items():
         if attr and tag not in ALLOWED_TAGS:
             continue  # the element itself is reported
         key, message, hint = _finding(tag, attr, value)
-        counts[key] += n
-        messages.setdefault(key, (message, hint))
+        verdict.counts[key] += n
+        verdict.messages.setdefault(key, (message, hint))
     comments = _Comments()
     comments.feed(rendered)
     comments.close()
     for name in comments.hidden:
         key = f"<!-- <{name}>"
-        counts[key] += 1
-        messages.setdefault(key, (f"an HTML comment hides <{name}>", "remove the comment; " + HINT))
-    return clean, counts, messages
+        verdict.counts[key] += 1
+        verdict.messages.setdefault(key, (f"an HTML comment hides <{name}>", "remove the comment; " + HINT))
+    return verdict
 
 
-def _line_of(lines: list[str], key: str, nth: int) -> int:
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line ranges separated by blank lines, a fenced code block kept whole."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if m:
+            fence = None if fence == m.group(1) else fence or m.group(1)
+        if not line.strip() and fence is None:
+            if start is not None:
+                out.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        out.append((start, len(lines)))
+    return out
+
+
+def _line_of(lines: list[str], key: str, nth: int, md: markdown.Markdown) -> int:
     """Index of the line whose addition makes the ``nth`` occurrence of ``key`` appear (a binary
     search on prefixes: a rendered prefix holds a finding once the line that carries it is in)."""
+    if _findings("\n".join(lines), md).counts[key] < nth:
+        return 0  # not to be told apart line by line: the body's first line
     lo, hi = 1, len(lines)
     while lo < hi:
         mid = (lo + hi) // 2
-        if _findings("\n".join(lines[:mid]))[1][key] >= nth:
+        if _findings("\n".join(lines[:mid]), md).counts[key] >= nth:
             hi = mid
         else:
             lo = mid + 1
     return lo - 1
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
+
+
+def _may_hold_finding(text: str) -> bool:
+    """Whether a block could render to something the allowlist removes: raw HTML and
+    autolinks need ``<``, attribute lists ``{``, and a link or image a URL that is not plainly
+    http(s), mailto or relative. Only where a finding is looked for depends on this, never
+    the verdict, so a doubtful block counts."""
+    if "<" in text or "{" in text:
+        return True
+    for target in _LINK_TARGET.findall(text) + _REFERENCE.findall(text):
+        if "&" in target or "%" in target or "\\" in target:
+            return True
+        scheme = _SCHEME.match(target)
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+            return True
+    return False
+
+
+def _locate(lines: list[str], counts: Counter[str], md: markdown.Markdown) -> list[tuple[int, str]]:
+    """(line index, finding) for each occurrence, up to ``MAX_REPORTED``.
+
+    Only blocks that may hold a finding are kept (the others become blank lines, so line numbers
+    stay), and they are bisected: a run of blocks is rendered (with the page's reference link
+    definitions), and split only if it shows a finding, so a long page with one bad line costs a
+    few renderings; a reference link is reported where it is used. Inside the one block that
+    shows it, the line is found by bisecting lines. A finding no single block shows (an HTML
+    element across blank lines) is then looked for on the reduced page as a whole."""
+    blocks = _blocks(lines)
+    refs = any(_may_hold_finding(line) for line in lines if _REFERENCE.match(line))
+    sparse = [""] * len(lines)
+    kept: list[tuple[int, int]] = []
+    for start, end in blocks:
+        text = "\n".join(lines[start:end])
+        if _may_hold_finding(text) or (refs and "[" in text):
+            sparse[start:end] = lines[start:end]
+            kept.append((start, end))
+    definitions = "\n\n" + "\n".join(line for line in lines if _REFERENCE.match(line))
+    left = Counter(counts)
+    found: list[tuple[int, str]] = []
+
+    def visit(first: int, last: int) -> None:  # the kept blocks first..last-1
+        if len(found) >= MAX_REPORTED or not +left:
+            return
+        start, end = kept[first][0], kept[last - 1][1]
+        here = _findings("\n".join(sparse[start:end]) + definitions, md).counts  # a link's URL may be far
+        if not any(left[key] for key in here):
+            return
+        if last - first > 1:
+            middle = (first + last) // 2
+            visit(first, middle)
+            visit(middle, last)
+            return
+        block = sparse[start:end]
+        for key, n in here.items():
+            for nth in range(1, min(n, left[key]) + 1):
+                found.append((start + (_line_of(block, key, nth, md) if len(block) > 1 else 0), key))
+            left[key] -= min(n, left[key])
+
+    if kept:
+        visit(0, len(kept))
+    for key, n in (+left).items():
+        for nth in range(counts[key] - n + 1, counts[key] + 1):
+            if len(found) < MAX_REPORTED:
+                found.append((_line_of(sparse, key, nth, md), key))
+    return found[:MAX_REPORTED]
 
 
 # --------------------------------------------------------------------------- the page
@@ -274,19 +379,14 @@ def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem
         if problems:
             return None, problems
 
-    clean, counts, messages = _findings(body)
-    if counts:
-        lines = body.split("\n")
-        problems = []
-        for key, count in counts.items():
-            for nth in range(1, count + 1):
-                if len(problems) < MAX_REPORTED:
-                    message, hint = messages[key]
-                    problems.append(Problem(body_line + _line_of(lines, key, nth), "body", message, hint))
+    md = _converter()
+    verdict = _findings(body, md)
+    if verdict.counts:
+        found = _locate(body.split("\n"), verdict.counts, md)
+        problems = [Problem(body_line + i, "body", *verdict.messages[key]) for i, key in found]
         return None, sorted(set(problems), key=lambda p: (p.line, p.message))
-    if title is None:
-        title = _markdown(body)[1] or _title_from_path(path)
-    return RenderedPage(title=title, html=rebase_links(clean, path)), []
+    title = title or verdict.heading or _title_from_path(path)
+    return RenderedPage(title=title, html=rebase_links(verdict.clean, path)), []
 
 
 _LINK_ATTR = re.compile(r'(<(?:a|img)\b[^>]*?\s(?:href|src)=")([^"]*)(")')
