@@ -206,10 +206,10 @@ space (NBSP, ideographic space) and combining marks without a letter to sit on."
 def is_blank_abstract(body: str) -> bool:
     """True when a page's body would show a reader nothing: empty, white space, HTML comments,
     invisible characters. Such a page is an empty page on the site, so it is refused."""
-    text = _HTML_COMMENT.sub("", body)
-    if text.isspace() or not text:
+    text = _HTML_COMMENT.sub("", body) if "<!--" in body else body
+    if not text or text.isspace():
         return True
-    return all(unicodedata.category(ch) in _INVISIBLE for ch in text)
+    return all(unicodedata.category(ch) in _INVISIBLE for ch in text)  # stops at the first visible one
 
 
 def load_front_matter(fm: str) -> tuple[dict[str, Any] | None, list[Problem]]:
