@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.collection import page_paths
+from generator.content.files import content_problems
 from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
 from generator.core import routes
@@ -52,13 +53,6 @@ from generator.taxonomy.topics import assign_topics, collect_topics, topic_pages
 
 STAGE_DIR = "build/stage"
 """Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
-
-PUBLISHED_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
-"""Files of ``content/`` (outside ``papers/``) that are published as they are: raster images,
-which a browser never runs. Anything else that is not a page is refused by ``content_problems``."""
-
-SOURCE_FILE_TYPES = frozenset({".txt", ".json", ".bib", ".xml"})
-"""Listings under ``content/sources/``: published as they are, served as text or data."""
 
 Files = dict[str, str | bytes]
 
@@ -198,43 +192,29 @@ def _shown(path: Path, root: Path) -> str:
 def read_content(
     content_dir: Path, root: Path, report: StageReport
 ) -> tuple[dict[str, RenderedPage], dict[str, bytes]]:
-    """Maintainers' pages (sanitized) and the files published as they are; anything else in
-    ``content/`` outside ``papers/`` is refused with a problem naming it."""
+    """Maintainers' pages (Markdown, sanitized) and the files published as they are. What the
+    site does not publish (``content.files``) is named as a problem and left out, as validate
+    names it."""
+    refused = content_problems(content_dir)
+    for path, problems in refused.items():
+        report.problems.setdefault(_shown(path, root), []).extend(problems)
     pages: dict[str, RenderedPage] = {}
     assets: dict[str, bytes] = {}
-    for path in sorted(p for p in content_dir.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in sorted(content_dir.rglob("*")):
         src = path.relative_to(content_dir).as_posix()
-        shown = _shown(path, root)
-        top = src.split("/", 1)[0]
-        if any(part.startswith(".") for part in src.split("/")) or routes.is_paper_src(src):
-            continue  # hidden files are not content; paper pages are read by the collection
-        if top == routes.PAPERS_DIR:
-            report.problems.setdefault(shown, []).append(
-                Problem(
-                    1,
-                    "file",
-                    "is not published: paper pages are .md files directly in content/papers/",
-                    "move or rename it",
-                )
-            )
-        elif path.is_symlink():
-            report.problems.setdefault(shown, []).append(
-                Problem(1, "file", "is a symbolic link and is not published", "commit the file itself")
-            )
-        elif top == routes.SOURCES_DIR and path.suffix.lower() in SOURCE_FILE_TYPES:
-            assets[src] = path.read_bytes()
-        elif path.suffix == ".md" and top != routes.SOURCES_DIR:
-            page, problems = render_page(path.read_text(encoding="utf-8", errors="replace"), shown)
+        hidden = any(part.startswith(".") for part in src.split("/"))
+        if hidden or path in refused or not path.is_file() or any(p in refused for p in path.parents):
+            continue
+        if routes.is_paper_src(src) or (src.startswith(routes.SOURCES_DIR + "/") and path.suffix == ".md"):
+            continue  # paper pages are read by the collection; notes beside the listings stay there
+        if path.suffix == ".md":
+            page, problems = render_page(path.read_text(encoding="utf-8", errors="replace"), src)
             if page is None:
-                report.problems.setdefault(shown, []).extend(problems)
+                report.problems.setdefault(_shown(path, root), []).extend(problems)
             else:
                 pages[src] = page
-        elif path.suffix.lower() in PUBLISHED_FILE_TYPES:
+        else:
             assets[src] = path.read_bytes()
-        elif top != routes.SOURCES_DIR:
-            report.problems.setdefault(shown, []).append(
-                Problem(1, "file", "is not published: the site takes pages (.md) and images only", "remove it")
-            )
     return pages, assets
 
 

@@ -48,7 +48,10 @@ def test_hand_edited_page_survives_reimport(tmp_path: Path, capsys: pytest.Captu
     page.write_text(edited, encoding="utf-8")
     assert _import(out) == 0
     captured = capsys.readouterr()
-    assert f"skipped {page}: edited by hand; use --force to overwrite it" in captured.err
+    assert (
+        f"skipped {page}: edited by hand (the abstract differs from the source); use --force to update it,"
+        " keeping every other field" in captured.err
+    )
     assert captured.out.strip() == "0 new, 90 unchanged, 1 skipped, 0 errors"
     assert page.read_text(encoding="utf-8") == edited
     assert _import(out, "--force") == 0

@@ -174,3 +174,36 @@ def test_bad_pages_name_line_and_field(text: str, field: str, line: int) -> None
     assert (problems[0].field, problems[0].line) == (field, line), problems
     with pytest.raises(PageError):
         from_front_matter(text, "a")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "\n\n   \n\t\n",
+        "<!-- the abstract goes here -->\n",
+        "<!-- one -->\n\n<!-- two -->",
+        "<!-- never closed\n\nthe rest is inside the comment",
+        "\u200b\u200c\u200d\ufeff",  # zero-width characters and a BOM
+        "\u00a0\u3000\u2007\u202f",  # non-breaking and other spaces
+        "\u00ad\u2060\u200e\u202e",  # soft hyphen, word joiner, bidi marks
+        "<!-- x -->\u200b\u00a0\n\u0301",  # a comment, invisibles and a lone combining accent
+    ],
+)
+def test_empty_abstract_is_an_error_naming_its_line(body: str) -> None:
+    text = f"---\ntitle: A paper\ndate: 2025-07-08\n---\n{body}"
+    paper, problems = parse_page(text, "a-paper")
+    assert paper is None
+    assert [(p.line, p.field, p.message) for p in problems] == [(5, "abstract", "is empty")]
+    assert problems[0].format("content/papers/a-paper.md").startswith("content/papers/a-paper.md:5: abstract: is empty")
+
+
+def test_empty_abstract_is_reported_with_the_other_problems() -> None:
+    _, problems = parse_page("---\ntitle: A\ndate: 2025-02-30\n---\n", "a")
+    assert [p.field for p in problems] == ["date", "abstract"]
+
+
+@pytest.mark.parametrize("body", ["A.", "<!-- note --> Real text.", "$x$", "\u00a0Ünïcode", "日本語"])
+def test_any_visible_character_is_an_abstract(body: str) -> None:
+    paper, problems = parse_page(f"---\ntitle: A\ndate: 2025-07-08\n---\n\n{body}\n", "a")
+    assert problems == [] and paper is not None

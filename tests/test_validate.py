@@ -23,6 +23,7 @@ CONFIG = """taxonomy:
   - name: LLM serving and inference
   - name: Quantisation and compression
 """
+EMPTY_HINT = "paste the paper's abstract below the closing '---' line"
 BASE = Paper(slug="a-paper", title="A Paper", date=dt.date(2025, 7, 8), abstract="Text.")
 
 
@@ -64,10 +65,12 @@ def test_all_problems_in_one_run_one_line_each(shelf: Path, capsys: pytest.Captu
     assert out[:-1] == [
         "content/papers/bad-date.md:3: date: 2025-02-30 is not a real date — check the month and the day",
         "content/papers/bad-date.md:4: code: 'http://x.org' is not an https:// URL — link the repository with https://",
+        f"content/papers/bad-date.md:6: abstract: is empty — {EMPTY_HINT}",
         "content/papers/no-title.md:1: title: is required — add a line 'title: …'",
         "content/papers/no-title.md:3: arxiv: write the bare id '2404.14527' — no version, 'arXiv:' prefix or URL",
+        f"content/papers/no-title.md:5: abstract: is empty — {EMPTY_HINT}",
     ]
-    assert out[-1] == "3 pages checked, 4 problems in 2 pages"
+    assert out[-1] == "3 pages checked, 6 problems in 2 pages"
 
 
 @pytest.mark.parametrize(
@@ -170,7 +173,8 @@ def test_missing_path_and_bad_config(shelf: Path, capsys: pytest.CaptureFixture[
 
 def test_github_annotations_escape_contributor_text(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     forged = "x%0A::error file=README.md,line=1::forged"
-    (shelf / "forge.md").write_text(f"---\ntitle: T\ndate: 2025-07-08\nsubmitted_by: {forged!r}\n---\n", "utf-8")
+    forge = f"---\ntitle: T\ndate: 2025-07-08\nsubmitted_by: {forged!r}\n---\n\nAn abstract.\n"
+    (shelf / "forge.md").write_text(forge, "utf-8")
     (shelf / "::warning::name.md").write_text("no front matter", "utf-8")
     env = {**os.environ, "GITHUB_ACTIONS": "true", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(

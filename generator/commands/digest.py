@@ -16,6 +16,7 @@ from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from generator.content.collection import load_collection, page_paths
+from generator.content.writer import write_bytes_if_changed
 from generator.core.routes import PAPERS_DIR
 from generator.core.site_config import ConfigError, SiteConfig, TopicConfig, load_site_config
 from generator.core.site_identity import IdentityError, SiteIdentity, load_identity
@@ -135,8 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = args.out / eml_name(digest)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(message(args.to).as_bytes())
+        write_bytes_if_changed(out, message(args.to).as_bytes())
     except OSError as err:
         return _error(f"cannot write {out}: {err.strerror or err}")
     print(f"wrote {out} ({len(papers)} papers)")

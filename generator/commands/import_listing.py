@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 from generator.commands.import_hf import is_daily_file, run_hf
+from generator.content.merge import duplicates_in
 from generator.content.writer import write_papers
+from generator.core.model import Paper
 from generator.core.progress import Progress
+from generator.readers import ReadProblem, ReadResult
 from generator.readers.hf_listing import ListingError, read_listing
 
 
@@ -26,7 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--sources", type=Path, default=Path("content/sources"), help="where responses are kept")
     p.add_argument("--year", type=int, help="year of the listing's dates (listings show only month and day)")
     p.add_argument("--out", type=Path, default=Path("content/papers"), help="where pages go")
-    p.add_argument("--force", action="store_true", help="overwrite pages that were edited by hand")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="on pages edited by hand, update the fields the listing carries (title, date, abstract, code, "
+        "links, source); every other field is kept",
+    )
     p.set_defaults(run=run)
 
 
@@ -34,6 +42,23 @@ def _source_name(listing: Path) -> str:
     """Where the papers came from: ``sources/<file>`` for listings kept in content/sources, which
     the site publishes, so each paper page can link to the listing it was imported from."""
     return f"sources/{listing.name}" if listing.resolve().parent.name == "sources" else listing.name
+
+
+def _distinct(result: ReadResult) -> list[Paper]:
+    """The listing's papers with each repeated record once; repeats and different papers that
+    share a title are reported as warnings (with both lines) in ``result.problems``."""
+    keep, notes = duplicates_in(result.papers)
+    line = result.lines if len(result.lines) == len(result.papers) else [0] * len(result.papers)
+    for i, first, kind in notes:
+        if kind == "repeat":
+            message = f"the same paper as line {line[first]} ({result.papers[i].title[:80]!r}): imported once"
+        else:
+            message = (
+                f"shares its title with line {line[first]}, but is another paper (another arXiv id or date):"
+                " both are imported — give each page its arXiv id so that they can be told apart"
+            )
+        result.problems.append(ReadProblem(line[i], message, skipped=False))
+    return [result.papers[i] for i in keep]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,13 +80,16 @@ def run(args: argparse.Namespace) -> int:
     except ListingError as err:
         print(f"error: {args.listing}: {err}", file=sys.stderr)
         return 2
-    for problem in result.problems:
+    papers = _distinct(result)
+    for problem in sorted(result.problems, key=lambda p: p.line):
         print(problem.format(str(args.listing)), file=sys.stderr)
     summary = write_papers(
-        result.papers, args.out, force=args.force, progress=Progress("Writing pages", len(result.papers))
+        papers, args.out, force=args.force, progress=Progress("Writing pages", len(papers)), carried=result.carried
     )
     for path, reason in summary.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path, reason in summary.warnings:
+        print(f"warning: {path}: {reason}", file=sys.stderr)
     for path, reason in summary.errors:
         print(f"error: {path}: {reason}", file=sys.stderr)
     read_errors = sum(1 for p in result.problems if p.skipped)

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.content.pages import GITHUB_LOGIN, is_https_url, normalize_arxiv
 from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
 from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
+from generator.content.writer import write_new_file
 from generator.core.site_config import ConfigError, load_site_config
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
@@ -351,9 +352,7 @@ def _run(args: argparse.Namespace) -> int:
             failed += 1
             continue
         try:
-            args.out.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            write_new_file(path, text)
         except FileExistsError:
             print(f"not written: {shown} already exists — pass --slug to choose another name", file=sys.stderr)
             failed += 1

@@ -93,10 +93,13 @@ def run_build(args: argparse.Namespace) -> int:
     staged = _stage(args.config_file, None)
     if staged == 2:
         return 2
+    from generator.content.writer import publish_modes
     from generator.core.site_identity import load_identity
 
     try:
-        build(args.engine, args.config_file, args.site_dir or load_identity(args.config_file).site_dir)
+        site_dir = args.site_dir or load_identity(args.config_file).site_dir
+        build(args.engine, args.config_file, site_dir)
+        publish_modes(site_dir)  # a web server running as another user can read every file
     except EngineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -15,7 +15,8 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,28 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
     if parts is None:
         return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
     fm, body, _ = parts
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an unclosed comment hides the rest too
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+"""Unicode categories that show nothing on their own: controls, format characters (zero-width
+space, BOM, soft hyphen, bidi marks), unassigned and private-use code points, every kind of
+space (NBSP, ideographic space) and combining marks without a letter to sit on."""
+
+
+def is_blank_abstract(body: str) -> bool:
+    """True when a page's body would show a reader nothing: empty, white space, HTML comments,
+    invisible characters. Such a page is an empty page on the site, so it is refused."""
+    text = _HTML_COMMENT.sub("", body) if "<!--" in body else body
+    if not text or text.isspace():
+        return True
+    return all(unicodedata.category(ch) in _INVISIBLE for ch in text)  # stops at the first visible one
+
+
+def load_front_matter(fm: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Front matter text as a mapping, with the page format's YAML rules (safe loader, no
+    aliases, no duplicate keys, dates kept as text), or None and the one problem that stops it.
+
+    Every page a contributor can write is read through here: paper pages and the site's other
+    pages (``generator.site.sanitize``) must never disagree about what YAML means."""
     if len(fm.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return None, [Problem(1, "front matter", "is larger than 64 KB", "keep only the documented fields")]
     try:
@@ -268,6 +291,23 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
         data = {}
     if not isinstance(data, dict):
         return None, [Problem(2, "front matter", "must be a set of 'key: value' lines", "see CONTRIBUTING.md")]
+    return data, []
+
+
+def text_field(data: dict[str, Any], key: str, add: Callable[..., None]) -> str | None:
+    """A one-line text field, stripped; None (and a problem through ``add``) when it is not."""
+    return _string(data, key, add)
+
+
+def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
+    """Read a page into a ``Paper``, collecting every problem instead of stopping at the first."""
+    parts = split_page(text)
+    if parts is None:
+        return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
+    fm, body, body_line = parts
+    data, problems = load_front_matter(fm)
+    if data is None:
+        return None, problems
 
     def add(key: str, message: str, hint: str = "") -> None:
         problems.append(Problem(key_line(fm, key), key, message, hint))
@@ -352,6 +392,10 @@ def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
     if not _SLUG.match(slug):
         problems.append(
             Problem(1, "file name", f"{slug!r} is not a valid slug", "use lowercase letters, digits and hyphens")
+        )
+    if is_blank_abstract(body):
+        problems.append(
+            Problem(body_line, "abstract", "is empty", "paste the paper's abstract below the closing '---' line")
         )
     if problems or title is None or date is None:
         return None, problems

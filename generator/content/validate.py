@@ -31,6 +31,9 @@ from typing import Literal
 
 from generator.core.model import Paper
 from generator.content.pages import (
+from generator.content import files as content_files
+from generator.core.model import Paper
+from generator.content.pages import (
     Problem,
     front_matter_fields,
     key_line,
@@ -103,6 +106,14 @@ class Report:
 def title_key(title: str) -> str:
     """The form in which two titles count as the same: NFKC, casefolded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def same_paper(arxiv_a: str | None, title_a: str | None, arxiv_b: str | None, title_b: str | None) -> bool:
+    """The one rule for "the same paper" (see the module's docstring), given arXiv ids and
+    ``title_key`` forms: equal ids when both have one, else equal titles."""
+    if arxiv_a and arxiv_b:
+        return arxiv_a == arxiv_b
+    return title_a is not None and title_a == title_b
 
 
 def read_entry(path: Path, shown: str) -> Entry:
@@ -218,7 +229,7 @@ def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Finding]:
         out.append(Finding(entry.path, _line(entry, "arxiv"), "arxiv", msg, "a paper is listed once: keep one page"))
     for _, entry, other in pairs(by_title):
         if entry.arxiv and other.arxiv:
-            continue  # equal ids were reported above; different ids are different papers
+            continue  # ``same_paper`` decides by the ids then: equal ones were reported above
         hint = "if it is the same paper keep one page; if it is another paper, give both pages their arXiv ids"
         out.append(Finding(entry.path, _line(entry, "title"), "title", f"same title as {other.path}", hint))
     for slug, entry, other in pairs(by_slug):
@@ -241,17 +252,45 @@ def _key(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def _inside(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` when it is inside it (``..`` and links resolved), else None."""
+    try:
+        return path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return None
+
+
 def validate(
-    paths: Sequence[Path], papers_dir: Path, taxonomy: Sequence[str], show: Callable[[Path], str] = str
+    paths: Sequence[Path],
+    papers_dir: Path,
+    taxonomy: Sequence[str],
+    show: Callable[[Path], str] = str,
+    content_dir: Path | None = None,
 ) -> Report:
-    """Check ``paths`` (files or folders; the papers folder when empty) against the collection."""
+    """Check ``paths`` (files or folders; the papers folder when empty) against the collection.
+
+    With ``content_dir``, every other file of that folder is checked too (``content_files``):
+    pages through the sanitizer, and files the site would not publish are errors."""
     collection, strays = page_files(papers_dir)
     targets: list[Path] = []
     missing: list[Path] = []
+    others: dict[Path, list[Problem]] = {}
+    papers_rel = _inside(papers_dir, content_dir) if content_dir is not None else None
+    if content_dir is not None and papers_rel != Path(content_files.PAPERS):
+        content_dir = None  # a papers folder of its own: only it is checked, as before
+    if content_dir is not None and not paths:
+        strays = []  # reported by the content check, with the rest of content/
+        others = content_files.content_problems(content_dir)
     if paths:
         strays = []
         for path in paths:
-            if path.is_dir() and not path.is_symlink():
+            rel = _inside(path, content_dir) if content_dir is not None else None
+            if content_dir is not None and rel == Path():
+                others.update(content_files.content_problems(content_dir))
+                targets += collection
+            elif rel is not None and rel != papers_rel and not content_files.is_paper_page(rel) and path.exists():
+                others[path] = content_files.path_problems(path, rel)
+            elif path.is_dir() and not path.is_symlink():
                 found, more = page_files(path)
                 targets += found
                 strays += more
@@ -277,6 +316,9 @@ def validate(
     findings += [Finding(show(p), 1, "file", "does not exist", "check the path") for p in missing]
     findings += [
         Finding(show(p), 1, "file", "is not a page and will not be published", "pages end in .md") for p in strays
+    ]
+    findings += [
+        Finding(show(path), p.line, p.field, p.message, p.hint) for path, problems in others.items() for p in problems
     ]
     findings.sort(key=lambda f: (f.path, f.line, f.field, f.message))
     return Report(findings=findings, checked=len(target_keys))

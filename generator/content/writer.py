@@ -1,13 +1,15 @@
 """Writes ``Paper`` records as pages, without ever losing a person's work.
 
-A page on disk that differs from what the importer would write has been edited by hand (or by
-a later pull request), so it is skipped unless ``force`` is given. Files are replaced
-atomically and only when their bytes change, which keeps re-imports quiet in ``git status``.
+A page on disk whose fields differ from what its source says has been edited by hand (or by a
+later pull request), so it is skipped unless ``force`` is given, and then only the fields the
+source carries are updated (``merge``). Files are replaced atomically and only when their
+bytes change, which keeps re-imports quiet in ``git status``.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,6 +18,10 @@ from pathlib import Path
 from generator.core.model import Paper
 from generator.content.pages import read_page, to_front_matter
 from generator.content.validate import title_key
+from generator.content.merge import FIELDS, match_pages, merge
+from generator.core.model import Paper
+from generator.content.pages import to_front_matter
+from generator.content.validate import Entry, page_files, read_entries, title_key
 
 
 @dataclass(slots=True)
@@ -25,6 +31,7 @@ class WriteSummary:
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
 
     def line(self) -> str:
         parts = [f"{len(self.new)} new"]
@@ -38,19 +45,46 @@ class WriteSummary:
         return ", ".join(parts)
 
 
-def write_if_changed(path: Path, text: str | bytes) -> bool:
-    """Atomically replace ``path`` when its content differs; True when something was written."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+"""Modes of everything PaperShelf writes: the site is served by a web server that usually runs
+as another user, and pages are committed to a repository, so both must be readable by all."""
+
+
+def make_dirs(folder: Path) -> None:
+    """``mkdir -p`` whose new folders are 0755 whatever the umask (folders already there keep
+    their mode: they may be a maintainer's choice)."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another writer
+        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace ``path`` when its content differs; True when something was written.
+
+    The temporary file that ``mkstemp`` makes is private (0600) and would keep that mode after
+    the rename, so its mode is set to 0644 before it takes the file's place."""
     try:
         if path.read_bytes() == data:
+            if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+                os.chmod(path, FILE_MODE)  # an older build left it private
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -58,28 +92,43 @@ def write_if_changed(path: Path, text: str | bytes) -> bool:
     return True
 
 
-def _same_paper(a: Paper, b: Paper) -> bool:
-    """The importer and ``validate`` must agree on what counts as the same title."""
-    return title_key(a.title) == title_key(b.title)
+def write_if_changed(path: Path, text: str | bytes) -> bool:
+    """``write_bytes_if_changed`` for text (always UTF-8) or bytes."""
+    return write_bytes_if_changed(path, text.encode("utf-8") if isinstance(text, str) else text)
 
 
-def _place(paper: Paper, out_dir: Path) -> tuple[Paper, Path, Paper | None, str | None]:
-    """Find the slug for ``paper``: its own, or the first ``-N`` variant not used by another paper.
+def write_new_file(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``, 0644; raises ``FileExistsError`` rather than replace a page."""
+    make_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)
+        fh.write(text)
 
-    Returns the paper (slug settled), its path, the paper already there if any, and an error.
-    """
-    base, n = paper.slug, 1
-    while True:
-        slug = base if n == 1 else f"{base}-{n}"
-        path = out_dir / f"{slug}.md"
-        if not path.exists() and not path.is_symlink():
-            return replace(paper, slug=slug), path, None, None
-        existing, problems = read_page(path)
-        if existing is None:
-            return paper, path, None, problems[0].format(str(path)) if problems else "unreadable page"
-        if _same_paper(existing, paper):
-            return replace(paper, slug=slug), path, existing, None
-        n += 1
+
+def publish_modes(root: Path) -> int:
+    """Make every file under ``root`` 0644 and every folder 0755; returns how many changed.
+
+    The engine and the search indexer write most of the site themselves, with the modes the
+    process's umask gives; a private umask (0077) would leave a site the web server cannot
+    read. So the build ends with this walk. Symbolic links are neither followed nor changed."""
+    changed = 0
+    for folder, dirs, files in os.walk(root):
+        for name, mode in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == mode:
+                continue
+            os.chmod(path, mode)
+            changed += 1
+    if os.path.isdir(root) and stat.S_IMODE(os.stat(root).st_mode) != DIR_MODE:
+        os.chmod(root, DIR_MODE)
+        changed += 1
+    return changed
+
+
+def _differences(a: Paper, b: Paper) -> list[str]:
+    return [name for name in FIELDS if getattr(a, name) != getattr(b, name)]
 
 
 def write_papers(
@@ -88,28 +137,86 @@ def write_papers(
     *,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    carried: frozenset[str] = frozenset(FIELDS),
 ) -> WriteSummary:
-    """Write each paper to ``out_dir/<slug>.md``; a failure on one page never stops the others."""
+    """Write each paper to ``out_dir``; a failure on one page never stops the others.
+
+    A paper already on the shelf (``merge.match_pages``: same arXiv id, else same title) keeps
+    its page and its slug. If the fields the source ``carried`` differ from the page's, the page
+    was edited by hand: it is skipped, or with ``force`` those fields are updated and every
+    other field is kept (``merge.merge``). A new paper gets its slug, or the first free ``-N``.
+    The papers are expected to be distinct (``merge.duplicates_in`` removes repeats)."""
     summary = WriteSummary()
-    for i, paper in enumerate(papers, 1):
+    papers = list(papers)
+    files, _ = page_files(out_dir)
+    entries = read_entries([(path, str(path)) for path in files])
+    keys = [(e.arxiv, e.title_key, e.paper.date if e.paper else None) for e in entries]
+    matches = match_pages(papers, keys)
+    by_slug = {e.slug: e for e in entries}
+    by_title: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.title_key:
+            by_title.setdefault(entry.title_key, []).append(entry)
+    for i, paper in enumerate(papers):
         if progress:
-            progress(i)
+            progress(i + 1)
         try:
-            placed, path, existing, error = _place(paper, out_dir)
-            if error is not None:
-                summary.errors.append((path, f"{error} (left as it is)"))
-                continue
-            text = to_front_matter(placed)
-            if existing is None:
-                write_if_changed(path, text)
-                summary.new.append(path)
-            elif path.read_text(encoding="utf-8") == text:
-                summary.unchanged.append(path)
-            elif force:
-                write_if_changed(path, text)
-                summary.updated.append(path)
+            if i in matches:
+                _update(entries[matches[i]], paper, carried, force, summary)
             else:
-                summary.skipped.append((path, "edited by hand; use --force to overwrite it"))
+                _create(paper, out_dir, by_slug, by_title, summary)
         except OSError as err:
             summary.errors.append((out_dir / f"{paper.slug}.md", f"could not write: {err.strerror}"))
     return summary
+
+
+def _update(entry: Entry, paper: Paper, carried: frozenset[str], force: bool, summary: WriteSummary) -> None:
+    path = Path(entry.path)
+    if entry.paper is None:
+        reason = entry.problems[0].format(entry.path) if entry.problems else "unreadable page"
+        summary.errors.append((path, f"{reason} (left as it is)"))
+        return
+    merged = merge(entry.paper, paper, carried)
+    if merged == entry.paper:
+        summary.unchanged.append(path)
+    elif force:
+        write_if_changed(path, to_front_matter(merged))
+        summary.updated.append(path)
+    else:
+        fields = _differences(entry.paper, merged)
+        what = f"the {fields[0]} differs" if len(fields) == 1 else f"{', '.join(fields)} differ"
+        them = "it" if len(fields) == 1 else "them"
+        summary.skipped.append(
+            (path, f"edited by hand ({what} from the source); use --force to update {them}, keeping every other field")
+        )
+
+
+def _create(
+    paper: Paper, out_dir: Path, by_slug: dict[str, Entry], by_title: dict[str, list[Entry]], summary: WriteSummary
+) -> None:
+    base, n = paper.slug, 1
+    while True:
+        slug = base if n == 1 else f"{base}-{n}"
+        path = out_dir / f"{slug}.md"
+        entry = by_slug.get(slug)
+        if entry is None and not path.exists() and not path.is_symlink():
+            break
+        if entry is not None and entry.paper is None and not (entry.arxiv or entry.title_key):
+            reason = entry.problems[0].format(str(path)) if entry.problems else "unreadable page"
+            summary.errors.append((path, f"{reason} (left as it is)"))
+            return  # cannot tell whether it is this paper: never write a second page beside it
+        n += 1
+    placed = replace(paper, slug=slug)
+    write_if_changed(path, to_front_matter(placed))
+    summary.new.append(path)
+    entry = Entry(path=str(path), paper=placed, problems=[], arxiv=placed.arxiv, slug=slug)
+    entry.title_key = title_key(placed.title)
+    for other in by_title.get(entry.title_key, []):
+        summary.warnings.append(
+            (
+                path,
+                f"shares its title with {other.path}, a different paper (another arXiv id or date): both are"
+                " kept — give each page its arXiv id so that they can be told apart",
+            )
+        )
+    by_slug[slug] = entry  # pages written in this run are the source's to report (``duplicates_in``)

@@ -1,7 +1,8 @@
 """Readers turn a source (a listing, a BibTeX file, an arXiv response) into ``Paper`` records.
 
 Each reader returns a ``ReadResult``: the papers it could read and the problems it found, each
-with its line, so that one broken record never stops the others.
+with its line, so that one broken record never stops the others. It also says which fields its
+source carries (``carried``): an import updates those on an existing page and keeps the rest.
 """
 
 from __future__ import annotations
@@ -26,3 +27,5 @@ class ReadProblem:
 class ReadResult:
     papers: list[Paper] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # where each paper's record starts, for messages
+    carried: frozenset[str] = frozenset()  # the Paper fields the source can give

@@ -20,6 +20,9 @@ from generator.content.pages import is_arxiv_category, is_doi, normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record, RecordError
 
+CARRIED_FIELDS = frozenset({"title", "date", "authors", "arxiv", "code", "links", "abstract"})
+"""The fields an arXiv API entry fills (see ``_entry``)."""
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 

@@ -20,6 +20,9 @@ from generator.content.pages import normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record
 
+CARRIED_FIELDS = frozenset({"title", "date", "authors", "arxiv", "code", "abstract"})
+"""The fields a BibTeX entry can fill (see ``read_bibtex``)."""
+
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ARXIV_DOI = re.compile(r"10\.48550/arXiv\.(.+)$", re.IGNORECASE)
 

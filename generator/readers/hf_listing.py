@@ -30,6 +30,11 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _DATE_LINE = re.compile(r"^(?P<month>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?$")
 
 
+CARRIED_FIELDS = frozenset({"title", "date", "abstract", "code", "links", "source"})
+"""What a listing says about a paper: no arXiv id, authors, tags or login (code and links are the
+URLs found in the abstract)."""
+
+
 class ListingError(ValueError):
     """The listing as a whole cannot be read (for example, its dates have no year)."""
 
@@ -72,7 +77,7 @@ def _parse_date(line: str, year: int | None, number: int) -> dt.date | None:
 
 def read_listing(text: str, *, year: int | None, source: str | None = None) -> ReadResult:
     """Read a listing into papers; problems carry line numbers and never stop the other records."""
-    result = ReadResult()
+    result = ReadResult(carried=CARRIED_FIELDS)
     taken: set[str] = set()
     date: dt.date | None = None
     pending: tuple[int, str] | None = None  # a title waiting for its abstract
@@ -86,6 +91,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
         clean_title = clean_text(title)
         slug = unique_slug(slugify(clean_title), taken)
         taken.add(slug)
+        result.lines.append(title_line)
         result.papers.append(
             Paper(
                 slug=slug,

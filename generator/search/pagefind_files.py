@@ -20,6 +20,8 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from generator.content.writer import write_bytes_if_changed, write_if_changed
+
 SIGNATURE = b"pagefind_dcd"
 
 
@@ -115,7 +117,7 @@ def write(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> st
     """Write ``value`` under a name derived from its bytes; returns the name without suffix."""
     data = SIGNATURE + _encode(value)
     name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    write_bytes_if_changed(folder / f"{name}{suffix}", gzip.compress(data, compresslevel=9, mtime=0))
     return name
 
 
@@ -151,4 +153,4 @@ def canonicalize(index_dir: Path) -> None:
         language["hash"] = write(index_dir, f"pagefind.{prefix}", len(meta_name) - len(prefix), ".pf_meta", meta)
         language["hash"] = language["hash"].removeprefix("pagefind.")
         _rename(meta_path, index_dir / f"pagefind.{language['hash']}.pf_meta")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    write_if_changed(entry_path, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
