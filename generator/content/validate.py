@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.core.model import Paper
-from generator.content.pages import (
 from generator.content import files as content_files
 from generator.core.model import Paper
 from generator.content.pages import (
