@@ -149,6 +149,7 @@ def test_the_interval_between_calls(monkeypatch: pytest.MonkeyPatch, httpserver:
 
 
 def page(folder: Path, slug: str, title: str, **fields: object) -> Path:
+    fields.setdefault("abstract", f"The abstract of {title}.")  # a page without one is refused
     path = folder / f"{slug}.md"
     path.write_text(to_front_matter(Paper(slug=slug, title=title, date=DAY, **fields)), encoding="utf-8")  # type: ignore[arg-type]
     return path

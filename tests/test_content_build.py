@@ -57,7 +57,7 @@ def test_unsafe_files_are_refused_by_name(built: tuple[Path, subprocess.Complete
     assert result.returncode != 0, "strict mode must fail"
     assert "Traceback" not in result.stderr
     for rel, message in EXPECTED.items():
-        assert f"refused: {message}" in result.stderr, rel
+        assert f"left out of the site: {message}" in result.stderr, rel
     assert not (site / "notes").exists() and not (site / "handler").exists()
     assert not (site / "page.html").exists() and not (site / "tool.js").exists()
     assert not (site / "papers" / "raw").exists() and not (site / "papers" / "sub").exists()

@@ -36,10 +36,10 @@ PUBLISHED = [
     "sources/2025/older-listing.txt",
     ".hidden.html",
     ".github-notes/x.js",
-    "assets/site.js",  # the legacy folder of the site's own assets: not checked
 ]
 
 REFUSED = {
+    "assets/site.js": "file: is a JavaScript file, which would be refused by the build",
     "notes.markdown": "file: is not published: PaperShelf reads only pages whose name ends in .md, not .markdown"
     " — rename it to notes.md",
     "papers/x.markdown": "file: is not published: PaperShelf reads only pages whose name ends in .md, not .markdown",

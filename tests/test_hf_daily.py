@@ -164,12 +164,13 @@ def test_import_of_a_saved_response_is_the_same_import(shelf: Path, capsys: pyte
 def test_nothing_on_the_shelf_is_lost(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A page a person wrote for the same paper is kept as it is, and reported."""
     mine = shelf / "content" / "papers" / "qlora-efficient-finetuning-of-quantized-llms.md"
-    mine.write_text("---\ntitle: 'QLoRA: Efficient Finetuning of Quantized LLMs'\ndate: 2025-07-01\n---\n", "utf-8")
+    text = "---\ntitle: 'QLoRA: Efficient Finetuning of Quantized LLMs'\ndate: 2025-07-01\n---\n\nMine.\n"
+    mine.write_text(text, "utf-8")
     saved = shelf / "content" / "sources" / "hf-daily-2025-07-08.json"
     saved.write_bytes(RESPONSE)
     main(["import", str(saved)])
-    assert mine.read_text("utf-8").endswith("date: 2025-07-01\n---\n")
-    assert f"skipped {Path('content/papers') / mine.name}: edited by hand" in capsys.readouterr()[1]
+    assert mine.read_text("utf-8").endswith("date: 2025-07-01\n---\n\nMine.\n")
+    assert f"skipped {Path('content/papers') / mine.name}: edited by hand (" in capsys.readouterr()[1]
 
 
 @pytest.mark.parametrize(

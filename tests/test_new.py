@@ -289,10 +289,13 @@ def test_only_the_missing_fields_are_asked(shelf: Path) -> None:
 
 
 def test_an_author_with_a_comma_stays_one_author(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    abstract = shelf.parent / "abstract.txt"
+    abstract.write_text("Deeper neural networks are more difficult to train.\n", encoding="utf-8")
     code, _, err = new(
         capsys,
         *("--title", "Deep Residual Learning for Image Recognition", "--date", "2025-07-08"),
         *("--author", "He, Kaiming", "--author", "Xiangyu Zhang, Shaoqing Ren", "--author", "Jian  Sun"),
+        *("--abstract-file", str(abstract)),
     )
     assert code == 0, err
     assert (

@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.content.collection import load_collection, page_paths
-from generator.content.pages import PageError, from_front_matter, normalize_arxiv, parse_page, to_front_matter
+from generator.content.pages import (
+    PageError,
+    from_front_matter,
+    is_blank_abstract,
+    normalize_arxiv,
+    parse_page,
+    to_front_matter,
+)
 from generator.core.model import FRONT_MATTER_KEYS, Link, Paper
 from tests.conftest import FIXTURE_PAPERS, ROOT
 
@@ -65,7 +72,7 @@ _papers = st.builds(
     slug=st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,5}){0,2}", fullmatch=True),
     title=_line,
     date=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
-    abstract=st.just(""),
+    abstract=_line.filter(lambda t: not is_blank_abstract(t)),  # an empty abstract is refused
     authors=st.lists(_line, max_size=3).map(tuple),
     arxiv=st.none() | st.from_regex(r"\d{4}\.\d{5}", fullmatch=True),
     tags=st.lists(_line, max_size=3).map(tuple),
@@ -102,13 +109,13 @@ def test_round_trip_property(paper: Paper) -> None:
     ],
 )
 def test_bad_new_fields_name_their_field(line: str, field: str) -> None:
-    paper, problems = parse_page(f"---\ntitle: T\ndate: 2025-01-01\n{line}\n---\n", "t")
+    paper, problems = parse_page(f"---\ntitle: T\ndate: 2025-01-01\n{line}\n---\n\nAn abstract.\n", "t")
     assert paper is None and [p.field for p in problems] == [field]
     assert problems[0].line == 4
 
 
 def test_pdf_is_refused_next_to_an_arxiv_id() -> None:
-    text = "---\ntitle: T\ndate: 2025-01-01\narxiv: '2404.14527'\npdf: https://example.org/x.pdf\n---\n"
+    text = "---\ntitle: T\ndate: 2025-01-01\narxiv: '2404.14527'\npdf: https://example.org/x.pdf\n---\n\nText.\n"
     _, problems = parse_page(text, "t")
     assert [(p.field, p.hint) for p in problems] == [("pdf", "remove it: the PDF link follows from the arXiv id")]
 

@@ -106,7 +106,7 @@ def test_site_built_under_a_private_umask_is_world_readable(tmp_path: Path) -> N
         (papers / f"{paper.slug}.md").write_text(to_front_matter(paper), encoding="utf-8")
     site = tmp_path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        [sys.executable, "-m", "generator", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
         capture_output=True,
         text=True,
         preexec_fn=lambda: os.umask(PRIVATE),
