@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
 
-.PHONY: install serve build test lint browser import golden bench bench-validate bench-related lock clean
+.PHONY: install serve build test lint browser import golden bench bench-validate bench-related bench-lighthouse lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core (the accessibility test) and Lighthouse (bench-lighthouse), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 serve: install  ## build the site from content/ and serve it at http://$(HOST)
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST)
@@ -34,7 +40,7 @@ browser:  ## Debian's Chromium, for the browser tests
 lint: install
 	$(VENV)/bin/ruff check generator tests
 
-test: install browser lint  ## every test: unit, real builds, headless browser
+test: install browser lint $(NODE_STAMP)  ## every test: unit, real builds, headless browser
 	$(PY) -m pytest
 
 import: install  ## re-import the seed listing (changes nothing if nothing changed)
@@ -51,6 +57,9 @@ bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of
 
 bench-related: install  ## time topics and related papers on 1,000 and 10,000 synthetic papers
 	$(PY) -m generator.related --bench 1000 10000
+
+bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
+	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt

@@ -29,6 +29,7 @@ from generator.pages import is_https_url
 from generator.render import abstract_html, e, excerpt
 from generator.site_config import FeedsConfig, TopicConfig
 from generator.slugs import slugify
+from generator.tex import plain_title
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -157,7 +158,7 @@ def atom_feed(
     for paper in papers:
         url = absolute(site_url, paper.url)
         entry = _sub(feed, "entry")
-        _sub(entry, "title", paper.title, type="text")
+        _sub(entry, "title", plain_title(paper.title), type="text")
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         _sub(entry, "id", url)
         _sub(entry, "published", rfc3339(paper.date))
@@ -194,7 +195,7 @@ def rss_feed(
     for paper in papers:
         url = absolute(site_url, paper.url)
         item = _sub(channel, "item")
-        _sub(item, "title", paper.title)
+        _sub(item, "title", plain_title(paper.title))
         _sub(item, "link", url)
         _sub(item, "guid", url, isPermaLink="true")
         _sub(item, "pubDate", rfc822(paper.date))
@@ -216,7 +217,7 @@ def json_feed(
         item: dict[str, object] = {
             "id": url,
             "url": url,
-            "title": paper.title,
+            "title": plain_title(paper.title),
             "content_html": entry_html(paper, site_url),  # the spec needs this or content_text, not both
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),

@@ -26,6 +26,7 @@ config that MkDocs validates, is importable by tests like any module, and is rel
 from __future__ import annotations
 
 import copy
+import html as htmllib
 import logging
 import re
 from pathlib import Path
@@ -49,15 +50,15 @@ from generator.collection import Collection, load_collection
 from generator.compact import compact_html
 from generator.exports import all_exports
 from generator.feeds import all_feeds
-from generator.head import paper_head, site_head
+from generator.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.icons import icon_files
 from generator.listings import archive_pages, home_pages
 from generator.model import Paper
-from generator.render import e, excerpt, paper_page, related_html
+from generator.render import e, paper_page, related_html
 from generator.search import FILTERS_FILE, INDEX_DIR, IndexService, SearchIndexError, filter_menu
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
-from generator.tex import has_math, math_head
+from generator.tex import has_math, math_head, plain_title
 from generator.topics import assign_topics, collect_topics, topic_pages
 from generator.writer import write_if_changed
 
@@ -237,11 +238,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         site_url = config.site_url or ""
-        head = site_head(site_url, config.site_name, page.url)
         paper = self._papers_by_src.get(page.file.src_uri)
+        title = None if paper else htmllib.unescape(page.title or "")  # a paper's come from paper_head
+        describe = htmllib.unescape(page.meta.get("description") or config.site_description or "")
+        head = site_head(site_url, config.site_name, page.url, title=title, description=describe)
         if paper is not None:
             self._put_related(page, paper)
-            head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()))
+            head += paper_head(paper, page.url, site_url, self.topics.get(paper.slug, ()), site_name=config.site_name)
         if page.file.src_uri in self._math_pages:
             head += math_head(page.url)
         context["papershelf_head"] = head.strip()  # on its own line: compacts the same alone (fastpages)
@@ -252,7 +255,14 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     ) -> dict[str, Any]:
         """The 404 page is a template, not a page: it gets the site-wide head tags here."""
         if template_name == "404.html":
-            context["papershelf_head"] = site_head(config.site_url or "", config.site_name, template_name).strip()
+            head = site_head(
+                config.site_url or "",
+                config.site_name,
+                template_name,
+                title="Page not found",
+                description=config.site_description or "",
+            )
+            context["papershelf_head"] = head.strip()
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -273,6 +283,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_feeds_and_exports(config)
+        write_if_changed(Path(config.site_dir) / "robots.txt", robots_txt(config.site_url or ""))
         menu = filter_menu(self.collection.papers, self.topics)
         write_if_changed(Path(config.site_dir) / FILTERS_FILE, menu)
         index, self.index = self.index, None
@@ -338,7 +349,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         the stencil's (other metadata, a toc, a place in the nav, a body without a heading...)."""
         paper = self._papers_by_src.get(page.file.src_uri)
         meta, head, content = page.meta, context.get("papershelf_head"), page.content
-        if paper is None or not isinstance(page, PaperPage) or set(meta) != {"title", "description"}:
+        if paper is None or not isinstance(page, PaperPage) or set(meta) != {"title", "description", "lastmod"}:
             return None
         if not (meta["title"] and meta["description"] and isinstance(head, str) and content):
             return None
@@ -365,7 +376,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         proxy.file = copy.copy(page.file)
         proxy.file.url = page.url.replace(paper.slug, s["slug"])
         proxy.file.src_uri = page.file.src_uri.replace(paper.slug, s["slug"])
-        proxy.meta = {"title": s["title"], "description": s["description"]}
+        proxy.meta = {"title": s["title"], "description": s["description"], "lastmod": page.meta["lastmod"]}
         proxy.content = s["content"]
         proxy._set_canonical_url(context["config"].site_url)
         if proxy.title != s["title"]:
@@ -444,8 +455,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def _page_meta(self, paper: Paper) -> dict[str, Any]:
         """Only escaped values reach the templates, which print ``page.meta`` unescaped."""
         return {
-            "title": e(paper.title),
-            "description": e(excerpt(paper.abstract, 200)),
+            "title": e(plain_title(paper.title)),
+            "description": e(page_description(paper.abstract)),
+            "lastmod": lastmod([paper]),  # for the sitemap (overrides/sitemap.xml)
         }
 
 

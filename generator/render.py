@@ -80,19 +80,28 @@ def _text_with_links(text: str) -> str:
     return "".join(out)
 
 
-def inline_text(text: str) -> str:
-    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs."""
+def inline_text(text: str, links: bool = True) -> str:
+    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs
+    (unless ``links`` is false: a title is printed inside a link, and links do not nest)."""
+    text_html = _text_with_links if links else e
     out, pos = [], 0
     for m in _MATH.finditer(text):
-        out.append(_text_with_links(text[pos : m.start()]))
+        out.append(text_html(text[pos : m.start()]))
         display, inline, paren, bracket = m.groups()
         if display is not None or bracket is not None:
             out.append(f'<span class="arithmatex">\\[{e(display or bracket or "")}\\]</span>')
         else:
             out.append(f'<span class="arithmatex">\\({e(inline or paren or "")}\\)</span>')
         pos = m.end()
-    out.append(_text_with_links(text[pos:]))
+    out.append(text_html(text[pos:]))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a title shows on its page, in listings and related lists
+def title_html(title: str) -> str:
+    """A title for a heading or a listing: escaped, with its math marked for the renderer like
+    an abstract's, so ``$O(n^2)$`` is typeset wherever the title is shown."""
+    return inline_text(title, links=False)
 
 
 def plain_text(text: str) -> str:
@@ -188,7 +197,7 @@ def related_html(related: Sequence[Paper], page_url: str) -> str:
     find a paper by its neighbours' titles."""
     if not related:
         return ""
-    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{e(p.title)}</a></li>' for p in related)
+    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{title_html(p.title)}</a></li>' for p in related)
     return (
         '<section class="ps-related" data-pagefind-ignore>\n<h2 id="related">Related papers</h2>\n'
         f"<ul>{items}</ul>\n</section>"
@@ -228,7 +237,7 @@ def paper_page(
     )
     return (
         f'<article class="ps-paper" data-pagefind-body>\n'
-        f"<h1>{e(paper.title)}</h1>\n"
+        f"<h1>{title_html(paper.title)}</h1>\n"
         f'<p class="ps-meta" data-pagefind-ignore>Listed '
         f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
         f'<span data-pagefind-filter="year:{paper.date.year}" '
@@ -267,6 +276,6 @@ def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
     )
     authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
     return (
-        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(paper.title)}</a>{badge}{code}'
+        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{title_html(paper.title)}</a>{badge}{code}'
         f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
     )

@@ -1,0 +1,1 @@
+"""Measurements of the built site that are too slow or too noisy for the test suite."""
