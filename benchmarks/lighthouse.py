@@ -1,6 +1,7 @@
 """Lighthouse scores of the built site: ``make bench-lighthouse``.
 
-Builds the site from this repository (or takes ``--site DIR``), serves it on 127.0.0.1 like
+Builds the site from this repository (adding the test suite's paper with math when the
+collection has none; or takes ``--site DIR``), serves it on 127.0.0.1 like
 GitHub Pages (``static_server``) and runs Lighthouse 12 (pinned in package.json) with its mobile
 preset in Debian's Chromium, on the home page and on a paper page with math, the two heaviest
 kinds of page. Prints each page's four category scores and the timings that decide the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,14 +38,35 @@ METRICS = (
 )
 
 
-def math_paper_url(site: Path) -> str:
+MATH_PAPER = ROOT / "tests" / "fixtures" / "math" / "scaling-laws-in-o-n-log-n.md"
+
+
+def math_paper_url(site: Path) -> str | None:
     """The site path of a paper whose page holds math (the KaTeX renderer's cost is measured
     there), read from the built ``papers.json`` so that it holds for any collection."""
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     for paper in data["papers"]:
         if "$" in paper["title"] or "$" in paper["abstract"]:
-            return paper["url"].removeprefix(data["site"]["url"].rstrip("/") + "/")
-    raise SystemExit("no paper with math ($…$) in this collection: nothing to measure the math renderer on")
+            return str(paper["url"]).removeprefix(data["site"]["url"].rstrip("/") + "/")
+    return None
+
+
+def build_site(dest: Path) -> Path:
+    """This repository's site, plus the test suite's paper with math in its title and abstract
+    when no paper of the collection has any, built into ``dest/site``."""
+    project = dest / "project"
+    for name in ("mkdocs.yml", "site_config.yml"):
+        project.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("overrides", "content"):
+        shutil.copytree(ROOT / folder, project / folder)
+    papers = project / "content" / "papers"
+    if not any("$" in p.read_text(encoding="utf-8") for p in papers.glob("*.md")):
+        shutil.copy(MATH_PAPER, papers / MATH_PAPER.name)
+    site = dest / "site"
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml")]
+    subprocess.run([*build, "-d", str(site)], check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return site
 
 
 def run_lighthouse(url: str, chrome: str) -> dict[str, object]:
@@ -95,12 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is not installed: run 'npm ci' (make does it) in the repository")
     with tempfile.TemporaryDirectory(prefix="papershelf-lh-") as tmp:
-        site = args.site
-        if site is None:
-            site = Path(tmp) / "site"
-            build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml")]
-            subprocess.run([*build, "-d", str(site)], check=True)
-        pages = {"home": "", "paper with math": math_paper_url(site)}
+        site = args.site or build_site(Path(tmp))
+        math_url = math_paper_url(site)
+        if math_url is None:
+            raise SystemExit(f"{site}: no paper with math ($…$): nothing to measure the math renderer on")
+        pages = {"home": "", "paper with math": math_url}
         server, base = serve_site(site)
         results: dict[str, dict[str, float]] = {}
         ok = True
