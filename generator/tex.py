@@ -26,14 +26,18 @@ def has_math(html: str) -> bool:
 
 
 def math_head(page_url: str) -> str:
-    """The stylesheet and scripts that typeset a page's math, linked relative to the page."""
+    """The stylesheet and scripts that typeset a page's math, linked relative to the page.
+
+    Nothing here holds up the first paint: the scripts are deferred, and the stylesheet is only
+    preloaded; ``math.js`` applies it and typesets once it has arrived (typesetting before would
+    show the math unstyled, then move the text around it when the styles land)."""
     css = relative_url(page_url, KATEX_DIR + "katex.min.css")
     js = relative_url(page_url, KATEX_DIR + "katex.min.js")
     init = relative_url(page_url, MATH_SCRIPT)
     return (
-        f'<link rel="stylesheet" href="{e(css)}">\n'
+        f'<link rel="preload" as="style" href="{e(css)}">\n'
         f'<script defer src="{e(js)}"></script>\n'
-        f'<script defer src="{e(init)}"></script>\n'
+        f'<script defer src="{e(init)}" data-ps-katex-css="{e(css)}"></script>\n'
     )
 
 
