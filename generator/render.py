@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import urlsplit
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 from generator.citations import bibtex_entry
 from generator.model import Paper
 from generator.pages import is_https_url
@@ -27,6 +29,38 @@ _MATH = re.compile(
     r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
     re.DOTALL,
 )
+# Unicode has super- and subscript forms for digits, signs and a few letters: enough for the
+# exponents and indices that titles hold (``$O(n^2)$``, ``$x_1$``). Others stay ``^x``/``_x``.
+_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUB = dict(zip("0123456789+-=()aeioxnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₘₜ", strict=True))
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]+)\}|([0-9A-Za-z+\-]))")
+_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def _scripts(tex: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        table = _SUPER if m.group(1) == "^" else _SUB
+        body = m.group(2) if m.group(2) is not None else m.group(3)
+        if all(ch in table for ch in body):
+            return "{}" + "".join(table[ch] for ch in body)  # "{}": ends a macro name (\\sum_i)
+        return m.group(0)
+
+    return _SCRIPT.sub(one, tex)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def math_text(tex: str) -> str:
+    """One math span as Unicode text (``n \\log n`` -> ``n log n``, ``\\alpha`` -> ``α``): what
+    the page shows until the math is typeset, and what ``<title>``, meta tags and feeds show
+    instead (``tex.plain_title``). TeX that pylatexenc cannot read stays as it was written,
+    without its delimiters."""
+    try:
+        text = _latex.latex_to_text("$" + _scripts(tex) + "$")
+    except Exception:  # pylatexenc raises several types on malformed TeX; the source is kept
+        text = ""
+    return " ".join(text.split()) or tex.strip()
+
+
 _URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
 
 
@@ -82,16 +116,22 @@ def _text_with_links(text: str) -> str:
 
 def inline_text(text: str, links: bool = True) -> str:
     """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs
-    (unless ``links`` is false: a title is printed inside a link, and links do not nest)."""
+    (unless ``links`` is false: a title is printed inside a link, and links do not nest).
+
+    A math span holds its TeX in ``data-tex`` and shows it as Unicode text (``math_text``) until
+    it is typeset: readable without scripts, found by search as words, and close to the typeset
+    width, so the text around it barely moves when the renderer replaces it."""
     text_html = _text_with_links if links else e
     out, pos = [], 0
     for m in _MATH.finditer(text):
         out.append(text_html(text[pos : m.start()]))
         display, inline, paren, bracket = m.groups()
         if display is not None or bracket is not None:
-            out.append(f'<span class="arithmatex">\\[{e(display or bracket or "")}\\]</span>')
+            tex = display or bracket or ""
+            out.append(f'<span class="arithmatex" data-tex="\\[{e(tex)}\\]">{e(math_text(tex))}</span>')
         else:
-            out.append(f'<span class="arithmatex">\\({e(inline or paren or "")}\\)</span>')
+            tex = inline or paren or ""
+            out.append(f'<span class="arithmatex" data-tex="\\({e(tex)}\\)">{e(math_text(tex))}</span>')
         pos = m.end()
     out.append(text_html(text[pos:]))
     return "".join(out)

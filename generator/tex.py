@@ -10,11 +10,8 @@ typeset (``<title>``, meta tags, feeds), ``plain_title`` turns it into Unicode t
 from __future__ import annotations
 
 import functools
-import re
 
-from pylatexenc.latex2text import LatexNodes2Text
-
-from generator.render import _MATH, e, relative_url
+from generator.render import _MATH, e, math_text, relative_url
 
 KATEX_DIR = "assets/vendor/katex/"
 MATH_SCRIPT = "assets/math.js"
@@ -41,35 +38,6 @@ def math_head(page_url: str) -> str:
     )
 
 
-# Unicode has super- and subscript forms for digits, signs and a few letters: enough for the
-# exponents and indices that titles hold (``$O(n^2)$``, ``$x_1$``). Others stay ``^x``/``_x``.
-_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
-_SUB = dict(zip("0123456789+-=()aeioxnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₘₜ", strict=True))
-_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]+)\}|([0-9A-Za-z+\-]))")
-_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
-
-
-def _scripts(tex: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        table = _SUPER if m.group(1) == "^" else _SUB
-        body = m.group(2) if m.group(2) is not None else m.group(3)
-        if all(ch in table for ch in body):
-            return "".join(table[ch] for ch in body)
-        return m.group(0)
-
-    return _SCRIPT.sub(one, tex)
-
-
-def _math_to_text(tex: str) -> str:
-    """One math span as Unicode text (``n \\log n`` -> ``n log n``, ``\\alpha`` -> ``α``); TeX
-    that pylatexenc cannot read stays as it was written, without its delimiters."""
-    try:
-        text = _latex.latex_to_text("$" + _scripts(tex) + "$")
-    except Exception:  # pylatexenc raises several types on malformed TeX; the source is kept
-        text = ""
-    return " ".join(text.split()) or tex.strip()
-
-
 @functools.lru_cache(maxsize=1 << 16)  # every title is asked for by its page, the listings and feeds
 def plain_title(title: str) -> str:
     """A title as plain Unicode text, for ``<title>``, meta tags, feeds and JSON-LD: each math
@@ -78,7 +46,7 @@ def plain_title(title: str) -> str:
     out, pos = [], 0
     for m in _MATH.finditer(title):
         out.append(title[pos : m.start()])
-        out.append(_math_to_text(next(g for g in m.groups() if g is not None)))
+        out.append(math_text(next(g for g in m.groups() if g is not None)))
         pos = m.end()
     out.append(title[pos:])
     return " ".join("".join(out).split())

@@ -24,7 +24,9 @@
 
   function render(el) {
     if (el.dataset.typeset) return;
-    var tex = el.textContent.trim();
+    /* Paper pages keep the TeX in data-tex and show Unicode text until now (generator/render.py);
+       hand-written pages (pymdownx.arithmatex) show the TeX itself. */
+    var tex = (el.getAttribute("data-tex") || el.textContent).trim();
     var display = tex.startsWith("\\[") && tex.endsWith("\\]");
     var inline = tex.startsWith("\\(") && tex.endsWith("\\)");
     if (!display && !inline) return;
