@@ -15,7 +15,7 @@ from generator.citations import arxiv_month, publication_date
 from generator.feeds import feed_links
 from generator.model import Paper
 from generator.pages import is_https_url
-from generator.render import e, excerpt, plain_text, relative_url
+from generator.render import e, excerpt, relative_url
 from generator.tex import plain_title
 
 OG_IMAGE = "assets/og.png"
@@ -154,6 +154,9 @@ def paper_head(
     return "".join(out)
 
 
+LD_ABSTRACT_CHARS = 320
+
+
 def _doi(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname in ("doi.org", "dx.doi.org") and parts.path.startswith("/10."):
@@ -173,6 +176,9 @@ def scholarly_article(
     ``abstract``, ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and
     ``isPartOf`` this site.
 
+    ``abstract`` is the abstract as plain text, cut at ``LD_ABSTRACT_CHARS``: the whole of it is
+    on the page already, and a paper page must stay small at any abstract length.
+
     ``datePublished`` is the publication date only: ``published`` when the caller knows it,
     else the month the arXiv id was issued, else nothing. The listing date says when the paper
     was added to the site, which is not when it was published.
@@ -190,7 +196,7 @@ def scholarly_article(
         article["datePublished"] = published.isoformat()
     elif paper.arxiv and (issued := arxiv_month(paper.arxiv)):
         article["datePublished"] = f"{issued[0]}-{issued[1]:02d}"
-    abstract = plain_text(paper.abstract)
+    abstract = excerpt(plain_title(paper.abstract), LD_ABSTRACT_CHARS)
     if abstract:
         article["abstract"] = abstract
     if paper.authors:

@@ -137,7 +137,9 @@ def test_json_ld_uses_schema_org_terms_only() -> None:
     _check_against_schema(data)
     assert data["name"] == "Sorting in O(n log n) with α-Heaps"
     assert data["url"] == "https://x.org/papers/sorting/"
-    assert data["abstract"] == "We sort $n$ keys in $O(n^2)$ worst case. Second paragraph."
+    assert data["abstract"] == "We sort n keys in O(n²) worst case. Second paragraph."
+    long = Paper(slug="l", title="L", date=PAPER.date, abstract="word " * 2000)
+    assert len(scholarly_article(long, "", "", "Shelf")["abstract"]) <= 321  # the page stays small
     assert data["author"] == [{"@type": "Person", "name": "Ada Lovelace"}]
     assert data["identifier"] == [
         {"@type": "PropertyValue", "propertyID": "arXiv", "value": "2404.14527"},
