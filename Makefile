@@ -11,7 +11,7 @@ RUNS   ?= 3
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
-.PHONY: install serve stage build test lint browser import golden bench bench-preview bench-validate bench-related lock clean
+.PHONY: install serve stage build test lint browser import golden bench bench-preview bench-validate bench-related bench-lighthouse lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core (the accessibility test) and Lighthouse (bench-lighthouse), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 serve: install  ## build the site from content/ and serve it at http://$(HOST); every edit shows in seconds
 	$(PY) -m generator serve --dev-addr $(HOST)
@@ -39,7 +45,7 @@ browser:  ## Debian's Chromium, for the browser tests
 lint: install
 	$(VENV)/bin/ruff check generator tests
 
-test: install browser lint  ## every test: unit, real builds, headless browser
+test: install browser lint $(NODE_STAMP)  ## every test: unit, real builds, headless browser
 	$(PY) -m pytest
 
 import: install  ## re-import the seed listing (changes nothing if nothing changed)
@@ -59,6 +65,9 @@ bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of
 
 bench-related: install  ## time topics and related papers on 1,000 and 10,000 synthetic papers
 	$(PY) -m benchmarks related 1000 10000
+
+bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
+	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse
 
 lock:  ## refresh constraints.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^papershelf' > constraints.txt

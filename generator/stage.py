@@ -21,8 +21,10 @@ handful of files.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,16 +38,16 @@ from generator.core import routes
 from generator.core.model import Paper, sort_key
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
-from generator.core.tex import has_math, math_head
+from generator.core.tex import has_math, math_head, plain_title
 from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.pagefind import FILTERS_FILE, filter_menu
-from generator.site.head import paper_head, site_head
+from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.icons import icon_files
 from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, excerpt, paper_page
+from generator.site.render import e, paper_page
 from generator.site.sanitize import RenderedPage, render_page
 from generator.site.subscribe import generated_pages
 from generator.taxonomy.background import RelatedJob
@@ -89,16 +91,24 @@ def staged_page(meta: Mapping[str, str], body: str) -> str:
     return f"---\n{fm}---\n\n{body.strip()}\n"
 
 
-def _with_head(markdown: str, head: str) -> str:
+_TITLE = re.compile(r"^title: (.*)$", re.MULTILINE)
+
+
+def _with_head(markdown: str, site: Site, url: str) -> str:
     """Add the head tags to a generated page's front matter (the page keeps its own title)."""
-    if not head or not markdown.startswith("---\n"):
+    if not markdown.startswith("---\n"):
         return markdown
+    found = _TITLE.search(markdown)
+    title = html.unescape(json.loads(found.group(1))) if found else site.name
+    head = page_head(site, url, markdown, title=title)
     return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
 
 
-def page_head(site: Site, url: str, body: str) -> str:
-    """The ``<head>`` tags every page carries, plus the math renderer where the body has math."""
-    head = site_head(site.url, site.name, url)
+def page_head(site: Site, url: str, body: str, *, title: str | None = None) -> str:
+    """The ``<head>`` tags every page carries (feeds, OpenGraph with the page's ``title`` in
+    plain text; a paper's own come from ``paper_head``), plus the math renderer where the body
+    has math."""
+    head = site_head(site.url, site.name, url, title=title, description=site.description)
     if has_math(body):
         head += math_head(url)
     return head
@@ -110,8 +120,13 @@ def paper_file(
     """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
     url = routes.paper_url(paper.slug)
     body = paper_page(paper, url, topics=topics, related=related, cite_key=cite_key)
-    head = page_head(site, url, body) + paper_head(paper, url, site.url, topics)
-    meta = {"title": e(paper.title), "description": e(excerpt(paper.abstract, 200)), "papershelf_head": head.strip()}
+    head = page_head(site, url, body) + paper_head(paper, url, site.url, topics, site_name=site.name)
+    meta = {
+        "title": e(plain_title(paper.title)),  # <title> and meta tags: no reader typesets TeX
+        "description": e(page_description(paper.abstract)),
+        "lastmod": lastmod([paper]) or "",  # the sitemap's date: the paper's, never the build's
+        "papershelf_head": head.strip(),
+    }
     return staged_page(meta, body)
 
 
@@ -154,7 +169,8 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
             digest=settings.digest,
         )
     )
-    out: Files = {src: _with_head(text, page_head(site, routes.src_to_url(src), text)) for src, text in pages.items()}
+    out: Files = {src: _with_head(text, site, routes.src_to_url(src)) for src, text in pages.items()}
+    out["robots.txt"] = robots_txt(site.url)
     if site.url:  # feeds and exports need absolute links
         out.update(
             all_feeds(
@@ -177,7 +193,7 @@ def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
     out: Files = {}
     for src, page in pages.items():
         url = routes.src_to_url(src)
-        meta = {"title": e(page.title), "papershelf_head": page_head(site, url, page.html).strip()}
+        meta = {"title": e(page.title), "papershelf_head": page_head(site, url, page.html, title=page.title).strip()}
         out[src] = staged_page(meta, page.html)
     return out
 

@@ -129,3 +129,13 @@ def screenshot(pg: object, name: str) -> Path:
     path = OUTPUT / f"{name}.png"
     pg.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
     return path
+
+
+@pytest.fixture(scope="session")
+def pages_url(built_site: Path) -> Iterator[str]:
+    """The built site served like GitHub Pages: a missing path gets ``404.html``, status 404."""
+    from benchmarks.static_server import serve_site
+
+    server, url = serve_site(built_site)
+    yield url
+    server.shutdown()

@@ -161,7 +161,10 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     ) -> dict[str, Any]:
         """The 404 page is a template, not a page: it gets the site-wide head tags here."""
         if template_name == "404.html":
-            context[HEAD_KEY] = site_head(config.site_url or "", config.site_name, template_name).strip()
+            site_url, name, about = config.site_url or "", config.site_name, config.site_description or ""
+            context[HEAD_KEY] = site_head(
+                site_url, name, template_name, title="Page not found", description=about
+            ).strip()
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -232,7 +235,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         the stencil's (other metadata, a toc, a place in the nav, a body without a heading...)."""
         meta, content = page.meta, page.content
         slug = page.file.src_uri.removeprefix(routes.PAPERS_DIR + "/").removesuffix(".md")
-        if not isinstance(page, PaperPage) or set(meta) != {"title", "description", HEAD_KEY}:
+        if not isinstance(page, PaperPage) or set(meta) != {"title", "description", "lastmod", HEAD_KEY}:
             return None
         if not (meta["title"] and meta["description"] and isinstance(meta[HEAD_KEY], str) and content):
             return None
@@ -257,11 +260,17 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         """Render ``main.html`` for a copy of ``page`` that holds the sentinels instead of its values."""
         slug = page.file.src_uri.removeprefix(routes.PAPERS_DIR + "/").removesuffix(".md")
         s = fastpages.SENTINELS
+        meta_lastmod = page.meta["lastmod"]  # the sitemap's, not printed in the page
         proxy = copy.copy(page)
         proxy.file = copy.copy(page.file)
         proxy.file.url = page.url.replace(slug, s["slug"])
         proxy.file.src_uri = page.file.src_uri.replace(slug, s["slug"])
-        proxy.meta = {"title": s["title"], "description": s["description"], HEAD_KEY: s["head"]}
+        proxy.meta = {
+            "title": s["title"],
+            "description": s["description"],
+            "lastmod": meta_lastmod,
+            HEAD_KEY: s["head"],
+        }
         proxy.edit_url = _edit_pattern(page, slug)
         proxy.content = s["content"]
         proxy._set_canonical_url(context["config"].site_url)

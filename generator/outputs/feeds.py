@@ -29,6 +29,7 @@ from generator.core.links import arxiv_abs
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
+from generator.core.tex import plain_title
 from generator.outputs.citations import paper_url
 from generator.site.render import abstract_html, e, excerpt
 
@@ -159,7 +160,7 @@ def atom_feed(
     for paper in papers:
         url = absolute(site_url, paper.url)
         entry = _sub(feed, "entry")
-        _sub(entry, "title", paper.title, type="text")
+        _sub(entry, "title", plain_title(paper.title), type="text")
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         _sub(entry, "id", url)
         _sub(entry, "published", rfc3339(paper.date))
@@ -196,7 +197,7 @@ def rss_feed(
     for paper in papers:
         url = absolute(site_url, paper.url)
         item = _sub(channel, "item")
-        _sub(item, "title", paper.title)
+        _sub(item, "title", plain_title(paper.title))
         _sub(item, "link", url)
         _sub(item, "guid", url, isPermaLink="true")
         _sub(item, "pubDate", rfc822(paper.date))
@@ -218,7 +219,7 @@ def json_feed(
         item: dict[str, object] = {
             "id": url,
             "url": url,
-            "title": paper.title,
+            "title": plain_title(paper.title),
             "content_html": entry_html(paper, site_url),  # the spec needs this or content_text, not both
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),

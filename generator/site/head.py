@@ -6,34 +6,101 @@ paper pages (citation and sharing metadata). Pure functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from generator.outputs.citations import paper_url, pdf_url
 from generator.core.links import arxiv_abs, doi_url
-from generator.outputs.feeds import feed_links
 from generator.core.model import Paper
-from generator.site.render import e, excerpt, plain_text, relative_url
+from generator.core.tex import plain_title
+from generator.outputs.citations import paper_url, pdf_url
+from generator.outputs.feeds import feed_links
+from generator.site.render import e, excerpt, relative_url
+
+OG_IMAGE = "assets/og.png"
+"""The site-wide picture for link previews (``overrides/assets/og.png``, made by ``og_image``)."""
+OG_IMAGE_SIZE = (1200, 630)  # the size link previews ask for; written beside the URL
 
 
-def site_head(site_url: str, site_name: str = "PaperShelf", page_url: str = "") -> str:
+def absolute_url(site_url: str, page_url: str) -> str:
+    """A page's address on the published site, or "" when the site's address is not set."""
+    return site_url.rstrip("/") + "/" + page_url.removeprefix("/") if site_url else ""
+
+
+def site_head(
+    site_url: str,
+    site_name: str = "PaperShelf",
+    page_url: str = "",
+    *,
+    title: str | None = None,
+    description: str = "",
+) -> str:
     """Tags that every page carries: feed autodiscovery, so that a feed reader given the address
-    of any page finds the site's feeds.
+    of any page finds the site's feeds, and the OpenGraph tags that link previews read.
 
-    The links are relative (path-absolute on the 404 page, which is served at any address):
+    The feed links are relative (path-absolute on the 404 page, which is served at any address):
     the theme fetches ``sitemap.xml`` from the folder of every ``rel="alternate"`` link, so a
     link must stay on the site's own origin and point into the folder that holds the sitemap.
     For the same reason the per-topic feeds are announced on the Subscribe page, not here.
+
+    ``og:site_name`` and ``og:image`` are the same on every page. With ``title`` (plain text:
+    see ``tex.plain_title``) the page's own ``og:type`` "website", title, description and URL
+    follow; a paper page leaves ``title`` out and gets them, as an article, from ``paper_head``.
     """
     if page_url.endswith(".html"):
         base = urlsplit(site_url).path or "/"
         base = base if base.endswith("/") else base + "/"
     else:
         base = relative_url(page_url, "").rstrip("/") + "/"
-    return "".join(
-        f'<link rel="alternate" type="{e(kind)}" title="{e(title)}" href="{e(href)}">\n'
-        for kind, title, href in feed_links(base, site_name)
-    )
+    out = [
+        f'<link rel="alternate" type="{e(kind)}" title="{e(feed_title)}" href="{e(href)}">\n'
+        for kind, feed_title, href in feed_links(base, site_name)
+    ]
+    out.append(_meta("property", "og:site_name", site_name))
+    if site_url:  # OpenGraph wants absolute URLs; without a site address there is none to give
+        out.append(_meta("property", "og:image", absolute_url(site_url, OG_IMAGE)))
+        out.append(_meta("property", "og:image:width", str(OG_IMAGE_SIZE[0])))
+        out.append(_meta("property", "og:image:height", str(OG_IMAGE_SIZE[1])))
+        out.append(_meta("property", "og:image:alt", site_name))
+    if title is not None:
+        out.append(page_og(title or site_name, description, absolute_url(site_url, page_url), "website"))
+    return "".join(out)
+
+
+def page_og(title: str, description: str, url: str, kind: str) -> str:
+    """A page's own OpenGraph tags, and the Twitter card that reads them."""
+    out = [_meta("property", "og:type", kind), _meta("property", "og:title", title)]
+    if description:
+        out.append(_meta("property", "og:description", description))
+    if url:
+        out.append(_meta("property", "og:url", url))
+    out.append(_meta("name", "twitter:card", "summary"))  # title and description: from og:*
+    return "".join(out)
+
+
+def page_description(abstract: str) -> str:
+    """The meta and OpenGraph description of a paper: the start of its abstract as plain text,
+    math included (``$O(n^2)$`` -> ``O(n²)``), since neither is typeset."""
+    return excerpt(plain_title(abstract), 200)
+
+
+def robots_txt(site_url: str) -> str:
+    """``robots.txt``: every page may be crawled, and the sitemap is named by its absolute URL
+    (the protocol requires one), so crawlers find pages that no listing links any more."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {absolute_url(site_url, 'sitemap.xml')}")
+    return "\n".join(lines) + "\n"
+
+
+def lastmod(papers: Iterable[Paper]) -> str | None:
+    """A page's ``<lastmod>`` for the sitemap: the newest listing date among the papers the page
+    shows (a paper page: its own), as ``YYYY-MM-DD``; None for a page that shows no paper, whose
+    sitemap entry then has no date rather than the build's. Taken from the content alone, so two
+    builds of the same commit write the same sitemap."""
+    dates = [p.date for p in papers]
+    return max(dates).isoformat() if dates else None
 
 
 def _meta(attr: str, key: str, value: str) -> str:
@@ -50,22 +117,30 @@ def json_for_script(data: object) -> str:
     return text
 
 
-def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ...]) -> str:
+def paper_head(
+    paper: Paper,
+    page_url: str,
+    site_url: str,
+    topics: tuple[str, ...],
+    *,
+    site_name: str = "PaperShelf",
+) -> str:
     """Tags that describe one paper to search engines, reference managers and link previews.
 
     - Google Scholar's ``citation_*`` tags (title, each author, publication date, arXiv id, DOI
       and PDF, each only when known);
-    - schema.org ``ScholarlyArticle`` as JSON-LD (with the topics as keywords);
+    - schema.org ``ScholarlyArticle`` as JSON-LD (see ``scholarly_article``);
     - OpenGraph and Twitter card tags, with a description taken from the abstract.
 
-    Nothing is said twice that a reader falls back on: Twitter cards read ``og:title`` and
+    Titles and descriptions are plain text (``tex.plain_title``): none of these readers typesets
+    TeX. Nothing is said twice that a reader falls back on: Twitter cards read ``og:title`` and
     ``og:description``, and the theme already writes the meta description and the canonical
     link. The description is the start of the abstract, not all of it: at 10,000 pages, every
     byte here counts.
     """
-    description = excerpt(plain_text(paper.abstract), 200)
-    url = site_url.rstrip("/") + "/" + page_url if site_url else ""
-    out = [_meta("name", "citation_title", paper.title)]
+    title = plain_title(paper.title)
+    url = absolute_url(site_url, page_url)
+    out = [_meta("name", "citation_title", title)]
     out += [_meta("name", "citation_author", a) for a in paper.authors]
     if paper.published:  # the publication date, never the listing date; left out when unknown
         out.append(_meta("name", "citation_publication_date", paper.published.strftime("%Y/%m/%d")))
@@ -79,16 +154,68 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
     abstract_page = paper_url(paper)
     if abstract_page and abstract_page != pdf:
         out.append(_meta("name", "citation_abstract_html_url", abstract_page))
+    article = scholarly_article(paper, url, site_url, site_name, topics)
+    out.append(f'<script type="application/ld+json">{json_for_script(article)}</script>\n')
+    out.append(page_og(title, page_description(paper.abstract), url, "article"))
+    return "".join(out)
 
+
+LD_ABSTRACT_CHARS = 320
+
+
+def _doi(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname in ("doi.org", "dx.doi.org") and parts.path.startswith("/10."):
+        return parts.path.removeprefix("/")
+    return None
+
+
+def scholarly_article(
+    paper: Paper,
+    url: str,
+    site_url: str,
+    site_name: str,
+    topics: tuple[str, ...] = (),
+) -> dict[str, object]:
+    """The paper as a schema.org ``ScholarlyArticle``: ``name``/``headline``, ``url``,
+    ``abstract``, ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and
+    ``isPartOf`` this site.
+
+    ``abstract`` is the abstract as plain text, cut at ``LD_ABSTRACT_CHARS``: the whole of it is
+    on the page already, and a paper page must stay small at any abstract length.
+
+    ``datePublished`` is the publication date only (``published``), else nothing. The listing date says when the paper
+    was added to the site, which is not when it was published.
+    """
+    title = plain_title(paper.title)
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "headline": paper.title,
+        "name": title,
+        "headline": title,
     }
-    if paper.published:
+    if url:
+        article["url"] = url
+    if paper.published:  # the publication date only; the listing date or the id's month never
         article["datePublished"] = paper.published.isoformat()
+    abstract = excerpt(plain_title(paper.abstract), LD_ABSTRACT_CHARS)
+    if abstract:
+        article["abstract"] = abstract
     if paper.authors:
         article["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
+    identifiers = []
+    if paper.arxiv:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv})
+    if paper.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi})
+    for link in paper.links:
+        doi = _doi(link.url)
+        if doi == paper.doi:
+            continue
+        if doi:
+            identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": doi})
+    if identifiers:
+        article["identifier"] = identifiers if len(identifiers) > 1 else identifiers[0]
     if topics:
         article["keywords"] = list(topics)
     same_as = [arxiv_abs(paper.arxiv)] if paper.arxiv else []
@@ -96,13 +223,8 @@ def paper_head(paper: Paper, page_url: str, site_url: str, topics: tuple[str, ..
     # Only addresses of the paper itself: its code is another work (and was once cited as it).
     if same_as:
         article["sameAs"] = same_as
-    out.append(f'<script type="application/ld+json">{json_for_script(article)}</script>\n')
-
-    out.append(_meta("property", "og:type", "article"))
-    out.append(_meta("property", "og:title", paper.title))
-    if description:
-        out.append(_meta("property", "og:description", description))
-    if url:
-        out.append(_meta("property", "og:url", url))
-    out.append(_meta("name", "twitter:card", "summary"))  # title and description: from og:*
-    return "".join(out)
+    site: dict[str, object] = {"@type": "WebSite", "name": site_name}
+    if site_url:
+        site["url"] = site_url
+    article["isPartOf"] = site
+    return article

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import groupby
 
 from generator.core.model import Paper
 from generator.core.routes import src_to_url
+from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.head import lastmod
+from generator.core.model import Paper
 from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
@@ -28,11 +31,14 @@ _HEADING_BYTES = 400  # a date heading with its permalink, plus the list around 
 NEW_BADGE = '<span class="ps-new">new</span>'
 
 
-def front_matter(title: str) -> str:
+def front_matter(title: str, papers: Iterable[Paper] = ()) -> str:
     """Front matter whose title is escaped for the templates (they print it unescaped) and
     quoted for YAML (a JSON string is a YAML double-quoted scalar), since topic names come
-    from contributors' tags."""
-    return f"---\ntitle: {json.dumps(e(title), ensure_ascii=False)}\n---\n\n"
+    from contributors' tags; with the newest date of the ``papers`` the page lists as its
+    ``lastmod``, which the sitemap prints (``head.lastmod``)."""
+    date = lastmod(papers)
+    extra = f"lastmod: '{date}'\n" if date else ""
+    return f"---\ntitle: {json.dumps(e(title), ensure_ascii=False)}\n{extra}---\n\n"
 
 
 def count_label(n: int, noun: str = "paper") -> str:
@@ -110,7 +116,7 @@ def paginated(
         heading = title if n == 1 else f"{title}, page {n}"
         body = _by_date(chunk, url, newest) if chunk else f"<p>{e(empty)}</p>\n"
         pager = _pager(first_url, url, n, len(chunks)) if len(chunks) > 1 else ""
-        pages[src] = front_matter(heading) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
+        pages[src] = front_matter(heading, chunk) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
     return pages
 
 
@@ -155,7 +161,7 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
             paginated(f"archive/{date.isoformat()}.md", f"Papers of {human_date(date)}", day, per_page, newest)
         )
 
-    index = [front_matter("Papers by date") + "<h1>Papers by date</h1>\n"]
+    index = [front_matter("Papers by date", papers[:1]) + "<h1>Papers by date</h1>\n"]
     if papers:
         latest_dates: list[Paper] = []
         for n, (_, group) in enumerate(groupby(papers, key=lambda p: p.date), 1):
@@ -173,7 +179,7 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
             f'<p class="ps-count">{count_label(len(in_year))}</p>\n'
         )
         month_rows = []
-        year_page = [front_matter(f"Papers of {year}") + f"<h1>Papers of {year}</h1>\n"]
+        year_page = [front_matter(f"Papers of {year}", in_year) + f"<h1>Papers of {year}</h1>\n"]
         year_page.append(
             f'\n<p class="ps-count">{count_label(len(in_year))} · '
             f'<a href="{relative_url(year_url, "archive/")}">All years</a></p>\n'
@@ -190,7 +196,7 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
                 + _date_rows(in_month, year_url)
             )
             pages[month_src] = (
-                front_matter(f"Papers of {name}")
+                front_matter(f"Papers of {name}", in_month)
                 + f"<h1>Papers of {name}</h1>\n\n"
                 + f'<p class="ps-count">{count} · '
                 + f'<a href="{relative_url(month_url, year_url)}">All of {year}</a></p>\n\n'

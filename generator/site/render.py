@@ -21,6 +21,12 @@ from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_
 from generator.core.model import Paper
 from generator.content.pages import is_https_url
 from generator.core.slugs import slugify
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.outputs.citations import bibtex_entry
+from generator.core.model import Paper
+from generator.content.pages import is_https_url
+from generator.core.slugs import slugify
 
 # Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
 # linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
@@ -28,6 +34,38 @@ _MATH = re.compile(
     r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
     re.DOTALL,
 )
+# Unicode has super- and subscript forms for digits, signs and a few letters: enough for the
+# exponents and indices that titles hold (``$O(n^2)$``, ``$x_1$``). Others stay ``^x``/``_x``.
+_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUB = dict(zip("0123456789+-=()aeioxnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₘₜ", strict=True))
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]+)\}|([0-9A-Za-z+\-]))")
+_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def _scripts(tex: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        table = _SUPER if m.group(1) == "^" else _SUB
+        body = m.group(2) if m.group(2) is not None else m.group(3)
+        if all(ch in table for ch in body):
+            return "{}" + "".join(table[ch] for ch in body)  # "{}": ends a macro name (\\sum_i)
+        return m.group(0)
+
+    return _SCRIPT.sub(one, tex)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def math_text(tex: str) -> str:
+    """One math span as Unicode text (``n \\log n`` -> ``n log n``, ``\\alpha`` -> ``α``): what
+    the page shows until the math is typeset, and what ``<title>``, meta tags and feeds show
+    instead (``tex.plain_title``). TeX that pylatexenc cannot read stays as it was written,
+    without its delimiters."""
+    try:
+        text = _latex.latex_to_text("$" + _scripts(tex) + "$")
+    except Exception:  # pylatexenc raises several types on malformed TeX; the source is kept
+        text = ""
+    return " ".join(text.split()) or tex.strip()
+
+
 _URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
 
 
@@ -81,19 +119,34 @@ def _text_with_links(text: str) -> str:
     return "".join(out)
 
 
-def inline_text(text: str) -> str:
-    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs."""
+def inline_text(text: str, links: bool = True) -> str:
+    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs
+    (unless ``links`` is false: a title is printed inside a link, and links do not nest).
+
+    A math span holds its TeX in ``data-tex`` and shows it as Unicode text (``math_text``) until
+    it is typeset: readable without scripts, found by search as words, and close to the typeset
+    width, so the text around it barely moves when the renderer replaces it."""
+    text_html = _text_with_links if links else e
     out, pos = [], 0
     for m in _MATH.finditer(text):
-        out.append(_text_with_links(text[pos : m.start()]))
+        out.append(text_html(text[pos : m.start()]))
         display, inline, paren, bracket = m.groups()
         if display is not None or bracket is not None:
-            out.append(f'<span class="arithmatex">\\[{e(display or bracket or "")}\\]</span>')
+            tex = display or bracket or ""
+            out.append(f'<span class="arithmatex" data-tex="\\[{e(tex)}\\]">{e(math_text(tex))}</span>')
         else:
-            out.append(f'<span class="arithmatex">\\({e(inline or paren or "")}\\)</span>')
+            tex = inline or paren or ""
+            out.append(f'<span class="arithmatex" data-tex="\\({e(tex)}\\)">{e(math_text(tex))}</span>')
         pos = m.end()
-    out.append(_text_with_links(text[pos:]))
+    out.append(text_html(text[pos:]))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a title shows on its page, in listings and related lists
+def title_html(title: str) -> str:
+    """A title for a heading or a listing: escaped, with its math marked for the renderer like
+    an abstract's, so ``$O(n^2)$`` is typeset wherever the title is shown."""
+    return inline_text(title, links=False)
 
 
 def plain_text(text: str) -> str:
@@ -244,7 +297,7 @@ def related_html(related: Sequence[Paper], page_url: str) -> str:
     find a paper by its neighbours' titles."""
     if not related:
         return ""
-    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{e(p.title)}</a></li>' for p in related)
+    items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{title_html(p.title)}</a></li>' for p in related)
     return (
         '<section class="ps-related" data-pagefind-ignore>\n<h2 id="related">Related papers</h2>\n'
         f"<ul>{items}</ul>\n</section>"
@@ -287,7 +340,7 @@ def paper_page(
     )
     return (
         f'<article class="ps-paper" data-pagefind-body>\n'
-        f"<h1>{e(paper.title)}</h1>\n"
+        f"<h1>{title_html(paper.title)}</h1>\n"
         f'<p class="ps-meta" data-pagefind-ignore>Listed '
         f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
         f'<span data-pagefind-filter="year:{paper.date.year}" '
@@ -328,6 +381,6 @@ def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
     )
     authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
     return (
-        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(paper.title)}</a>{badge}{code}'
+        f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{title_html(paper.title)}</a>{badge}{code}'
         f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
     )

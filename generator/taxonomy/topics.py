@@ -188,7 +188,7 @@ def topics_index(topic_list: Sequence[Topic]) -> str:
             f'<span class="ps-count">{count_label(len(topic.papers))}</span>{desc}</li>'
         )
     body = f'<ul class="ps-topics-index">{"".join(rows)}</ul>\n' if rows else "<p>No topics yet.</p>\n"
-    return front_matter("Topics") + "<h1>Topics</h1>\n\n" + body
+    return front_matter("Topics", (p for t in topic_list for p in t.papers)) + "<h1>Topics</h1>\n\n" + body
 
 
 def topic_pages(topic_list: Sequence[Topic], per_page: int, newest: dt.date | None) -> dict[str, str]:
