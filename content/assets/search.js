@@ -329,6 +329,10 @@
     return found.list.length > 0 ? found.list[0] : null;
   }
 
+  /* Fewest edits first; then a reading that explains two typed words at once (a join); then
+     the more frequent word. */
+  const byReading = (x, y) => x.cost - y.cost || (y.span[1] - y.span[0]) - (x.span[1] - x.span[0]) || y.count - x.count;
+
   /* The ways to read an unknown word: a near known word, the word joined with a neighbour, or
      split in two; each with its cost in edits (a space counts as one). */
   async function readings(meta, tokens, i) {
@@ -340,6 +344,10 @@
     for (const [from, to, joined] of joins) {
       const hit = await exact(meta, joined);
       if (hit) near.push({ text: joined, cost: 1, count: hit.count, span: [from, to] });
+    }
+    if (near.some((c) => c.cost <= 1)) {
+      near.sort(byReading);
+      return near; // a split costs at least one edit, and looking up its halves costs fetches
     }
     const chars = Array.from(word);
     const sides = [];
@@ -360,7 +368,7 @@
         near.push({ text, cost: 2, count: Math.min(hit.count, fix.count), span: [i, i + 1] });
       }
     }
-    near.sort((x, y) => x.cost - y.cost || y.count - x.count);
+    near.sort(byReading);
     return near;
   }
 
