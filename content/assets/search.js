@@ -421,8 +421,8 @@
      finds something, else as typed. Of several equally near corrections, the one whose best
      match scores highest wins: the engine scores a page that holds all the words of the query,
      rare ones especially, above one that holds a common word many times. */
-  async function answerFor(pf, query, filters, gen) {
-    const [plain, fixes] = await Promise.all([pf.search(query || null, { filters }), query ? corrections(query) : []]);
+  async function answerFor(pf, query, filters, gen, corrected) {
+    const [plain, fixes] = await Promise.all([pf.search(query || null, { filters }), corrected]);
     if (!plain || fixes.length === 0 || gen !== generation) return plain && { results: plain.results, corrected: null };
     let best = null;
     for (const fix of fixes) {
@@ -453,13 +453,15 @@
       meta.textContent = describe(0, query);
       return;
     }
+    // The vocabulary needs no engine: on a cold page its files load while the engine does.
+    const corrected = query ? corrections(query).catch(() => []) : Promise.resolve([]);
     const pf = engine || (await loadEngine());
     while (inflight) {
       await inflight.catch(() => {});
       if (gen !== generation) return; // a newer query is waiting too: only it runs
     }
     if (gen !== generation) return;
-    inflight = answerFor(pf, query, filters, gen);
+    inflight = answerFor(pf, query, filters, gen, corrected);
     let answer;
     try {
       answer = await inflight;
