@@ -55,7 +55,7 @@ from generator.listings import archive_pages, home_pages
 from generator.model import Paper
 from generator.render import e, excerpt, paper_page, related_html
 from generator.search import FILTERS_FILE, INDEX_DIR, IndexService, SearchIndexError, filter_menu, write_files
-from generator.search.typos import typo_files
+from generator.search.typos import TYPOS_DIR, typo_files
 from generator.site_config import ConfigError, SiteConfig, load_site_config
 from generator.subscribe import generated_pages
 from generator.tex import has_math, math_head
@@ -276,7 +276,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._write_feeds_and_exports(config)
         menu = filter_menu(self.collection.papers, self.topics)
         write_if_changed(Path(config.site_dir) / FILTERS_FILE, menu)
-        write_files(Path(config.site_dir), typo_files(self.collection.papers, self.topics))
+        write_files(Path(config.site_dir), typo_files(self.collection.papers, self.topics), prune=TYPOS_DIR)
         index, self.index = self.index, None
         if index is None:
             log.info("no papers: no search index written")

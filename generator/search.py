@@ -65,18 +65,19 @@ def filter_menu(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
     return json.dumps(menu, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
 
 
-def write_files(site_dir: Path, files: Mapping[str, bytes]) -> None:
+def write_files(site_dir: Path, files: Mapping[str, bytes], prune: str | None = None) -> None:
     """Write ``{path in the site: bytes}`` (such as ``typos.typo_files``), each only if it
-    changed, and drop vocabulary folders of earlier builds that ``mkdocs serve`` left behind."""
-    folders = {site_dir / Path(p).parent for p in files}
+    changed. With ``prune`` (a folder in the site), its subfolders that ``files`` does not use
+    are removed: the vocabulary of an earlier build, which ``mkdocs serve`` would leave behind."""
     for path, data in files.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
-    for parent in {f.parent for f in folders}:
-        for old in parent.iterdir() if parent.is_dir() else ():
-            if old.is_dir() and old not in folders and (parent / "meta.json").exists():
+    if prune is not None and (site_dir / prune).is_dir():
+        used = {site_dir / Path(p).parent for p in files}
+        for old in (site_dir / prune).iterdir():
+            if old.is_dir() and old not in used:
                 shutil.rmtree(old)
 
 

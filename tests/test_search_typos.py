@@ -18,6 +18,7 @@ import pytest
 from symspellpy import SymSpell, Verbosity
 
 from generator.collection import load_collection
+from generator.search import write_files
 from generator.search.typos import EDITS, PREFIX, TYPOS_DIR, bucket, deletions, typo_files, vocabulary, words
 from generator.site_config import load_site_config
 from generator.topics import assign_topics
@@ -99,6 +100,19 @@ def test_vocabulary_files_are_pure_small_and_complete(typo_site: Path) -> None:
                 gzip.decompress(files[f"{TYPOS_DIR}/{meta['version']}/{bucket(key, meta['buckets'])}.bin"])
             )
             assert [word, vocab[word]] in chunk[key]
+
+
+def test_a_new_vocabulary_replaces_the_old_one(tmp_path: Path) -> None:
+    """A rebuild into the same folder (as ``mkdocs serve`` does) leaves one version, and
+    nothing else in the site is touched."""
+    papers = _fixture_papers()
+    (tmp_path / "assets" / "vendor").mkdir(parents=True)
+    first, second = typo_files(papers, {}), typo_files(papers[1:], {})
+    write_files(tmp_path, first, prune=TYPOS_DIR)
+    write_files(tmp_path, second, prune=TYPOS_DIR)
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in (tmp_path / TYPOS_DIR).rglob("*") if p.is_file()}
+    assert on_disk == set(second)
+    assert (tmp_path / "assets" / "vendor").is_dir()
 
 
 def test_words_split_like_the_index() -> None:
