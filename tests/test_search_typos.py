@@ -46,6 +46,9 @@ MISSPELT = {
     "architecturesearch": ("architecture-search", "architecture search"),
     "gaus sian splatting": ("gaussian-splatting", "gaussian splatting"),
     "kvcache": ("kv-cache", "kv cache"),
+    "diffussion": ("denoising-diffusion", "diffusion"),
+    "kv-cashe": ("kv-cache", "kv cache"),
+    "text-to-imgae": ("text-to-image", "text to image"),
     "splating gausian": ("gaussian-splatting", "splatting gaussian"),
 }
 EXACT = ("diffusion", "gaussian splatting", "attention", "kv cache", "architecture search", "case", "latent")

@@ -386,7 +386,8 @@
     let skipTo = 0;
     for (let i = 0; i < tokens.length; i += 1) {
       if (known[i] || i < skipTo) continue;
-      const options = await readings(meta, tokens, i);
+      // a join with the word before must not take a word already corrected
+      const options = (await readings(meta, tokens, i)).filter((o) => o.span[0] >= skipTo);
       if (options.length === 0) continue;
       choices.push(options);
       skipTo = options[0].span[1];
@@ -396,6 +397,7 @@
       const out = [];
       let at = 0;
       for (const pick of picks) {
+        if (pick.span[0] < at) continue; // an alternative that overlaps the pick before it
         out.push(...tokens.slice(at, pick.span[0]), pick.text);
         at = pick.span[1];
       }
