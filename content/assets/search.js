@@ -219,14 +219,14 @@
   const TYPOS = "assets/search-typos/";
   const MAX_SPLITS = 3; // joined words: split points tried with a correction on one side
   let typoMeta = null;
-  const typoChunks = new Map(); // file number -> promise of {deletion: [[word, count], ...]}
+  const typoChunks = new Map(); // file number -> promise of {deletion: [word, count, word, count, ...]}
   const encoder = new TextEncoder();
 
   function loadTypoMeta() {
     if (!typoMeta) {
       typoMeta = fetch(new URL(`${TYPOS}meta.json`, base).href)
         .then((r) => (r.ok ? r.json() : null))
-        .then((m) => (m && m.format === 1 ? m : null))
+        .then((m) => (m && m.format === 2 ? m : null))
         .catch(() => null);
     }
     return typoMeta;
@@ -306,7 +306,10 @@
     const maps = await Promise.all([...files.keys()].map((n) => typoChunk(meta, n)));
     const seen = new Map();
     [...files.values()].forEach((fileKeys, i) => {
-      for (const key of fileKeys) for (const [w, count] of maps[i][key] || []) seen.set(w, count);
+      for (const key of fileKeys) {
+        const filed = maps[i][key] || []; // word, count, word, count, ...
+        for (let j = 0; j + 1 < filed.length; j += 2) seen.set(filed[j], filed[j + 1]);
+      }
     });
     const out = [];
     let prefixOf = false; // a known word starts with it: Pagefind matches it as a prefix

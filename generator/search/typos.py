@@ -23,6 +23,7 @@ Pure: ``typo_files(papers, topics)`` returns ``{path inside the site: bytes}`` a
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -42,7 +43,7 @@ EDITS = 2  # most edits a correction may take
 MIN_WORD = 2  # shorter tokens are not filed; search.js corrects only words of three or more
 MAX_WORD = 32  # longer tokens are identifiers or URLs, not words to correct to
 ENTRIES_PER_FILE = 400  # (deletion, word) pairs per file: about 2-4 KB compressed
-FORMAT = 1
+FORMAT = 2  # search.js reads only the format it knows
 
 _WORD = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -78,16 +79,20 @@ def _fileable(word: str) -> bool:
     return MIN_WORD <= len(word) <= MAX_WORD and not word.isdigit()
 
 
-def deletions(word: str, prefix: int = PREFIX, edits: int = EDITS) -> set[str]:
+def deletions(word: str, prefix: int = PREFIX, edits: int = EDITS) -> frozenset[str]:
     """``word``'s first ``prefix`` characters with up to ``edits`` characters deleted (itself
     included), never shorter than two characters: the keys the word is filed under."""
-    head = word[:prefix]
+    return _deletions(word[:prefix], edits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # words that share their first characters share their keys
+def _deletions(head: str, edits: int) -> frozenset[str]:
     found = {head}
     frontier = {head}
     for _ in range(edits):
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w)) if len(w) > 2}
         found |= frontier
-    return found
+    return frozenset(found)
 
 
 def bucket(key: str, buckets: int) -> int:
@@ -99,18 +104,19 @@ def bucket(key: str, buckets: int) -> int:
 
 
 def _compress(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=9, mtime=0)
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """Compact JSON; maps keep their insertion order, which ``typo_files`` makes sorted."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> dict[str, bytes]:
     """The vocabulary files for the site: ``TYPOS_DIR/meta.json`` (plain JSON: the number of
     files, the parameters and a version that changes with the content) and
     ``TYPOS_DIR/<version>/<n>.bin``, each the gzip-compressed JSON map
-    ``{deletion: [[word, papers], ...]}`` for the deletions that hash to ``n``. The version in
+    ``{deletion: [word, count, word, count, ...]}`` for the deletions that hash to ``n``. The version in
     the folder name means a browser never mixes files of two builds."""
     counts = vocabulary(papers, topics)
     keys: defaultdict[str, list[str]] = defaultdict(list)
@@ -119,9 +125,10 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
             keys[key].append(word)
     entries = sum(len(v) for v in keys.values())
     buckets = max(1, math.ceil(entries / ENTRIES_PER_FILE))
-    files: list[dict[str, list[list[object]]]] = [{} for _ in range(buckets)]
-    for key, filed in keys.items():
-        files[bucket(key, buckets)][key] = [[w, counts[w]] for w in filed]
+    files: list[dict[str, list[object]]] = [{} for _ in range(buckets)]
+    for key in sorted(keys):  # set order varies between runs; the files must not
+        filed = keys[key]
+        files[bucket(key, buckets)][key] = [x for w in filed for x in (w, counts[w])]
     raw = [_json(f) for f in files]
     version = hashlib.sha256(b"".join(hashlib.sha256(r).digest() for r in raw)).hexdigest()[:12]
     meta = {
