@@ -433,8 +433,10 @@
     for (const fix of fixes) {
       const answer = await pf.search(fix, { filters });
       if (gen !== generation) return null;
-      const top = answer && answer.results.length ? answer.results[0].score : -1;
-      if (top >= 0 && (!best || top > best.top)) best = { results: answer.results, corrected: fix, top };
+      if (!answer || answer.results.length === 0) continue;
+      const score = answer.results[0].score;
+      const top = Number.isFinite(score) ? score : -Infinity; // only compared, never a threshold
+      if (!best || top > best.top) best = { results: answer.results, corrected: fix, top };
     }
     return best || { results: plain.results, corrected: null };
   }
