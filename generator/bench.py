@@ -566,7 +566,13 @@ def run_benchmark(
                 figures = measure_build(project, site, code)
                 if browser:
                     say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
-                    browser_figures(site, figures)
+                    try:
+                        browser_figures(site, figures)
+                    except Exception as err:  # a crashed page or browser, whatever its error class
+                        # The stock theme's whole index (about 190 MB at 100,000 papers) crashed the
+                        # page: the run keeps its build figures and says so instead of dying.
+                        say(f"{n} papers, run {k}/{runs}: the browser probe of {name} failed: {err}")
+                        figures.extra["browser_failed"] = 1.0
                 into.append(figures)
     return result
 
