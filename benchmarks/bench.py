@@ -39,11 +39,13 @@ from generator.content.pages import to_front_matter
 from generator.core.model import Paper
 from generator.core.slugs import slugify
 from generator.search.pagefind import INDEX_DIR
+from generator.search.typos import TYPOS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "content" / "papers"
 PROJECT_FILES = ("mkdocs.yml", "site_config.yml")
 QUERIES = ("heterogeneity", "diffusion")  # cold, then warm: words that occur in the seed papers
+TYPO_QUERIES = ("heterogenity", "difusion")  # the same words misspelt: cold, then warm
 TYPING_DELAY_MS = 100  # between keystrokes when typing a query: a fast typist
 FIRST_DATE = dt.date(2019, 1, 7)
 LAST_DATE = dt.date(2025, 7, 8)
@@ -188,6 +190,12 @@ class BuildFigures:
     page_load_kb: float | None = None
     warm_query_ms: float | None = None
     typed_query_ms: float | None = None
+    typo_cold_ms: float | None = None
+    typo_cold_kb: float | None = None
+    typo_warm_ms: float | None = None
+    idle_search_kb: float | None = None
+    typo_files: int = 0
+    typo_kb: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -278,6 +286,10 @@ def site_figures(site: Path, figures: BuildFigures) -> None:
     figures.largest_page = largest[1]
     figures.largest_paper_page_kb = largest_paper / 1000
     figures.search_payload_kb = search_payload(site) / 1000
+    typos = site / TYPOS_DIR
+    if typos.is_dir():
+        sizes = [p.stat().st_size for p in typos.rglob("*") if p.is_file()]
+        figures.typo_files, figures.typo_kb = len(sizes), sum(sizes) / 1000
 
 
 def search_payload(site: Path, results: int = 10) -> int:
@@ -344,6 +356,28 @@ async ([query, selector]) => {
 """
 
 
+# A misspelt query: resolves when our list has shown every first-page result of it (which
+# search.js marks in ``data-ps-complete``), with what was searched instead; the stock theme,
+# which has no correction, answers null after ``timeout`` ms.
+_TYPO_PROBE_JS = """
+async ([query, timeout]) => {
+  const input = document.querySelector('input.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  const t0 = performance.now();
+  input.focus();
+  input.value = query;
+  for (const type of ['input', 'keyup']) input.dispatchEvent(new Event(type, {bubbles: true}));
+  while (performance.now() - t0 < timeout) {
+    if (list.dataset.psQuery === query && list.querySelector('.md-search-result__item')) {
+      return [performance.now() - t0, list.dataset.psSearched || null];
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return [null, null];
+}
+"""
+
+
 # Set up before typing: the time of each keydown as the browser stamped it (so a busy page
 # cannot hide its own delay) and each time the result list answers a query. Our search.js names
 # the query it answers in ``data-ps-query``; the stock theme marks the query's words in its
@@ -386,8 +420,45 @@ def typed_query_ms(page: object, query: str, delay_ms: int = TYPING_DELAY_MS) ->
     return page.evaluate(_TYPED_RESULT_JS, query)  # type: ignore[attr-defined]
 
 
-def browser_figures(site: Path, figures: BuildFigures, queries: Sequence[str] = QUERIES) -> None:
-    """Cold first result (empty cache, typed right after load), its bytes, then a warm query."""
+class _Watch:
+    """The bytes a page downloads, split into search (the engine, its index and the typo
+    vocabulary, or the theme's whole index and worker) and everything else; once ``typed`` is
+    set, every request counts as the query's."""
+
+    def __init__(self, page: object) -> None:
+        self.typed = False
+        self.after: set[object] = set()
+        self.search_bytes: list[int] = []
+        self.page_bytes: list[int] = []
+        page.on("request", self._request)  # type: ignore[attr-defined]
+        page.on("requestfinished", self._finished)  # type: ignore[attr-defined]
+
+    def _request(self, request: object) -> None:
+        if self.typed:
+            self.after.add(request)
+
+    def _finished(self, request: object) -> None:
+        try:
+            body = request.sizes()["responseBodySize"]  # type: ignore[attr-defined]
+        except Exception:  # a request that failed or was cancelled has no sizes
+            return
+        name = request.url  # type: ignore[attr-defined]
+        searchy = any(part in name for part in ("search_index", "/workers/search", f"/{INDEX_DIR}/", f"/{TYPOS_DIR}/"))
+        if request in self.after or searchy:
+            self.search_bytes.append(max(body, 0))
+        else:
+            self.page_bytes.append(max(body, 0))
+
+
+def browser_figures(
+    site: Path,
+    figures: BuildFigures,
+    queries: Sequence[str] = QUERIES,
+    typo_queries: Sequence[str] = TYPO_QUERIES,
+) -> None:
+    """Cold first result (empty cache, typed right after load), its bytes, then a warm query;
+    a query typed key by key; what a page view without a search downloads; a misspelt query
+    on a cold cache and a warm one."""
     import functools
     import http.server
 
@@ -413,41 +484,17 @@ def browser_figures(site: Path, figures: BuildFigures, queries: Sequence[str] = 
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            started_after_typing: set[object] = set()
-            search_bytes: list[int] = []
-            page_bytes: list[int] = []
-            typed = {"at": False}
-
-            def on_request(request: object) -> None:
-                if typed["at"]:
-                    started_after_typing.add(request)
-
-            def on_finished(request: object) -> None:
-                try:
-                    body = request.sizes()["responseBodySize"]  # type: ignore[attr-defined]
-                except Exception:  # a request that failed or was cancelled has no sizes
-                    return
-                name = request.url  # type: ignore[attr-defined]
-                # A query's bytes: what it requested after typing, plus whatever search loads
-                # with the page (the theme's whole index and worker; our engine, warmed when idle).
-                searchy = "search_index" in name or "/workers/search" in name or f"/{INDEX_DIR}/" in name
-                if request in started_after_typing or searchy:
-                    search_bytes.append(max(body, 0))
-                else:
-                    page_bytes.append(max(body, 0))
-
-            page.on("request", on_request)
-            page.on("requestfinished", on_finished)
+            watch = _Watch(page)
             page.goto(url, wait_until="load")
-            typed["at"] = True
+            watch.typed = True
             cold = page.evaluate(_PROBE_JS, [queries[0], ".md-search-result__item"])
             page.wait_for_load_state("networkidle")
-            first_query_kb = sum(search_bytes) / 1000
+            first_query_kb = sum(watch.search_bytes) / 1000
             warm = page.evaluate(_PROBE_JS, [queries[1], ".md-search-result__item"])
             page.wait_for_load_state("networkidle")
             figures.cold_first_result_ms = cold
             figures.cold_kb = first_query_kb
-            figures.page_load_kb = sum(page_bytes) / 1000
+            figures.page_load_kb = sum(watch.page_bytes) / 1000
             figures.warm_query_ms = warm
             context.close()
             # Typing, on a fresh page: the same cold query first, then the warm word key by key.
@@ -457,6 +504,25 @@ def browser_figures(site: Path, figures: BuildFigures, queries: Sequence[str] = 
             page.evaluate(_PROBE_JS, [queries[0], ".md-search-result__item"])
             page.wait_for_load_state("networkidle")
             figures.typed_query_ms = typed_query_ms(page, queries[1])
+            context.close()
+            # A page view with no interaction: what search downloads for a reader who never searches.
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            watch = _Watch(page)
+            page.goto(url, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)
+            figures.idle_search_kb = sum(watch.search_bytes) / 1000
+            # A misspelt query on a cold cache, then another on the same page.
+            watch.typed = True
+            cold_typo, searched = page.evaluate(_TYPO_PROBE_JS, [typo_queries[0], 5000])
+            page.wait_for_load_state("networkidle")
+            if cold_typo is not None:
+                figures.typo_cold_ms = cold_typo
+                figures.typo_cold_kb = sum(watch.search_bytes) / 1000
+                figures.extra["typo_searched_" + typo_queries[0]] = float(searched == queries[0])
+                warm_typo, _ = page.evaluate(_TYPO_PROBE_JS, [typo_queries[1], 5000])
+                figures.typo_warm_ms = warm_typo
             context.close()
             browser.close()
     finally:
@@ -502,7 +568,13 @@ def run_benchmark(
                 figures = measure_build(project, site, code)
                 if browser:
                     say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
-                    browser_figures(site, figures)
+                    try:
+                        browser_figures(site, figures)
+                    except Exception as err:  # a crashed page or browser, whatever its error class
+                        # The stock theme's whole index (about 190 MB at 100,000 papers) crashed the
+                        # page: the run keeps its build figures and says so instead of dying.
+                        say(f"{n} papers, run {k}/{runs}: the browser probe of {name} failed: {err}")
+                        figures.extra["browser_failed"] = 1.0
                 into.append(figures)
     return result
 
@@ -522,8 +594,42 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("search: bytes to first result", "cold_kb", "KB"),
     ("search: warm query", "warm_query_ms", "ms"),
     ("search: typed query, after last key", "typed_query_ms", "ms"),
+    ("search: misspelt query, cold", "typo_cold_ms", "ms"),
+    ("search: bytes to misspelt result", "typo_cold_kb", "KB"),
+    ("search: misspelt query, warm", "typo_warm_ms", "ms"),
+    ("typo vocabulary files", "typo_files", ""),
+    ("typo vocabulary size", "typo_kb", "KB"),
+    ("page view without search: search bytes", "idle_search_kb", "KB"),
     ("home page load, other bytes", "page_load_kb", "KB"),
 )
+
+
+OURS_ONLY = frozenset({"typo_cold_ms", "typo_cold_kb", "typo_warm_ms", "typo_files", "typo_kb"})
+"""Rows the stock site has no figure for: it corrects no typo (a misspelt word finds nothing)."""
+
+
+def targets(result: Result) -> str:
+    """Issue 13's targets for a size, each met or not, from the medians of the run."""
+    ours, stock = medians(result.ours), medians(result.stock)
+    big = result.papers >= 100_000
+    checks = [
+        ("build time vs stock", (ours["wall_s"] or 0) / (stock["wall_s"] or 1), 1.0, "×"),
+        ("peak memory", (ours["peak_mb"] or 0) / 1000, 6.0 if big else 3.0, "GB"),
+        ("site size", ours["site_mb"] or 0, 1000.0 if big else 800.0, "MB"),
+        ("files", ours["files"] or 0, 60_000, ""),
+        ("largest paper page", ours["largest_paper_page_kb"] or 0, 20.0, "KB"),
+        ("bytes to first result", ours["cold_kb"], 300.0, "KB"),
+        ("cold first result", ours["cold_first_result_ms"], 1000.0, "ms"),
+        ("bytes to misspelt result", ours["typo_cold_kb"], 300.0, "KB"),
+        ("cold misspelt result", ours["typo_cold_ms"], 1000.0, "ms"),
+    ]
+    lines = [f"targets at {result.papers:,} papers:"]
+    for label, value, limit, unit in checks:
+        if value is None:
+            continue
+        verdict = "met" if value <= limit else "MISSED"
+        lines.append(f"  {label:28} {value:>10,.2f} {unit:2} (target ≤ {limit:,g} {unit}) {verdict}")
+    return "\n".join(lines)
 
 
 def median(values: Sequence[float | None]) -> float | None:
@@ -558,6 +664,8 @@ def format_table(result: Result) -> str:
         lines.append(f"{name:36} {_fmt(a, unit):>12} {_fmt(b, unit):>12} {ratio:>11}")
     page = result.ours[-1].largest_page if result.ours else ""
     lines.append(f"largest page of ours: {page}")
+    if result.ours and result.stock:
+        lines.append(targets(result))
     return "\n".join(lines)
 
 

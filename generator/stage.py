@@ -44,6 +44,7 @@ from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.pagefind import FILTERS_FILE, filter_menu
+from generator.search.typos import typo_files
 from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.icons import icon_files
 from generator.site.listings import archive_pages, home_pages
@@ -185,6 +186,7 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
         )
         out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     out[FILTERS_FILE] = filter_menu(papers, topics)
+    out.update(typo_files(papers, topics))  # the search's vocabulary, for misspelt queries
     return out
 
 

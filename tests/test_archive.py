@@ -4,13 +4,15 @@ and the size of every listing page in a real build of a large, heavy collection.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
 
 from generator.core.model import Paper, sort_key
-from generator.site.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages
+from generator.site import listings
+from generator.site.listings import LATEST_DATES_IN_ARCHIVE, archive_pages, home_pages, src_to_url
 from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build
 
 LISTING_LIMIT = 100 * 1024
@@ -79,6 +81,31 @@ def test_date_pages_are_paginated() -> None:
     assert {"archive/2025-07-08.md", "archive/2025-07-08/page/2.md", "archive/2025-07-08/page/3.md"} <= set(pages)
     day = [pages[s] for s in pages if s.startswith("archive/2025-07-08")]
     assert sum(len(re.findall(r'class="ps-item-title"', text)) for text in day) == 25
+
+
+def test_large_archive_is_by_month_with_every_date_reachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From MONTH_PAGES_FROM papers on there is no page per date: each month's papers are on its
+    own paginated pages, and every link to a date lands on a page holding that date's heading."""
+    dates = [dt.date(2025, 1, d) for d in range(1, 29)] + [dt.date(2024, 12, 30), dt.date(2025, 2, 3)]
+    papers = collection(dates, per_date=3)
+    monkeypatch.setattr(listings, "MONTH_PAGES_FROM", len(papers))
+    pages = archive_pages(papers, per_page=10)
+    assert pages == archive_pages(papers, per_page=10, by_month=True)
+    assert not [src for src in pages if re.match(r"archive/\d{4}-\d{2}-\d{2}", src)]
+    january = [text for src, text in pages.items() if src.startswith("archive/2025/01/")]
+    assert len(january) == 9  # 84 papers, 10 a page
+    assert sum(text.count('class="ps-item-title"') for text in january) == 84
+    assert "archive/2025/01/page/9.md" in pages
+    by_url = {src_to_url(src): text for src, text in pages.items()}
+    links = 0
+    for src, text in pages.items():
+        for href in re.findall(r'href="([^"]*#\d{4}-\d{2}-\d{2})"', text):
+            path, anchor = href.split("#")
+            target = posixpath.normpath(posixpath.join(src_to_url(src) or ".", path)) + "/"
+            assert f"{{#{anchor}}}" in by_url[target], (src, href)
+            links += 1
+    assert links == len(dates) + LATEST_DATES_IN_ARCHIVE  # from the year pages and the front page
+    assert "archive/2025-01-28.md" in archive_pages(papers[:-1])  # one paper fewer: a page per date
 
 
 # --------------------------------------------------------------------------- a heavy build

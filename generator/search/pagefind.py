@@ -25,6 +25,7 @@ import base64
 import contextlib
 import json
 import queue
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -36,6 +37,9 @@ from typing import Any
 
 from generator.core.model import Paper
 from generator.search.pagefind_files import FormatError, canonicalize
+
+# Until the layout change turns ``generator/search/`` into a package holding this module, this
+# module stands for it, so that ``generator.search.typos`` (that folder) imports today.
 
 # The folder of the index inside the site; search.js fetches ``<base>/pagefind/pagefind.js``.
 INDEX_DIR = "pagefind"
@@ -58,6 +62,22 @@ def filter_menu(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
         year[str(paper.date.year)] += 1
     menu = {"topic": dict(sorted(topic.items())), "year": dict(sorted(year.items()))}
     return json.dumps(menu, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
+
+
+def write_files(site_dir: Path, files: Mapping[str, bytes], prune: str | None = None) -> None:
+    """Write ``{path in the site: bytes}`` (such as ``typos.typo_files``), each only if it
+    changed. With ``prune`` (a folder in the site), its subfolders that ``files`` does not use
+    are removed: the vocabulary of an earlier build, which ``mkdocs serve`` would leave behind."""
+    for path, data in files.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+    if prune is not None and (site_dir / prune).is_dir():
+        used = {site_dir / Path(p).parent for p in files}
+        for old in (site_dir / prune).iterdir():
+            if old.is_dir() and old not in used:
+                shutil.rmtree(old)
 
 
 class SearchIndexError(RuntimeError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 
@@ -24,6 +24,10 @@ from generator.core.model import Paper
 from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
+MONTH_PAGES_FROM = 20_000
+"""From this many papers the archive lists papers by month (paginated) instead of a page per
+listing date: at 50,000 papers, daily pages are thousands of small files that each repeat the
+theme, while a month's pages hold the same entries under a heading per date."""
 # Bytes of list items (and date headings) on one listing page. The theme's own page around them
 # weighs 15-25 KB, so a page stays well under 100 KB whatever the titles and author lists hold.
 LISTING_BYTES = 64 * 1024
@@ -137,22 +141,47 @@ def _month_src(year: int, month: int) -> str:
     return f"archive/{year}/{month:02d}/index.md"
 
 
-def _date_rows(papers: Sequence[Paper], from_url: str) -> str:
+def _date_rows(papers: Sequence[Paper], from_url: str, where: Mapping[dt.date, str] | None = None) -> str:
+    """Each listing date with its count, linked to its page or, by month, to its heading on
+    the month's page that holds it (``where``)."""
     rows = []
     for date, group in groupby(papers, key=lambda p: p.date):
-        href = relative_url(from_url, f"archive/{date.isoformat()}/")
+        target = where[date] if where is not None else f"archive/{date.isoformat()}/"
+        path, _, anchor = target.partition("#")
+        href = relative_url(from_url, path) + (f"#{anchor}" if anchor else "")
         rows.append(f'<li><a href="{href}">{human_date(date)}</a> — {count_label(sum(1 for _ in group))}</li>')
     return f'<ul class="ps-archive">{"".join(rows)}</ul>\n'
 
 
-def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str]:
+def _month_places(papers: Sequence[Paper], per_page: int) -> dict[dt.date, str]:
+    """Where each listing date's heading is when the archive is by month: its month's page
+    (the first page the date appears on, as ``paginated`` splits it) and its anchor."""
+    where: dict[dt.date, str] = {}
+    for (year, month), in_month in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
+        first = src_to_url(_month_src(year, month))
+        for n, chunk in enumerate(_chunks(list(in_month), per_page), 1):
+            url = first if n == 1 else f"{first}page/{n}/"
+            for paper in chunk:
+                where.setdefault(paper.date, f"{url}#{paper.date.isoformat()}")
+    return where
+
+
+def archive_pages(papers: Sequence[Paper], per_page: int = 100, by_month: bool | None = None) -> dict[str, str]:
     """The date archive, newest first.
 
     - ``archive/index.md``: the latest listing dates, then every year with its months;
     - ``archive/<year>/index.md``: the year's months, each with its listing dates;
     - ``archive/<year>/<month>/index.md``: the month's listing dates;
     - ``archive/<date>.md`` (and ``archive/<date>/page/N.md``): the papers of one listing date.
+
+    ``by_month`` (the default from ``MONTH_PAGES_FROM`` papers on): no page per date; a month's
+    page (and ``archive/<year>/<month>/page/N.md``) lists its papers under a heading per date,
+    and every link to a date goes to that heading.
     """
+    if by_month is None:
+        by_month = len(papers) >= MONTH_PAGES_FROM
+    if by_month:
+        return _archive_by_month(papers, per_page)
     newest = papers[0].date if papers else None
     pages: dict[str, str] = {}
     for date, group in groupby(papers, key=lambda p: p.date):
@@ -161,6 +190,14 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
             paginated(f"archive/{date.isoformat()}.md", f"Papers of {human_date(date)}", day, per_page, newest)
         )
 
+    pages.update(_indexes(papers))
+    return pages
+
+
+def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None) -> dict[str, str]:
+    """The archive's front page and year pages, and (without ``where``) the month pages of
+    listing dates; ``where`` says where each date's papers are when they are by month."""
+    pages: dict[str, str] = {}
     index = [front_matter("Papers by date", papers[:1]) + "<h1>Papers by date</h1>\n"]
     if papers:
         latest_dates: list[Paper] = []
@@ -168,7 +205,7 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
             latest_dates.extend(group)
             if n == LATEST_DATES_IN_ARCHIVE:
                 break
-        index.append("\n## Latest listing dates {#latest}\n\n" + _date_rows(latest_dates, "archive/"))
+        index.append("\n## Latest listing dates {#latest}\n\n" + _date_rows(latest_dates, "archive/", where))
     else:
         index.append("\n<p>No papers yet.</p>\n")
     for year, in_year_iter in groupby(papers, key=lambda p: p.date.year):
@@ -193,8 +230,10 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
             month_rows.append(f'<li><a href="{relative_url("archive/", month_url)}">{name}</a> — {count}</li>')
             year_page.append(
                 f'\n## <a href="{relative_url(year_url, month_url)}">{name}</a> {{#m{month:02d}}}\n\n'
-                + _date_rows(in_month, year_url)
+                + _date_rows(in_month, year_url, where)
             )
+            if where is not None:
+                continue  # the month's page lists its papers (_archive_by_month)
             pages[month_src] = (
                 front_matter(f"Papers of {name}", in_month)
                 + f"<h1>Papers of {name}</h1>\n\n"
@@ -205,4 +244,23 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100) -> dict[str, str
         index.append(f'<ul class="ps-archive">{"".join(month_rows)}</ul>\n')
         pages[f"{year_url}index.md"] = "".join(year_page)
     pages["archive/index.md"] = "".join(index)
+    return pages
+
+
+def _archive_by_month(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
+    """``archive_pages`` for a large collection: the same index and year pages, with the
+    papers on paginated month pages."""
+    where = _month_places(papers, per_page)
+    pages = _indexes(papers, where)
+    newest = papers[0].date if papers else None
+    for (year, month), in_month_iter in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
+        in_month = list(in_month_iter)
+        name = f"{dt.date(year, month, 1):%B} {year}"
+        year_url = f"archive/{year}/"
+        count = count_label(len(in_month))
+
+        def intro(url: str, count: str = count, year: int = year, year_url: str = year_url) -> str:
+            return f'<p class="ps-count">{count} · <a href="{relative_url(url, year_url)}">All of {year}</a></p>\n\n'
+
+        pages.update(paginated(_month_src(year, month), f"Papers of {name}", in_month, per_page, newest, intro=intro))
     return pages

@@ -3,9 +3,16 @@
  *
  * Why this shape:
  * - The search engine (about 200 KB: script, WebAssembly, the index's table of contents) loads
- *   when the browser is idle after the page, or at once when the search is opened, so the first
- *   query rarely waits for it; then only the index pieces a query needs are fetched, so a query
- *   costs the same at 100 or 10,000 papers.
+ *   on the first sign that the reader means to search: the pointer over the box or the search
+ *   button, focus, a touch, or the shortcut key. A reader who never searches downloads none of
+ *   it. Then only the index pieces a query needs are fetched, so a query costs the same at 100
+ *   or 50,000 papers.
+ * - Typos: Pagefind matches words exactly, so a word the index does not know is looked up in
+ *   a vocabulary of the indexed words that the build cuts into small files
+ *   (generator/search/typos.py: a deletion index, fetched a few KB at a time and only for an
+ *   unknown word). The word is replaced by the nearest known word (Damerau distance, then how
+ *   often it occurs), or split or joined with its neighbour, and the results say what was
+ *   searched. A query whose words are all known is answered exactly as before.
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
@@ -29,6 +36,7 @@
   const list = root.querySelector("[data-ps-search-results]");
   const meta = root.querySelector("[data-ps-search-meta]");
   const more = root.querySelector("[data-ps-search-more]");
+  const correctedLine = root.querySelector("[data-ps-search-corrected]");
   const filterBar = root.querySelector("[data-ps-search-filters]");
   const selects = Array.from(root.querySelectorAll("select[data-ps-filter]"));
   const form = root.querySelector("form");
@@ -128,6 +136,45 @@
     return Number.isNaN(parsed.getTime()) ? String(iso) : dateFormat.format(parsed);
   }
 
+  /* Math in a title ($O(n^2)$) is typeset by the KaTeX copy the site ships, loaded only when a
+     result has some. The TeX is given to KaTeX as text, never as HTML. */
+  let katexLoading = null;
+  function loadKatex() {
+    if (!katexLoading) {
+      katexLoading = new Promise((resolve, reject) => {
+        const css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = new URL("assets/vendor/katex/katex.min.css", base).href;
+        document.head.append(css);
+        if (typeof katex !== "undefined") return resolve();
+        const script = document.createElement("script");
+        script.src = new URL("assets/vendor/katex/katex.min.js", base).href;
+        script.onload = () => resolve();
+        script.onerror = reject;
+        document.head.append(script);
+      });
+    }
+    return katexLoading;
+  }
+  function titleNode(text) {
+    const title = document.createElement("h1");
+    const parts = text.split(/\$([^$]+)\$/);
+    for (let i = 0; i < parts.length; i += 1) {
+      if (i % 2 === 0) {
+        if (parts[i]) title.append(document.createTextNode(parts[i]));
+        continue;
+      }
+      const math = document.createElement("span");
+      math.className = "ps-search__math";
+      math.textContent = `$${parts[i]}$`; // shown as written until KaTeX is here
+      title.append(math);
+      loadKatex().then(() => {
+        katex.render(parts[i], math, { throwOnError: false });
+      }).catch(() => {});
+    }
+    return title;
+  }
+
   function resultItem(data) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
@@ -137,8 +184,7 @@
     link.tabIndex = -1;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
-    const title = document.createElement("h1");
-    title.textContent = decode((data.meta && data.meta.title) || data.url);
+    const title = titleNode(decode((data.meta && data.meta.title) || data.url));
     const details = document.createElement("p");
     details.className = "ps-search__details";
     if (data.meta && data.meta.date) {
@@ -168,6 +214,233 @@
     more.hidden = shown >= current.length;
   }
 
+  /* ---- typo tolerance: the vocabulary files written by generator/search/typos.py ---- */
+
+  const TYPOS = "assets/search-typos/";
+  const MAX_SPLITS = 3; // joined words: split points tried with a correction on one side
+  let typoMeta = null;
+  const typoChunks = new Map(); // file number -> promise of {deletion: [word, count, word, count, ...]}
+  const encoder = new TextEncoder();
+
+  function loadTypoMeta() {
+    if (!typoMeta) {
+      typoMeta = fetch(new URL(`${TYPOS}meta.json`, base).href)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((m) => (m && m.format === 2 ? m : null))
+        .catch(() => null);
+    }
+    return typoMeta;
+  }
+
+  /* 32-bit FNV-1a of the UTF-8 bytes: the same as typos.bucket in Python. */
+  function bucketOf(key, buckets) {
+    let h = 0x811c9dc5;
+    for (const byte of encoder.encode(key)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    return h % buckets;
+  }
+
+  function typoChunk(meta, n) {
+    if (!typoChunks.has(n)) {
+      const url = new URL(`${TYPOS}${meta.version}/${n}.bin`, base).href;
+      typoChunks.set(n, fetch(url).then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const plain = r.body.pipeThrough(new DecompressionStream("gzip"));
+        return JSON.parse(await new Response(plain).text());
+      }).catch(() => ({})));
+    }
+    return typoChunks.get(n);
+  }
+
+  /* The word's first `prefix` characters with up to `edits` deleted, never under two: the
+     keys a word is filed under (typos.deletions). */
+  function deletions(word, prefix, edits) {
+    const head = Array.from(word).slice(0, prefix).join("");
+    const found = new Set([head]);
+    let frontier = [head];
+    for (let e = 0; e < edits; e += 1) {
+      const next = new Set();
+      for (const w of frontier) {
+        const cs = Array.from(w);
+        if (cs.length <= 2) continue;
+        for (let i = 0; i < cs.length; i += 1) next.add(cs.slice(0, i).concat(cs.slice(i + 1)).join(""));
+      }
+      frontier = [...next];
+      for (const w of next) found.add(w);
+    }
+    return found;
+  }
+
+  /* Damerau distance (optimal string alignment), or max + 1 once it is surely above max. */
+  function distance(a, b, max) {
+    const s = Array.from(a);
+    const t = Array.from(b);
+    if (Math.abs(s.length - t.length) > max) return max + 1;
+    let prev2 = null;
+    let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= s.length; i += 1) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= t.length; j += 1) {
+        const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+        row.push(d);
+        best = Math.min(best, d);
+      }
+      if (best > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[t.length];
+  }
+
+  /* Known words within `edits` of `word`, nearest first, then the most frequent. */
+  async function candidates(meta, word, edits) {
+    const keys = deletions(word, meta.prefix, edits);
+    const files = new Map();
+    for (const key of keys) {
+      const n = bucketOf(key, meta.buckets);
+      if (!files.has(n)) files.set(n, []);
+      files.get(n).push(key);
+    }
+    const maps = await Promise.all([...files.keys()].map((n) => typoChunk(meta, n)));
+    const seen = new Map();
+    [...files.values()].forEach((fileKeys, i) => {
+      for (const key of fileKeys) {
+        const filed = maps[i][key] || []; // word, count, word, count, ...
+        for (let j = 0; j + 1 < filed.length; j += 2) seen.set(filed[j], filed[j + 1]);
+      }
+    });
+    const out = [];
+    let prefixOf = false; // a known word starts with it: Pagefind matches it as a prefix
+    for (const [w, count] of seen) {
+      if (w.length > word.length && w.startsWith(word)) prefixOf = true;
+      const d = distance(word, w, edits);
+      if (d <= edits) out.push({ text: w, cost: d, count });
+    }
+    out.sort((x, y) => x.cost - y.cost || y.count - x.count || (x.text < y.text ? -1 : 1));
+    return { known: prefixOf || (out.length > 0 && out[0].cost === 0), list: out };
+  }
+
+  function maxEdits(word) {
+    const n = Array.from(word).length;
+    return n < 3 ? 0 : n < 5 ? 1 : 2; // a short word within two edits of everything is no clue
+  }
+
+  async function exact(meta, word) {
+    const found = await candidates(meta, word, 0);
+    return found.list.length > 0 ? found.list[0] : null;
+  }
+
+  /* Fewest edits first; then a reading that explains two typed words at once (a join); then
+     the more frequent word. */
+  const byReading = (x, y) => x.cost - y.cost || (y.span[1] - y.span[0]) - (x.span[1] - x.span[0]) || y.count - x.count;
+
+  /* The ways to read an unknown word: a near known word, the word joined with a neighbour, or
+     split in two; each with its cost in edits (a space counts as one). */
+  async function readings(meta, tokens, i) {
+    const word = tokens[i];
+    const near = (await candidates(meta, word, maxEdits(word))).list.map((c) => ({ ...c, span: [i, i + 1] }));
+    const joins = [];
+    if (i + 1 < tokens.length) joins.push([i, i + 2, word + tokens[i + 1]]);
+    if (i > 0) joins.push([i - 1, i + 1, tokens[i - 1] + word]);
+    for (const [from, to, joined] of joins) {
+      const hit = await exact(meta, joined);
+      if (hit) near.push({ text: joined, cost: 1, count: hit.count, span: [from, to] });
+    }
+    if (near.some((c) => c.cost <= 1)) {
+      near.sort(byReading);
+      return near; // a split costs at least one edit, and looking up its halves costs fetches
+    }
+    const chars = Array.from(word);
+    const sides = [];
+    for (let k = 2; k <= chars.length - 2; k += 1) sides.push([chars.slice(0, k).join(""), chars.slice(k).join("")]);
+    const known = await Promise.all(sides.map(async ([l, r]) => [await exact(meta, l), await exact(meta, r)]));
+    const oneSided = [];
+    sides.forEach(([l, r], k) => {
+      const [left, right] = known[k];
+      if (left && right) near.push({ text: `${l} ${r}`, cost: 1, count: Math.min(left.count, right.count), span: [i, i + 1] });
+      else if (left && r.length >= 4) oneSided.push([l, r, left, "right"]);
+      else if (right && l.length >= 4) oneSided.push([l, r, right, "left"]);
+    });
+    oneSided.sort((x, y) => Math.abs(x[0].length - x[1].length) - Math.abs(y[0].length - y[1].length));
+    for (const [l, r, hit, side] of oneSided.slice(0, MAX_SPLITS)) {
+      const fix = (await candidates(meta, side === "right" ? r : l, 1)).list.find((c) => c.cost === 1);
+      if (fix) {
+        const text = side === "right" ? `${l} ${fix.text}` : `${fix.text} ${r}`;
+        near.push({ text, cost: 2, count: Math.min(hit.count, fix.count), span: [i, i + 1] });
+      }
+    }
+    near.sort(byReading);
+    return near;
+  }
+
+  /* Queries to try instead of `query`, best first, or [] when every word is known. The first
+     unknown word with several equally near readings gives up to three queries, and the one
+     with the best match wins (answerFor), so "kv cashe" becomes "kv cache" rather than "kv case". */
+  async function corrections(query) {
+    const meta = await loadTypoMeta();
+    if (!meta) return [];
+    const tokens = query.normalize("NFKC").toLowerCase().split(/[\s\-']+/).filter(Boolean);
+    if (tokens.some((t) => /[^\p{L}\p{N}]/u.test(t))) return []; // quotes, operators: as typed
+    const known = await Promise.all(tokens.map(async (t) => maxEdits(t) === 0 || /^\p{N}+$/u.test(t) || (await candidates(meta, t, 0)).known));
+    if (known.every(Boolean)) return [];
+    const choices = [];
+    let skipTo = 0;
+    for (let i = 0; i < tokens.length; i += 1) {
+      if (known[i] || i < skipTo) continue;
+      // a join with the word before must not take a word already corrected
+      const options = (await readings(meta, tokens, i)).filter((o) => o.span[0] >= skipTo);
+      if (options.length === 0) continue;
+      choices.push(options);
+      skipTo = options[0].span[1];
+    }
+    if (choices.length === 0) return [];
+    const build = (picks) => {
+      const out = [];
+      let at = 0;
+      for (const pick of picks) {
+        if (pick.span[0] < at) continue; // an alternative that overlaps the pick before it
+        out.push(...tokens.slice(at, pick.span[0]), pick.text);
+        at = pick.span[1];
+      }
+      out.push(...tokens.slice(at));
+      return out.join(" ");
+    };
+    const best = choices.map((options) => options[0]);
+    const queries = [build(best)];
+    if (tokens.length > 1) {
+      const k = choices.findIndex((options) => options.length > 1 && options[1].cost === options[0].cost);
+      if (k >= 0) {
+        for (const alt of choices[k].slice(1, 3).filter((o) => o.cost === choices[k][0].cost)) {
+          const picks = best.slice();
+          picks[k] = alt;
+          queries.push(build(picks));
+        }
+      }
+    }
+    return [...new Set(queries)].filter((q) => q !== tokens.join(" "));
+  }
+
+  /* The answer to show for `query`: corrected when a word of it is unknown and the correction
+     finds something, else as typed. Of several equally near corrections, the one whose best
+     match scores highest wins: the engine scores a page that holds all the words of the query,
+     rare ones especially, above one that holds a common word many times. */
+  async function answerFor(pf, query, filters, gen, corrected) {
+    const [plain, fixes] = await Promise.all([pf.search(query || null, { filters }), corrected]);
+    if (!plain || fixes.length === 0 || gen !== generation) return plain && { results: plain.results, corrected: null };
+    let best = null;
+    for (const fix of fixes) {
+      const answer = await pf.search(fix, { filters });
+      if (gen !== generation) return null;
+      if (!answer || answer.results.length === 0) continue;
+      const score = answer.results[0].score;
+      const top = Number.isFinite(score) ? score : -Infinity; // only compared, never a threshold
+      if (!best || top > best.top) best = { results: answer.results, corrected: fix, top };
+    }
+    return best || { results: plain.results, corrected: null };
+  }
+
   function describe(count, query) {
     if (!query) return "Type to search titles, authors and abstracts";
     if (query.length < MIN_QUERY) return "Keep typing: at least two characters";
@@ -182,17 +455,20 @@
     const noFilter = Object.keys(filters).length === 0;
     if ((!query && noFilter) || (query && query.length < MIN_QUERY)) {
       list.replaceChildren();
+      correctedLine.hidden = true;
       more.hidden = true;
       meta.textContent = describe(0, query);
       return;
     }
+    // The vocabulary needs no engine: on a cold page its files load while the engine does.
+    const corrected = query ? corrections(query).catch(() => []) : Promise.resolve([]);
     const pf = engine || (await loadEngine());
     while (inflight) {
       await inflight.catch(() => {});
       if (gen !== generation) return; // a newer query is waiting too: only it runs
     }
     if (gen !== generation) return;
-    inflight = pf.search(query || null, { filters });
+    inflight = answerFor(pf, query, filters, gen, corrected);
     let answer;
     try {
       answer = await inflight;
@@ -204,9 +480,16 @@
     shown = 0;
     more.hidden = true;
     const summary = describe(current.length, query || "filter");
+    const showCorrection = () => {
+      correctedLine.hidden = !answer.corrected;
+      const searched = document.createElement("em");
+      searched.textContent = answer.corrected || "";
+      correctedLine.replaceChildren(...(answer.corrected ? ["Showing results for ", searched] : []));
+    };
     if (current.length === 0) {
       list.replaceChildren();
       meta.textContent = summary;
+      showCorrection();
       return;
     }
     // Each result's details are a small file of their own; show them in rank order as they
@@ -221,7 +504,9 @@
         if (shown === 0) {
           list.replaceChildren(item); // the count and the new results change together
           list.dataset.psQuery = query; // which query the list answers (for tests and the benchmark)
+          list.dataset.psSearched = answer.corrected || query; // what was searched for it
           meta.textContent = summary;
+          showCorrection();
         } else list.append(item);
         shown += 1;
       }
@@ -230,6 +515,7 @@
     if (gen !== generation) return;
     await Promise.all(batch.slice(1).map((r, i) => fetchAndShow(r, i + 1)));
     if (gen !== generation) return;
+    list.dataset.psComplete = query; // every result of the first page is shown
     more.hidden = shown >= current.length;
   }
 
@@ -253,12 +539,19 @@
     return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName));
   }
 
-  // Warm the engine once the page has settled, so a first query does not pay for it.
-  if ("requestIdleCallback" in window) window.requestIdleCallback(() => loadEngine(), { timeout: 3000 });
-  else window.addEventListener("load", () => setTimeout(loadEngine, 200));
+  // The engine loads on the first sign of a search, not with the page: most readers never search.
+  function warm() {
+    loadEngine().catch(() => {});
+    loadTypoMeta();
+  }
+  const intent = ["pointerenter", "focusin", "touchstart"];
+  for (const target of [root, ...document.querySelectorAll('label[for="__search"]')]) {
+    for (const type of intent) target.addEventListener(type, warm, { once: true, passive: true });
+  }
 
   toggle.addEventListener("change", () => {
     if (toggle.checked) {
+      warm();
       ensureFilters();
       if (document.activeElement !== input) input.focus();
     }
@@ -296,6 +589,7 @@
       if (["/", "s", "f"].includes(event.key) && !isTyping(event.target)) {
         event.preventDefault();
         event.stopPropagation();
+        warm();
         open();
         input.focus();
         input.select();

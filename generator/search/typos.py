@@ -1,0 +1,146 @@
+"""Typo tolerance for the site search: a vocabulary of the indexed words, cut into small files.
+
+Pagefind matches words exactly (and by prefix), so "difusion" finds nothing. The browser can
+correct a misspelt word only if it knows which words exist, but the whole vocabulary of a large
+collection is far too big to send with every query. So the build writes a SymSpell-style
+*deletion index*: every indexed word is filed under each string obtained by deleting up to
+``EDITS`` characters from its first ``PREFIX`` characters. A misspelt word within ``EDITS``
+edits of a real one (Damerau: insert, delete, substitute, swap two neighbours) shares at least
+one of those strings with it. The strings are spread over ``buckets`` small files by a hash, so
+a query fetches at most a few dozen files of a few KB whatever the size of the collection, and
+only for a word the vocabulary does not know; the files are gzip-compressed here, like
+Pagefind's, so they cost the same on any server.
+
+SymSpell's prefix idea (only the first characters are expanded) keeps the index a small
+multiple of the vocabulary instead of growing with the square of each word's length; the
+browser checks every candidate against the whole word.
+
+The browser side, which picks the correction and re-runs the search, is in
+``content/assets/search.js``; the hash and the deletions must stay identical on both sides.
+
+Pure: ``typo_files(papers, topics)`` returns ``{path inside the site: bytes}`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from generator.core.model import Paper
+
+TYPOS_DIR = "assets/search-typos"
+"""Folder of the vocabulary files inside the site; ``search.js`` reads ``<base>/TYPOS_DIR/meta.json``."""
+
+PREFIX = 5  # characters of a word that are expanded into deletions
+EDITS = 2  # most edits a correction may take
+MIN_WORD = 2  # shorter tokens are not filed; search.js corrects only words of three or more
+MAX_WORD = 32  # longer tokens are identifiers or URLs, not words to correct to
+ENTRIES_PER_FILE = 400  # (deletion, word) pairs per file: about 2-4 KB compressed
+FORMAT = 2  # search.js reads only the format it knows
+
+_WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the search sees them: lower case, Unicode letters and digits.
+    A hyphenated word gives its parts and the parts joined ("kv-cache": kv, cache, kvcache),
+    so a query with or without the hyphen is a known word."""
+    text = unicodedata.normalize("NFKC", text).lower() if not text.isascii() else text.lower()
+    text = text.replace("_", " ")
+    found = _WORD.findall(text)
+    if "-" in text or "'" in text:
+        found += [_NOT_WORD.sub("", t) for t in text.split() if "-" in t or "'" in t]
+    return found
+
+
+def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
+    """The text Pagefind indexes for a paper (``render.paper_page``'s ``data-pagefind-body``):
+    title, authors, topics and abstract."""
+    return "\n".join((paper.title, ", ".join(paper.authors), ", ".join(topics), paper.abstract))
+
+
+def vocabulary(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> Counter[str]:
+    """Each indexed word with the number of times it occurs (how likely it is meant). One pass
+    over all the text at once: counting per paper costs several times as much at 50,000 papers."""
+    text = "\n".join(paper_text(p, topics.get(p.slug, ())) for p in papers)
+    counts = Counter(words(text))
+    return Counter({w: n for w, n in counts.items() if _fileable(w)})
+
+
+def _fileable(word: str) -> bool:
+    return MIN_WORD <= len(word) <= MAX_WORD and not word.isdigit()
+
+
+def deletions(word: str, prefix: int = PREFIX, edits: int = EDITS) -> frozenset[str]:
+    """``word``'s first ``prefix`` characters with up to ``edits`` characters deleted (itself
+    included), never shorter than two characters: the keys the word is filed under."""
+    return _deletions(word[:prefix], edits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # words that share their first characters share their keys
+def _deletions(head: str, edits: int) -> frozenset[str]:
+    found = {head}
+    frontier = {head}
+    for _ in range(edits):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w)) if len(w) > 2}
+        found |= frontier
+    return frozenset(found)
+
+
+def bucket(key: str, buckets: int) -> int:
+    """32-bit FNV-1a of the key's UTF-8 bytes, modulo the number of files (search.js: ``bucketOf``)."""
+    h = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
+
+
+def _compress(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def _json(value: object) -> bytes:
+    """Compact JSON; maps keep their insertion order, which ``typo_files`` makes sorted."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> dict[str, bytes]:
+    """The vocabulary files for the site: ``TYPOS_DIR/meta.json`` (plain JSON: the number of
+    files, the parameters and a version that changes with the content) and
+    ``TYPOS_DIR/<version>/<n>.bin``, each the gzip-compressed JSON map
+    ``{deletion: [word, count, word, count, ...]}`` for the deletions that hash to ``n``. The version in
+    the folder name means a browser never mixes files of two builds."""
+    counts = vocabulary(papers, topics)
+    keys: defaultdict[str, list[str]] = defaultdict(list)
+    for word in sorted(counts):
+        for key in deletions(word):
+            keys[key].append(word)
+    entries = sum(len(v) for v in keys.values())
+    buckets = max(1, math.ceil(entries / ENTRIES_PER_FILE))
+    files: list[dict[str, list[object]]] = [{} for _ in range(buckets)]
+    for key in sorted(keys):  # set order varies between runs; the files must not
+        filed = keys[key]
+        files[bucket(key, buckets)][key] = [x for w in filed for x in (w, counts[w])]
+    raw = [_json(f) for f in files]
+    version = hashlib.sha256(b"".join(hashlib.sha256(r).digest() for r in raw)).hexdigest()[:12]
+    meta = {
+        "format": FORMAT,
+        "buckets": buckets,
+        "prefix": PREFIX,
+        "edits": EDITS,
+        "min_word": MIN_WORD,
+        "words": len(counts),
+        "version": version,
+    }
+    out = {f"{TYPOS_DIR}/meta.json": _json(meta) + b"\n"}
+    for n, data in enumerate(raw):
+        out[f"{TYPOS_DIR}/{version}/{n}.bin"] = _compress(data)
+    return out
