@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from generator.content.collection import page_paths
 from generator.content.files import content_problems
 from generator.content.pages import Problem, read_page
@@ -100,7 +102,7 @@ def _with_head(markdown: str, site: Site, url: str) -> str:
     if not markdown.startswith("---\n"):
         return markdown
     found = _TITLE.search(markdown)
-    title = html.unescape(json.loads(found.group(1))) if found else site.name
+    title = html.unescape(str(yaml.safe_load(found.group(0))["title"])) if found else site.name  # ours: trusted
     head = page_head(site, url, markdown, title=title)
     return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
 

@@ -70,7 +70,8 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     page.write_text(page.read_text(encoding="utf-8").replace("A second paragraph", "Another paragraph"), "utf-8")
     edited = stage(config, out)
     assert f"papers/{HOSTILE}.md" in edited.written
-    assert len(edited.written) < 10, edited.written  # the page, and the pages that quote its abstract
+    pages = [name for name in edited.written if not name.startswith("assets/search-typos/")]  # a new vocabulary
+    assert len(pages) < 10, pages  # the page, and the pages that quote its abstract
     page.unlink()
     removed = stage(config, out)
     assert f"papers/{HOSTILE}.md" in removed.removed and not (out / "papers" / f"{HOSTILE}.md").exists()
