@@ -149,6 +149,12 @@ def title_html(title: str) -> str:
     return inline_text(title, links=False)
 
 
+def _search_title(title: str) -> str:
+    """The search result's title, with its TeX, when the heading holds math: the heading's text
+    is the math as Unicode, and the search box typesets ``$…$`` itself."""
+    return f' data-pagefind-meta="title:{e(title)}"' if "$" in title else ""
+
+
 def plain_text(text: str) -> str:
     """Text without math delimiters' markup, for excerpts, meta descriptions and feeds."""
     return " ".join(text.split())
@@ -340,7 +346,7 @@ def paper_page(
     )
     return (
         f'<article class="ps-paper" data-pagefind-body>\n'
-        f"<h1>{title_html(paper.title)}</h1>\n"
+        f"<h1{_search_title(paper.title)}>{title_html(paper.title)}</h1>\n"
         f'<p class="ps-meta" data-pagefind-ignore>Listed '
         f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
         f'<span data-pagefind-filter="year:{paper.date.year}" '
