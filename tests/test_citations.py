@@ -206,7 +206,7 @@ def test_json_ld_is_a_scholarly_article() -> None:
     (script,) = head.scripts
     data = json.loads(script)
     assert data["@context"] == "https://schema.org" and data["@type"] == "ScholarlyArticle"
-    assert data["headline"] == ARXIV_PAPER.title
+    assert data["name"] == ARXIV_PAPER.title
     assert data["author"] == [{"@type": "Person", "name": "Tyler Griggs"}, {"@type": "Person", "name": "Ion Stoica"}]
     assert data["datePublished"] == "2024-04-22"
     assert data["keywords"] == ["LLM serving"]
@@ -232,7 +232,7 @@ def test_contributor_text_cannot_escape_the_head_tags() -> None:
     head = parse_head(text)
     assert ("citation_title", HOSTILE.title) in head.meta  # attribute escaping round-trips
     data = json.loads(head.scripts[0])
-    assert data["headline"] == HOSTILE.title and data["keywords"] == ['<img src=x onerror="x">']
+    assert data["name"] == HOSTILE.title and data["keywords"] == ['<img src=x onerror="x">']
     assert json_for_script({"a": "\u2028</script>&"}) == '{"a":"\\u2028\\u003c/script\\u003e\\u0026"}'
 
 
@@ -255,5 +255,5 @@ def test_built_paper_page_has_bibtex_and_head_tags(built_site: Path) -> None:
     head = parse_head(html[: html.index("</head>")])
     assert ("citation_title", paper.title) in head.meta
     assert paper.arxiv is None and "citation_arxiv_id" not in dict(head.meta)  # seed pages carry no id
-    assert json.loads(head.scripts[0])["headline"] == paper.title
+    assert json.loads(head.scripts[0])["name"] == paper.title
     assert ("og:url", f"https://papershelf.example.org/papers/{slug}/") in head.meta

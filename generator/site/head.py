@@ -160,7 +160,7 @@ def paper_head(
     return "".join(out)
 
 
-LD_ABSTRACT_CHARS = 320
+LD_ABSTRACT_CHARS = 200
 
 
 def _doi(url: str) -> str | None:
@@ -192,7 +192,6 @@ def scholarly_article(
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "name": title,
-        "headline": title,
     }
     if url:
         article["url"] = url

@@ -23,10 +23,6 @@ from generator.content.pages import is_https_url
 from generator.core.slugs import slugify
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.outputs.citations import bibtex_entry
-from generator.core.model import Paper
-from generator.content.pages import is_https_url
-from generator.core.slugs import slugify
 
 # Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
 # linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
@@ -237,7 +233,7 @@ def find_paper_html(paper: Paper) -> str:
     if reaches_paper(paper):
         return ""
     links = " ".join(
-        f'<a class="{_icon("search")}" href="{e(url)}" rel="nofollow noopener">Search {e(label)}</a>'
+        f'<a class="{_icon("search")}" href="{e(url)}" rel="nofollow">Search {e(label)}</a>'
         for label, url in title_searches(paper.title)
     )
     lead = "No link to the paper is known yet. Find it by its title:"

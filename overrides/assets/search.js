@@ -29,6 +29,11 @@
   "use strict";
 
   const root = document.querySelector("[data-ps-search]");
+  // The results area is the same on every page, so it is made here rather than sent with each.
+  const output = root && root.querySelector("[data-ps-search-output]");
+  if (output && !output.firstElementChild) {
+    output.innerHTML = `<div class="md-search__scrollwrap" tabindex="0"> <div class="ps-search__filters" data-ps-search-filters hidden> <label>Topic <select data-ps-filter="topic" aria-label="Filter by topic"><option value="">All topics</option></select> </label> <label>Year <select data-ps-filter="year" aria-label="Filter by year"><option value="">All years</option></select> </label> </div> <div class="md-search-result" aria-live="polite"> <div class="ps-search__corrected" data-ps-search-corrected hidden></div> <div class="md-search-result__meta" data-ps-search-meta>Type to search titles, authors and abstracts</div> <ol class="md-search-result__list" data-ps-search-results></ol> <button type="button" class="md-button ps-search__more" data-ps-search-more hidden>More results</button> </div> </div>`;
+  }
   const toggle = document.getElementById("__search");
   if (!root || !toggle) return;
 
