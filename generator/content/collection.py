@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.core.model import Paper, sort_key
 from generator.content.pages import Problem, read_page
+from generator.core.model import Paper, sort_key
 
 
 @dataclass(slots=True)

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from generator.core.model import FRONT_MATTER_KEYS, Paper
 from generator.content.validate import same_paper, title_key
+from generator.core.model import FRONT_MATTER_KEYS, Paper
 
 FIELDS: tuple[str, ...] = (*FRONT_MATTER_KEYS, "abstract")
 

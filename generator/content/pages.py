@@ -238,13 +238,6 @@ def _matching(
     return value
 
 
-def parse_page(text: str, slug: str) -> tuple[Paper | None, list[Problem]]:
-    """Read a page into a ``Paper``, collecting every problem instead of stopping at the first."""
-    problems: list[Problem] = []
-    parts = split_page(text)
-    if parts is None:
-        return None, [Problem(1, "front matter", "missing", "start the file with '---', the fields, then '---'")]
-    fm, body, _ = parts
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an unclosed comment hides the rest too
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
 """Unicode categories that show nothing on their own: controls, format characters (zero-width

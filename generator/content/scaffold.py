@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from generator.core.model import Paper
 from generator.content.pages import normalize_arxiv, parse_page, to_front_matter
-from generator.readers.records import Record
+from generator.core.model import Paper
 from generator.core.slugs import slugify, unique_slug
+from generator.readers.records import Record
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OPTION_FOR_FIELD = {

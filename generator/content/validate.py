@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Literal
 
 from generator.content import files as content_files
-from generator.core.model import Paper
 from generator.content.pages import (
     Problem,
     front_matter_fields,
@@ -40,6 +39,7 @@ from generator.content.pages import (
     read_page_file,
     split_page,
 )
+from generator.core.model import Paper
 
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would take the URL of the papers folder
 

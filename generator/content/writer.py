@@ -15,13 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.core.model import Paper
-from generator.content.pages import read_page, to_front_matter
-from generator.content.validate import title_key
 from generator.content.merge import FIELDS, match_pages, merge
-from generator.core.model import Paper
 from generator.content.pages import to_front_matter
 from generator.content.validate import Entry, page_files, read_entries, title_key
+from generator.core.model import Paper
 
 
 @dataclass(slots=True)

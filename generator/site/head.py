@@ -6,7 +6,6 @@ paper pages (citation and sharing metadata). Pure functions.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit

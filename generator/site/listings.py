@@ -18,9 +18,7 @@ from itertools import groupby
 
 from generator.core.model import Paper
 from generator.core.routes import src_to_url
-from generator.site.render import e, human_date, paper_item, relative_url
 from generator.site.head import lastmod
-from generator.core.model import Paper
 from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10

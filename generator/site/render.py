@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import urlsplit
 
-from generator.outputs.citations import bibtex_entry
-from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
-from generator.core.model import Paper
-from generator.content.pages import is_https_url
-from generator.core.slugs import slugify
 from pylatexenc.latex2text import LatexNodes2Text
 
+from generator.content.pages import is_https_url
+from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
+from generator.core.model import Paper
+from generator.core.slugs import slugify
+from generator.outputs.citations import bibtex_entry
 
 # Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
 # linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
