@@ -11,7 +11,7 @@ RUNS   ?= 3
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
-.PHONY: install serve stage build test lint browser import golden bench bench-preview bench-validate bench-related bench-lighthouse lock clean
+.PHONY: install serve stage build test test-fast lint browser import golden bench bench-preview bench-validate bench-related bench-lighthouse lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,16 @@ browser:  ## Debian's Chromium, for the browser tests
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-lint: install
-	$(VENV)/bin/ruff check generator tests
+lint: install  ## ruff (lint and format) and mypy over the code
+	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/ruff format --check generator tests benchmarks
+	$(VENV)/bin/mypy
 
 test: install browser lint $(NODE_STAMP)  ## every test: unit, real builds, headless browser
 	$(PY) -m pytest
+
+test-fast: install  ## the unit tests only (no browser, no whole-site builds): under a minute
+	$(PY) -m pytest -q -m "not browser and not slow"
 
 import: install  ## re-import the seed listing (changes nothing if nothing changed)
 	$(PY) -m generator import content/sources/hf-papers-listing.txt --year 2025
@@ -56,6 +61,7 @@ golden: install  ## regenerate golden files after an intended change; review the
 
 bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
+	$(PY) -m benchmarks preview --papers 5000 --runs 3
 
 bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
 	$(PY) -m benchmarks preview --papers 5000 10000 --runs 3

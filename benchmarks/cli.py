@@ -9,7 +9,7 @@ from pathlib import Path
 from benchmarks.bench import extrapolate, format_table, run_benchmark, to_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
         help="measure build and search at N papers, against stock Material",

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench import CHROMIUM_ARGS
 from benchmarks.static_server import serve_site
@@ -69,7 +70,7 @@ def build_site(dest: Path) -> Path:
     return site
 
 
-def run_lighthouse(url: str, chrome: str) -> dict[str, object]:
+def run_lighthouse(url: str, chrome: str) -> dict[str, Any]:
     """One Lighthouse run (mobile preset, simulated throttling) as its JSON report."""
     flags = " ".join(arg for arg in CHROMIUM_ARGS if arg != "--headless") + " --headless=new"
     cmd = [
@@ -87,22 +88,22 @@ def run_lighthouse(url: str, chrome: str) -> dict[str, object]:
     return json.loads(done.stdout)
 
 
-def figures(report: dict[str, object]) -> dict[str, float]:
+def figures(report: dict[str, Any]) -> dict[str, float]:
     """Scores (0-100) and timings (ms; CLS unitless) of one report."""
-    cats = report["categories"]  # type: ignore[index]
-    audits = report["audits"]  # type: ignore[index]
-    out = {name: round(100 * (cats[name]["score"] or 0)) for name in CATEGORIES}
+    cats = report["categories"]
+    audits = report["audits"]
+    out: dict[str, float] = {name: round(100 * (cats[name]["score"] or 0)) for name in CATEGORIES}
     for audit, label in METRICS:
         out[label] = audits[audit]["numericValue"]
     return out
 
 
-def failing_audits(report: dict[str, object]) -> list[str]:
+def failing_audits(report: dict[str, Any]) -> list[str]:
     """Audits that cost points outside performance: what to fix to reach 100."""
     out = []
     for name in CATEGORIES[1:]:
-        for ref in report["categories"][name]["auditRefs"]:  # type: ignore[index]
-            audit = report["audits"][ref["id"]]  # type: ignore[index]
+        for ref in report["categories"][name]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
                 out.append(f"{name}: {ref['id']} ({audit['title']})")
     return out

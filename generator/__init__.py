@@ -1,35 +1,23 @@
 """PaperShelf: build a static, searchable site of research papers from one page per paper.
 
-The pipeline, in the order data flows:
+The pipeline is ``stage.Stager.run`` (``python -m generator stage``), and the engine only renders
+what it writes. Data flows through the sub-packages in this order:
 
-- ``readers/``      listings, saved records and Daily Papers responses -> ``Paper``
-- ``services/``     the Hugging Face and arXiv APIs, through one polite HTTP client
-- ``enrichment``    an arXiv record -> the empty fields of a page whose title it matches exactly
-- ``core/links``    every external URL pattern (arXiv, DOI, title searches, the APIs), once
-- ``textclean``     TeX debris and URLs in listing text -> clean Unicode
-- ``pages``         ``Paper`` <-> one markdown page with YAML front matter (the contributor format)
-- ``writer``        ``Paper`` -> ``content/papers/<slug>.md``, never clobbering hand edits
-- ``collection``    ``content/papers/`` -> the sorted list of papers a build works on
-- ``render``        ``Paper`` -> safe HTML fragments (escaping lives here and only here)
-- ``listings``      the collection -> generated pages (home, archive by date, month and year)
-- ``topics``        taxonomy rules + tags -> each paper's topics, and the topic pages
-- ``related``       the collection -> each paper's five most similar papers (tf-idf)
-- ``citations``     ``Paper`` -> BibTeX entry; ``head`` -> Scholar, JSON-LD and OpenGraph tags
-- ``tex``, ``icons`` which pages load the math renderer; the link buttons' icons
-- ``compact``       every built page without the theme's indentation (page weight)
-- ``feeds``         the collection -> Atom, RSS and JSON feeds of the newest papers, per topic too
-- ``exports``       the collection -> ``papers.json`` (versioned schema) and ``papers.bib``
-- ``subscribe``     settings -> the generated Subscribe and Data pages
-- ``digest``        papers of a date window -> one multipart email; ``mailer`` sends it by SMTP
-- ``site_identity`` ``mkdocs.yml``'s name, ``site_url`` and folders, for commands outside a build
-- ``validate``      every page and the whole collection -> problems (fields, duplicates, files)
-- ``scaffold``      options, BibTeX or an arXiv response -> a new page (``new``)
-- ``search``        the built paper pages -> a Pagefind index; ``pagefind_files`` makes it reproducible
-- ``rawblocks``, ``fastpages`` build speed: listings skip Markdown, paper pages reuse one rendering
-- ``bench``, ``validate_bench`` benchmarks that print figures (never timed tests)
-- ``site_config``   the schema of ``site_config.yml``
-- ``mkdocs_plugin`` the only module that talks to MkDocs
-- ``commands/``     the command line (``python -m generator …``)
+- ``readers/``   listings, saved records and Daily Papers responses -> ``Paper`` (``core.model``)
+- ``services/``  the Hugging Face and arXiv APIs, through one polite HTTP client
+- ``content/``   the page format (``pages``), the collection, what ``content/`` may hold
+                 (``files``), ``validate``, the writer and the import's merge rule
+- ``taxonomy/``  each paper's topics, and its related papers (computed in a child process)
+- ``site/``      escaped HTML: paper bodies (``render``), listings, info pages, head tags,
+                 maintainers' pages through the sanitizer
+- ``outputs/``   feeds, exports, citations, the email digest
+- ``search/``    the Pagefind index and the typo vocabulary
+- ``stage``      all of the above -> the staged folder, written only where it changed
+- ``engine/``    the seam to the engine: the MkDocs plugin (speed, search hand-off) and the
+                 command line of each engine
+- ``core/``      what every stage shares: the model, routes and external links (each URL
+                 pattern once), settings, the site's identity, text cleanup
+- ``commands/``  the command line (``python -m generator …``)
 """
 
 __version__ = "0.1.0"

@@ -97,12 +97,21 @@ def staged_page(meta: Mapping[str, str], body: str) -> str:
 _TITLE = re.compile(r"^title: (.*)$", re.MULTILINE)
 
 
+def _yaml_text(value: str) -> str:
+    """A generated page's title as its front matter writes it: mostly a JSON string (which
+    YAML reads the same), read fast; anything else through YAML (the pages are ours)."""
+    try:
+        return str(json.loads(value))
+    except ValueError:
+        return str(yaml.safe_load(value))
+
+
 def _with_head(markdown: str, site: Site, url: str) -> str:
     """Add the head tags to a generated page's front matter (the page keeps its own title)."""
     if not markdown.startswith("---\n"):
         return markdown
     found = _TITLE.search(markdown)
-    title = html.unescape(str(yaml.safe_load(found.group(0))["title"])) if found else site.name  # ours: trusted
+    title = html.unescape(_yaml_text(found.group(1))) if found else site.name
     head = page_head(site, url, markdown, title=title)
     return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
 

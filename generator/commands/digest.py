@@ -47,7 +47,7 @@ def _address(text: str) -> str:
     return text.strip()
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "digest",
         help="write (and optionally send) the email digest of the papers listed in a date window",

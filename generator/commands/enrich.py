@@ -39,7 +39,7 @@ CACHE_VERSION = 1
 DEFAULT_CACHE = Path(".cache/papershelf/arxiv-titles.json")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "enrich",
         help="fill in arXiv ids, authors and dates by looking the titles up on arXiv",

@@ -15,7 +15,7 @@ from generator.readers import ReadProblem, ReadResult
 from generator.readers.hf_listing import ListingError, read_listing
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import a papers listing into content/papers")
     p.add_argument(
         "listing",

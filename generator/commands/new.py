@@ -32,7 +32,7 @@ LISTING_DATE = (
 ABSTRACT_PROMPT = "Paste the abstract; end with Ctrl-D on an empty line:"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "new",
         help="write a new paper page (asks for the fields when run without options)",

@@ -32,7 +32,7 @@ STATUS_WORDS = {"A": "added", "M": "changed", "T": "changed", "R": "renamed", "C
 SUMMARY_BUDGET = 900_000  # bytes; GitHub takes at most 1 MiB of summary per step
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "review",
         help="summarise the paper pages a change adds or edits, with their validation result",

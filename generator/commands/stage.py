@@ -49,7 +49,7 @@ def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager |
     return 1 if report.problems else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "-f",

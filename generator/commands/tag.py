@@ -23,7 +23,7 @@ from generator.core.slugs import slugify
 from generator.taxonomy.topics import canonical_name, suggest_topics
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "tag",
         help="show topic suggestions for pages (add them with --write)",

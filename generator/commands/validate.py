@@ -11,7 +11,7 @@ from generator.content.validate import render_report, show_path, validate
 from generator.core.site_config import ConfigError, load_site_config
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate",
         help="check every file of content/: paper pages (fields, duplicates, tags), other pages and files",

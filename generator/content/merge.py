@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from generator.content.validate import same_paper, title_key
 from generator.core.model import FRONT_MATTER_KEYS, Paper
@@ -26,7 +27,7 @@ def merge(existing: Paper, incoming: Paper, carried: frozenset[str]) -> Paper:
     and the slug, stay as they are. A carried field the record leaves empty (a listing whose
     abstract names no code repository) keeps the page's value: an absence is not an edit.
     Links and tags are a union, the page's first: a source never removes what a person added."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name in FIELDS:
         if name not in carried:
             continue

@@ -158,7 +158,8 @@ def read_entries(items: Sequence[tuple[Path, str]]) -> list[Entry]:
 def page_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(pages, stray files) directly inside a papers folder. Hidden files are ignored; anything
     else that is not ``*.md`` would silently never be published, so it is reported."""
-    pages, strays = [], []
+    pages: list[Path] = []
+    strays: list[Path] = []
     try:
         children = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError:

@@ -36,6 +36,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
 from generator.engine import fastpages, rawblocks
@@ -157,12 +158,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return env
 
     def on_template_context(
-        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
         """The 404 page is a template, not a page: it gets the site-wide head tags here."""
         if template_name == "404.html":
             site_url, name, about = config.site_url or "", config.site_name, config.site_description or ""
-            context[HEAD_KEY] = site_head(
+            # MkDocs' TemplateContext lists only its own keys; the theme reads this one too
+            context[HEAD_KEY] = site_head(  # type: ignore[literal-required]
                 site_url, name, template_name, title="Page not found", description=about
             ).strip()
         return context

@@ -11,6 +11,7 @@ itself (arXiv, DOI or PDF), never at its code.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -163,6 +164,7 @@ def surname(name: str) -> str:
     return " ".join(parts[i:])
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a paper's key is asked for by its page, papers.bib and the export
 def citation_key(paper: Paper) -> str:
     """``<first author's family name><year><first significant title word>``, the form Google
     Scholar and most reference managers use (``dettmers2023qlora``); without authors the key

@@ -56,8 +56,8 @@ def _reason(err: BaseException) -> str:
         text = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
         return f"{err.smtp_code} {text}".strip()
     if isinstance(err, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(err.recipients.values()), (0, b""))
-        return f"{code} {text.decode('utf-8', 'replace')}".strip()
+        code, reply = next(iter(err.recipients.values()), (0, b""))
+        return f"{code} {reply.decode('utf-8', 'replace')}".strip()
     return str(err) or type(err).__name__
 
 

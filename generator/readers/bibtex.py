@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from typing import cast
 
 import bibtexparser
 from bibtexparser import middlewares as mw
@@ -70,10 +71,12 @@ def read_bibtex(text: str) -> tuple[list[Record], list[tuple[int, str]]]:
     )
     records: list[Record] = []
     problems: list[tuple[int, str]] = []
-    for block in library.failed_blocks:
-        problems.append((block.start_line + 1, "this entry is not valid BibTeX (check its braces and commas)"))
+    for block in library.failed_blocks:  # the parser gives every block its start line
+        problems.append(
+            (cast(int, block.start_line) + 1, "this entry is not valid BibTeX (check its braces and commas)")
+        )
     for entry in library.entries:
-        line = entry.start_line + 1
+        line = cast(int, entry.start_line) + 1
         fields = {f.key.lower(): f.value for f in entry.fields}
         authors_value = fields.pop("author", [])
         title = clean_text(_text(fields.get("title")).replace("{", "").replace("}", ""))

@@ -46,7 +46,8 @@ def looks_like_abstract(text: str) -> bool:
 
 def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
     """Runs of non-blank lines with the 1-based number of their first line."""
-    start, block = 0, []
+    start = 0
+    block: list[str] = []
     for number, line in enumerate(lines, 1):
         if line.strip():
             if not block:

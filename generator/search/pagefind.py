@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import io
 import json
 import queue
 import shutil
@@ -33,7 +34,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator.core.model import Paper
 from generator.search.pagefind_files import FormatError, canonicalize
@@ -160,7 +161,7 @@ class IndexService:
     def _read(self) -> None:
         """Collect the answers; whatever ends this loop ends every wait with an error (key -2),
         so a build never waits for an answer that cannot come."""
-        stdout = self._proc.stdout
+        stdout = cast("io.BufferedReader | None", self._proc.stdout)  # a buffered pipe (bufsize -1) has read1
         assert stdout is not None
         pending, ending = b"", "the indexer stopped"
         try:

@@ -71,7 +71,7 @@ def _decode(data: bytes, pos: int) -> tuple[Any, int]:
     raise FormatError(f"unsupported CBOR item 0x{head:02x}")
 
 
-class _Map(list):  # type: ignore[type-arg]
+class _Map(list):
     """A CBOR map kept as its (key, value) pairs, in file order."""
 
 

@@ -44,7 +44,7 @@ class _PoliteRetry(Retry):
     def new(self, **kw: Any) -> _PoliteRetry:
         fresh = super().new(**kw)
         fresh.min_wait = self.min_wait
-        return fresh  # type: ignore[return-value]
+        return fresh
 
     def get_backoff_time(self) -> float:
         return max(super().get_backoff_time(), self.min_wait)
@@ -87,7 +87,7 @@ class PoliteClient:
         timeout: tuple[float, float] = (10.0, 60.0),
         retries: int = 3,
         backoff: float | None = None,
-        max_retry_after: float = 120.0,
+        max_retry_after: int = 120,
     ) -> None:
         self.service = service
         self.hint = hint
