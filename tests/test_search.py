@@ -16,7 +16,7 @@ import pytest
 
 from generator.content.collection import load_collection, page_paths
 from generator.search.pagefind import FILTERS_FILE, INDEX_DIR, service_command
-from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, screenshot, serve
+from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
 # different years, and a title and abstract written to break out of the page if not escaped.
@@ -203,25 +203,32 @@ def test_contributor_markup_in_results_stays_text(page: Any, years_site_url: str
 
 
 @pytest.fixture
-def served_by_mkdocs() -> Iterator[str]:
-    """``mkdocs serve`` of the repository, as ``make serve`` runs it, on a free local port."""
+def served_by_mkdocs(tmp_path: Path) -> Iterator[str]:
+    """``python -m generator serve`` of the fixture site, as ``make serve`` runs it (stage, then
+    ``mkdocs serve`` on the staged folder), on a free local port."""
+    project = copy_project(tmp_path / "project")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(ROOT / "mkdocs.yml")],
+        [*command, "-f", str(project / "mkdocs.yml")],
+        cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):  # the first build takes a few seconds
+        for _ in range(240):  # staging and the first build take a few seconds
             try:
                 with urllib.request.urlopen(url + "pagefind/pagefind.js") as response:
                     if response.status == 200:
                         break
             except OSError:
+                assert proc.poll() is None, "the preview server stopped"
                 time.sleep(0.5)
+        else:
+            pytest.fail("the preview server did not answer")
         yield url
     finally:
         proc.terminate()

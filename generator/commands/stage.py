@@ -9,6 +9,7 @@ engine's preview server on the staged folder, and restages whenever ``content/``
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import threading
@@ -132,6 +133,11 @@ def run_serve(args: argparse.Namespace) -> int:
     observer.start()
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(args.config_file), "-a", args.dev_addr]
     server = subprocess.Popen(cmd)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a terminated preview stops its server too
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         while server.poll() is None:
             if changed.wait(0.5):

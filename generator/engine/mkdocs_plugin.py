@@ -120,7 +120,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             if not (content / file.src_uri).is_file():
                 file.edit_uri = None  # generated: there is no file to edit
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
-        self._start_index()
+        # A dirty rebuild reads only the changed pages: it keeps the index a full build wrote.
+        self._start_index(keep=self._dirty and (Path(config.site_dir) / INDEX_DIR).is_dir())
         return files
 
     @event_priority(100)
@@ -281,13 +282,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         rendered = main.render({**context, "page": proxy})
         return fastpages.make_stencil(rendered)
 
-    def _start_index(self) -> None:
-        """A new indexer for this build (``mkdocs serve`` builds many times); none for a dirty
-        build, which reads only the changed pages."""
+    def _start_index(self, keep: bool) -> None:
+        """A new indexer for this build (``mkdocs serve`` builds many times), unless the index
+        already written is to be kept."""
         if self.index is not None:
             self.index.cancel()
         self.index = None
-        if self._papers and self.config.search and not self._dirty:
+        if self._papers and self.config.search and not keep:
             try:
                 self.index = IndexService()
             except SearchIndexError as err:
