@@ -44,12 +44,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, root / "site"
 
 
-def test_edit_path_is_the_source_file_or_none() -> None:
+def test_edit_path_is_the_source_file_or_none(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "a-paper.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
+    (tmp_path / "about.md").write_text("# About\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("notes\n", encoding="utf-8")
     generated = {"index.md", "archive/index.md", "topics/index.md", "subscribe.md"}
-    assert edit_path("papers/a-paper.md", generated) == "papers/a-paper.md"
-    assert edit_path("about.md", generated) == "about.md"
-    assert all(edit_path(src, generated) is None for src in generated)
-    assert edit_path("assets/search.js", generated) is None
+    assert edit_path("papers/a-paper.md", tmp_path) == "papers/a-paper.md"
+    assert edit_path("about.md", tmp_path) == "about.md"
+    assert all(edit_path(src, tmp_path) is None for src in generated)  # staged only: no source
+    assert edit_path("notes.txt", tmp_path) is None and edit_path("assets/search.js", tmp_path) is None
 
 
 def test_the_repository_is_written_once() -> None:

@@ -24,6 +24,17 @@ from tests.golden import STAGED_FILES, STAGED_GOLDEN, staged_fixture
 HOSTILE = "script-alert-1-script-and-ampersands-in-titles"
 
 
+def plain_mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build`` alone, with none of PaperShelf's steps before it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
 class _Elements(HTMLParser):
     """Every attribute and every inline script of a page, as a browser's parser sees them."""
 
@@ -105,13 +116,7 @@ def test_a_build_without_the_plugin_publishes_only_escaped_pages(tmp_path: Path)
     report = stage(project / "mkdocs.yml")
     assert report.problems == {}
     site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = plain_mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     assert sorted(p.parent.name for p in (site / "papers").glob("*/index.html")) == sorted(
         p.stem for p in FIXTURE_PAPERS.glob("*.md")
@@ -131,13 +136,7 @@ def test_an_engine_that_skips_staging_publishes_nothing(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     shutil.rmtree(project / "build", ignore_errors=True)
     site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = plain_mkdocs_build(project, site)
     assert result.returncode != 0
     assert not (site / "papers").exists()
 

@@ -30,8 +30,6 @@ GENERATED_FOLDERS = frozenset({"page", "archive", "topics"})
 """Where the build writes its own pages (``listings``, ``topics``, ``subscribe``): a file of
 content/ there would be replaced by the generated page, so it is an error."""
 
-PAPERS = PAPERS_DIR
-SOURCES = SOURCES_DIR
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 LISTING_SUFFIXES = frozenset({".txt", ".json", ".bib", ".xml"})
 MARKDOWN_SPELLINGS = frozenset({".markdown", ".mdown", ".mkd", ".mkdn"})
@@ -57,13 +55,13 @@ def _problem(message: str, hint: str, line: int = 1) -> list[Problem]:
 
 def is_paper_page(rel: Path) -> bool:
     """``papers/<name>.md``: read by the collection, not by ``content_problems``."""
-    return len(rel.parts) == 2 and rel.parts[0] == PAPERS and rel.name.endswith(".md")
+    return len(rel.parts) == 2 and rel.parts[0] == PAPERS_DIR and rel.name.endswith(".md")
 
 
 def file_problems(path: Path, rel: Path) -> list[Problem]:
     """The verdict on one regular file of content/ (``rel`` is its path inside content/)."""
     suffix = rel.suffix.lower()
-    in_papers = rel.parts[0] == PAPERS
+    in_papers = rel.parts[0] == PAPERS_DIR
     if rel.as_posix() in GENERATED_PAGES or rel.parts[0] in GENERATED_FOLDERS:
         return _problem(
             "is not published: the build makes the page at this place itself",
@@ -71,8 +69,8 @@ def file_problems(path: Path, rel: Path) -> list[Problem]:
         )
     if in_papers and len(rel.parts) > 2:
         return _problem(
-            f"is in a subfolder of {PAPERS}/, which the build does not publish",
-            f"move it to content/{PAPERS}/: paper pages go directly in that folder",
+            f"is in a subfolder of {PAPERS_DIR}/, which the build does not publish",
+            f"move it to content/{PAPERS_DIR}/: paper pages go directly in that folder",
         )
     if suffix in MARKDOWN_SPELLINGS or (suffix == ".md" and rel.suffix != ".md"):
         return _problem(
@@ -89,7 +87,7 @@ def file_problems(path: Path, rel: Path) -> list[Problem]:
             "pages are written in Markdown (.md); the site's own styles and scripts are kept by maintainers "
             "in overrides/",
         )
-    if rel.parts[0] == SOURCES and suffix in LISTING_SUFFIXES:
+    if rel.parts[0] == SOURCES_DIR and suffix in LISTING_SUFFIXES:
         return []
     if in_papers:
         return _problem("is not a page and will not be published", "pages end in .md")

@@ -275,7 +275,7 @@ def validate(
     missing: list[Path] = []
     others: dict[Path, list[Problem]] = {}
     papers_rel = _inside(papers_dir, content_dir) if content_dir is not None else None
-    if content_dir is not None and papers_rel != Path(content_files.PAPERS):
+    if content_dir is not None and papers_rel != Path(content_files.PAPERS_DIR):
         content_dir = None  # a papers folder of its own: only it is checked, as before
     if content_dir is not None and not paths:
         strays = []  # reported by the content check, with the rest of content/

@@ -9,7 +9,6 @@ different sites. Only the few top-level keys needed are read, with a YAML loader
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,11 +96,11 @@ def load_identity(config_file: Path) -> SiteIdentity:
     )
 
 
-def edit_path(src_uri: str, generated: Collection[str]) -> str | None:
-    """The file behind a page, relative to the content folder, for its "Edit this page" link;
-    None for a page the build makes (home, archive, topics, subscribe, data), which has no file
-    a contributor could edit. ``edit_uri`` in ``mkdocs.yml`` points into ``content/``, so a page
-    staged at the same relative path as its source (``papers/<slug>.md``) links to that source."""
-    if src_uri in generated or not src_uri.endswith(".md"):
+def edit_path(src_uri: str, content_dir: Path) -> str | None:
+    """The file behind a staged page, relative to the content folder, for its "Edit this page"
+    link; None for a page the build makes (home, archive, topics, subscribe, data), which has no
+    file a contributor could edit. ``edit_uri`` in ``mkdocs.yml`` points into ``content/``, and
+    pages are staged at the same relative path as their source (``papers/<slug>.md``)."""
+    if not src_uri.endswith(".md") or not (content_dir / src_uri).is_file():
         return None
     return src_uri

@@ -39,6 +39,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
+from generator.core.site_identity import edit_path
 from generator.engine import fastpages, rawblocks
 from generator.engine.compact import compact_html
 from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
@@ -117,8 +118,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 self._papers.add(file.src_uri)
                 if file.page is None:
                     PaperPage(None, file, config)  # MkDocs keeps a page a plugin made for a file
-            if not (content / file.src_uri).is_file():
-                file.edit_uri = None  # generated: there is no file to edit
+            file.edit_uri = edit_path(file.src_uri, content)  # generated pages: no file to edit
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
         # A dirty rebuild reads only the changed pages: it keeps the index a full build wrote.
         self._start_index(keep=self._dirty and (Path(config.site_dir) / INDEX_DIR).is_dir())
