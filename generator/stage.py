@@ -229,13 +229,8 @@ def read_content(
         report.problems.setdefault(_shown(path, root), []).extend(problems)
     pages: dict[str, RenderedPage] = {}
     assets: dict[str, bytes] = {}
-    for path in sorted(content_dir.rglob("*")):
-        src = path.relative_to(content_dir).as_posix()
-        hidden = any(part.startswith(".") for part in src.split("/"))
-        if hidden or path in refused or not path.is_file() or any(p in refused for p in path.parents):
-            continue
-        if routes.is_paper_src(src) or (src.startswith(routes.SOURCES_DIR + "/") and path.suffix == ".md"):
-            continue  # paper pages are read by the collection; notes beside the listings stay there
+    for src in _published_sources(content_dir, refused):
+        path = content_dir / src
         if path.suffix == ".md":
             page, problems = render_page(path.read_text(encoding="utf-8", errors="replace"), src)
             if page is None:
@@ -245,6 +240,28 @@ def read_content(
         else:
             assets[src] = path.read_bytes()
     return pages, assets
+
+
+def _published_sources(content_dir: Path, refused: Mapping[Path, object]) -> list[str]:
+    """Paths inside ``content_dir`` of the files ``read_content`` publishes: not hidden, not
+    refused nor in a refused folder, not a paper page (the collection reads those) and not a
+    note beside the listings. Folders are walked without following links, and the papers'
+    folder is passed over by name, so a restage does not look at every page again."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        folder = Path(dirpath)
+        rel = folder.relative_to(content_dir).as_posix()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and folder / d not in refused)
+        for name in sorted(filenames):
+            src = name if rel == "." else f"{rel}/{name}"
+            if name.startswith(".") or routes.is_paper_src(src):
+                continue
+            if src.startswith(routes.SOURCES_DIR + "/") and name.endswith(".md"):
+                continue  # notes beside the listings stay there
+            path = folder / name
+            if path not in refused and path.is_file():
+                found.append(src)
+    return sorted(found)
 
 
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
@@ -289,6 +306,7 @@ class Stager:
         self._related: Mapping[str, Sequence[str]] = {}
         self._related_for: int | None = None
         self._job: RelatedJob | None = None
+        self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
 
     def run(self) -> StageReport:
         identity, site = load_site(self.config_file)
@@ -308,6 +326,7 @@ class Stager:
         files.update(self._paper_files(papers, site, topics, related()))
         files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         self._write(files, out, report)
+        self._start_pending()
         report.papers = len(papers)
         return report
 
@@ -315,6 +334,7 @@ class Stager:
         if self._job is not None:
             self._job.cancel()
             self._job = None
+        self._pending = None
 
     def _collection(self, papers_dir: Path, root: Path, report: StageReport) -> list[Paper]:
         read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
@@ -344,15 +364,26 @@ class Stager:
         if signature == self._related_for:
             return lambda: self._related
         self.close()
+        if not self.wait_for_related:  # preview: the pages show first, the job starts after
+            self._pending = (papers, topics, signature)
+            return lambda: self._related
         job = self._job = RelatedJob(papers, topics)
-        if self.wait_for_related:
 
-            def wait() -> Mapping[str, Sequence[str]]:
-                self._related, self._related_for = job.result(), signature
-                self.close()
-                return self._related
+        def wait() -> Mapping[str, Sequence[str]]:
+            self._related, self._related_for = job.result(), signature
+            self.close()
+            return self._related
 
-            return wait
+        return wait
+
+    def _start_pending(self) -> None:
+        """Start the related papers' job that ``_related_lists`` put off until the pages were
+        written; ``on_related`` is called when its lists are ready."""
+        if self._pending is None:
+            return
+        papers, topics, signature = self._pending
+        self._pending = None
+        job = self._job = RelatedJob(papers, topics)
 
         def finish() -> None:
             result = job.result()
@@ -362,7 +393,6 @@ class Stager:
                     self.on_related()
 
         threading.Thread(target=finish, daemon=True).start()
-        return lambda: self._related
 
     def _paper_files(
         self,

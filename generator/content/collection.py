@@ -6,6 +6,7 @@ those out, name them, and still publish everything else.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,4 +39,9 @@ def load_collection(paths: Iterable[Path]) -> Collection:
 
 def page_paths(papers_dir: Path) -> list[Path]:
     """Every page file of the collection (``*.md`` directly inside the folder)."""
-    return sorted(p for p in papers_dir.glob("*.md") if not p.name.startswith("."))
+    try:
+        names = [entry.name for entry in os.scandir(papers_dir)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    # sorted by name, not by Path (whose comparison costs ten times as much at 50,000 pages)
+    return [papers_dir / name for name in sorted(names) if name.endswith(".md") and not name.startswith(".")]

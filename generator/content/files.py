@@ -139,10 +139,10 @@ def content_problems(content_dir: Path) -> dict[Path, list[Problem]]:
             if child.name.startswith("."):
                 continue
             child_rel = rel / child.name
+            if is_paper_page(child_rel) and not child.is_dir(follow_symlinks=False):
+                continue  # the collection reads it and says what is wrong with it
             path = Path(child.path)
             mode = child.stat(follow_symlinks=False).st_mode
-            if is_paper_page(child_rel) and not stat.S_ISDIR(mode):
-                continue  # the collection reads it and says what is wrong with it
             if stat.S_ISLNK(mode):
                 found[path] = _problem("is a symbolic link", "commit the file itself")
             elif stat.S_ISDIR(mode):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_SLUG_LENGTH = 80
 
 
+@lru_cache(maxsize=1 << 16)  # topic names are slugified for every paper that has them
 def slugify(title: str) -> str:
     """Lowercase ASCII words joined by hyphens, cut at a word boundary.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from generator.core.model import Paper
@@ -139,13 +140,25 @@ def papers_json(
 ) -> str:
     """The ``papers.json`` text; ``papers`` must already be in the site order."""
     keys = citation_keys(papers)
-    data = {
+    head = {
         "version": EXPORT_VERSION,
         "site": {"name": site_name, "url": absolute(site_url, "")},
         "count": len(papers),
-        "papers": [paper_record(p, site_url, topics.get(p.slug, ()), keys[p.slug]) for p in papers],
+        "papers": [],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    if not papers:
+        return text + "\n"
+    records = ",\n".join(_record_json(p, site_url, topics.get(p.slug, ()), keys[p.slug]) for p in papers)
+    return text.removesuffix("[]\n}") + "[\n" + records + "\n  ]\n}\n"
+
+
+@lru_cache(maxsize=1 << 17)
+def _record_json(paper: Paper, site_url: str, topics: tuple[str, ...], key: str | None) -> str:
+    """One record as ``json.dumps(..., indent=2)`` prints it inside the ``papers`` list (four
+    spaces in). Kept per paper: under ``serve`` an edit changes one record of thousands."""
+    text = json.dumps(paper_record(paper, site_url, topics, key), ensure_ascii=False, indent=2)
+    return "    " + text.replace("\n", "\n    ")
 
 
 def schema_json() -> str:
@@ -156,7 +169,12 @@ def papers_bib(papers: Sequence[Paper], *, site_name: str, site_url: str) -> str
     """Every BibTeX entry, in the site order; the header line is a comment to BibTeX."""
     header = f"% {site_name}: {len(papers)} papers, from {absolute(site_url, '')}\n"
     keys = citation_keys(papers)
-    return header + "".join("\n" + bibtex_entry(p, keys[p.slug]) for p in papers)
+    return header + "".join("\n" + _bibtex(p, keys[p.slug]) for p in papers)
+
+
+@lru_cache(maxsize=1 << 17)
+def _bibtex(paper: Paper, key: str | None) -> str:
+    return bibtex_entry(paper, key)
 
 
 def all_exports(

@@ -112,7 +112,7 @@ def _updated(papers: Sequence[Paper]) -> dt.date:
     return max((p.date for p in papers), default=_EPOCH)
 
 
-@lru_cache(maxsize=4096)  # each paper appears in three formats and in its topics' feeds
+@lru_cache(maxsize=1 << 17)  # each paper appears in three formats and in its topics' feeds
 def entry_html(paper: Paper, site_url: str) -> str:
     """The entry's body for readers that show HTML: authors, abstract, links (https only)."""
     parts = []

@@ -373,8 +373,12 @@ def listing_authors(authors: Sequence[str]) -> str:
     return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
-    """One entry of a listing: title link, authors, a two-line excerpt, a Code link."""
+    """One entry of a listing: title link, authors, a two-line excerpt, a Code link.
+
+    Kept per (paper, page): a paper appears on its home, archive and topic pages, and under
+    ``serve`` every restage lists the same unchanged papers again."""
     href = relative_url(from_url, paper.url)
     code = (
         f' <a class="ps-code-link" href="{e(paper.code)}" rel="nofollow noopener">Code</a>'
