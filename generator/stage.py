@@ -40,6 +40,7 @@ from generator.core import routes
 from generator.core.model import Paper, sort_key
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
+from generator.core.staging_lock import staging_lock
 from generator.core.tex import has_math, math_head, plain_title
 from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
@@ -325,7 +326,8 @@ class Stager:
         files.update(generated_files(papers, site, topics))
         files.update(self._paper_files(papers, site, topics, related()))
         files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
-        self._write(files, out, report)
+        with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
+            self._write(files, out, report)
         self._start_pending()
         report.papers = len(papers)
         return report

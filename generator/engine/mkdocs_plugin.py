@@ -40,6 +40,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
 from generator.core.site_identity import edit_path
+from generator.core.staging_lock import SharedHold
 from generator.engine import fastpages, rawblocks
 from generator.engine.compact import compact_html
 from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
@@ -93,6 +94,27 @@ _FAST_TEMPLATE = "papershelf-paper-page.html"
 at the moment MkDocs renders the page, so it sees the context every plugin left."""
 
 
+class _TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between the rebuilds of one ``mkdocs serve``: each
+    rebuild makes a new template environment, and compiling the theme again is a sizeable part
+    of an edit's rebuild. A template whose source changed does not match its checksum and is
+    compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _TemplateCode()
+
+
 class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def __init__(self) -> None:
         self.index: IndexService | None = None  # search indexing, running beside the build
@@ -105,9 +127,14 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         self._ignored_keys: frozenset[str] = frozenset()  # context keys no template prints
         self._compacted: set[str] = set()  # pages whose output is compact already (fastpages)
         self._dirty = False
+        self._hold = SharedHold()  # the staged folder's lock, from on_pre_build to the end
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._dirty = dirty
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Read the staged folder only while no stager writes it (``serve``: another process)."""
+        self._hold.take(Path(config.docs_dir))
 
     @event_priority(100)  # before other plugins, which must see the paper pages as ours
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -142,6 +169,8 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         """Every page has been read: the indexer writes the index while the templates render."""
         if self.index is not None:
             self.index.write(Path(config.site_dir) / INDEX_DIR)
+        if self._dirty and env.bytecode_cache is None:
+            env.bytecode_cache = _TEMPLATE_CODE
         if self.config.fast_paper_pages:
             loader = jinja2.DictLoader({_FAST_TEMPLATE: "{{ papershelf_paper_html() }}"})
             env.loader = jinja2.ChoiceLoader([loader, env.loader]) if env.loader else loader
@@ -187,6 +216,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._hold.release()
         index, self.index = self.index, None
         if index is None:
             return
@@ -197,6 +227,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._hold.release()
         if self.index is not None:
             self.index.cancel()
             self.index = None

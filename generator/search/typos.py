@@ -102,6 +102,7 @@ def _deletions(head: str, edits: int) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def bucket(key: str, buckets: int) -> int:
     """32-bit FNV-1a of the key's UTF-8 bytes, modulo the number of files (search.js: ``bucketOf``)."""
     h = 0x811C9DC5
@@ -122,9 +123,12 @@ def _json(value: object) -> bytes:
 def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> dict[str, bytes]:
     """The vocabulary files for the site: ``TYPOS_DIR/meta.json`` (plain JSON: the number of
     files, the parameters and a version that changes with the content) and
-    ``TYPOS_DIR/<version>/<n>.bin``, each the gzip-compressed JSON map
-    ``{deletion: [word, count, word, count, ...]}`` for the deletions that hash to ``n``. The version in
-    the folder name means a browser never mixes files of two builds."""
+    ``TYPOS_DIR/<n>.bin``, each the gzip-compressed JSON map
+    ``{deletion: [word, count, word, count, ...]}`` for the deletions that hash to ``n``.
+
+    search.js asks for ``<n>.bin?v=<version>``, so a browser never takes a file of an earlier
+    build from its cache; the names stay the same from build to build, so an edit rewrites only
+    the few files whose words it changed (a preview rebuilds those, a deploy uploads those)."""
     counts = vocabulary(papers, topics)
     keys: defaultdict[str, list[str]] = defaultdict(list)
     for word in sorted(counts):
@@ -149,5 +153,5 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
     }
     out = {f"{TYPOS_DIR}/meta.json": _json(meta) + b"\n"}
     for n, data in enumerate(raw):
-        out[f"{TYPOS_DIR}/{version}/{n}.bin"] = _compress(data)
+        out[f"{TYPOS_DIR}/{n}.bin"] = _compress(data)
     return out

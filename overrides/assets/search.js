@@ -246,7 +246,7 @@
 
   function typoChunk(meta, n) {
     if (!typoChunks.has(n)) {
-      const url = new URL(`${TYPOS}${meta.version}/${n}.bin`, base).href;
+      const url = new URL(`${TYPOS}${n}.bin?v=${meta.version}`, base).href;
       typoChunks.set(n, fetch(url).then(async (r) => {
         if (!r.ok) throw new Error(`HTTP ${r.status}`);
         const plain = r.body.pipeThrough(new DecompressionStream("gzip"));
