@@ -21,6 +21,7 @@ handful of files.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -109,11 +110,16 @@ def _yaml_text(value: str) -> str:
 
 def _with_head(markdown: str, site: Site, url: str) -> str:
     """Add the head tags to a generated page's front matter (the page keeps its own title)."""
+    return _page_with_head(markdown, site.name, site.url, site.description, url)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # under ``serve`` most listing pages are the same as before
+def _page_with_head(markdown: str, name: str, site_url: str, description: str, url: str) -> str:
     if not markdown.startswith("---\n"):
         return markdown
     found = _TITLE.search(markdown)
-    title = html.unescape(_yaml_text(found.group(1))) if found else site.name
-    head = page_head(site, url, markdown, title=title)
+    title = html.unescape(_yaml_text(found.group(1))) if found else name
+    head = _head(site_url, name, description, url, markdown, title)
     return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
 
 
@@ -121,7 +127,11 @@ def page_head(site: Site, url: str, body: str, *, title: str | None = None) -> s
     """The ``<head>`` tags every page carries (feeds, OpenGraph with the page's ``title`` in
     plain text; a paper's own come from ``paper_head``), plus the math renderer where the body
     has math."""
-    head = site_head(site.url, site.name, url, title=title, description=site.description)
+    return _head(site.url, site.name, site.description, url, body, title)
+
+
+def _head(site_url: str, name: str, description: str, url: str, body: str, title: str | None) -> str:
+    head = site_head(site_url, name, url, title=title, description=description)
     if has_math(body):
         head += math_head(url)
     return head
@@ -385,7 +395,7 @@ class Stager:
             return
         papers, topics, signature = self._pending
         self._pending = None
-        job = self._job = RelatedJob(papers, topics)
+        job = self._job = RelatedJob(papers, topics, nice=True)
 
         def finish() -> None:
             result = job.result()

@@ -135,12 +135,13 @@ def content_problems(content_dir: Path) -> dict[Path, list[Problem]]:
         except OSError as err:
             found[folder] = _problem(f"cannot be read ({err.strerror})", "check the folder's permissions")
             return
+        in_papers = rel.parts == (PAPERS_DIR,)
         for child in children:
             if child.name.startswith("."):
                 continue
+            if in_papers and child.name.endswith(".md") and not child.is_dir(follow_symlinks=False):
+                continue  # a paper page (``is_paper_page``): the collection reads it and judges it
             child_rel = rel / child.name
-            if is_paper_page(child_rel) and not child.is_dir(follow_symlinks=False):
-                continue  # the collection reads it and says what is wrong with it
             path = Path(child.path)
             mode = child.stat(follow_symlinks=False).st_mode
             if stat.S_ISLNK(mode):

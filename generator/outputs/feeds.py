@@ -248,6 +248,24 @@ def json_feed(
 def _feed_set(
     papers: Sequence[Paper], info: FeedInfo, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
 ) -> dict[str, str]:
+    own = tuple((p, topics.get(p.slug, ())) for p in papers)
+    return dict(_feed_texts(own, info, site_url, site_name))
+
+
+@lru_cache(maxsize=256)
+def _feed_texts(
+    papers: tuple[tuple[Paper, tuple[str, ...]], ...], info: FeedInfo, site_url: str, site_name: str
+) -> tuple[tuple[str, str], ...]:
+    """A feed's three files, kept while its papers and their topics are the same: under
+    ``serve`` most edits leave most feeds as they were."""
+    topics = {p.slug: names for p, names in papers}
+    chosen = [p for p, _ in papers]
+    return tuple(_feed_files(chosen, info, site_url, site_name, topics).items())
+
+
+def _feed_files(
+    papers: Sequence[Paper], info: FeedInfo, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
+) -> dict[str, str]:
     return {
         info.folder + "atom.xml": atom_feed(papers, info, site_url, site_name, topics),
         info.folder + "rss.xml": rss_feed(papers, info, site_url, site_name, topics),

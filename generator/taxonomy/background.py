@@ -44,7 +44,7 @@ def compute_related(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]
 class RelatedJob:
     """``compute_related(papers, topics)``, started now in a child process, collected later."""
 
-    def __init__(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]], *, nice: bool = False) -> None:
         self._args = (list(papers), {slug: tuple(names) for slug, names in topics.items()})
         self._result: Related | None = None
         self._answer: tuple[int, bytes, bytes] | None = None
@@ -52,7 +52,7 @@ class RelatedJob:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "generator.taxonomy.background"],
+                [sys.executable, "-m", "generator.taxonomy.background", *(["--nice"] if nice else [])],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -101,7 +101,10 @@ class RelatedJob:
 
 
 def main() -> int:
-    """The child: papers and topics in on stdin, related papers out on stdout."""
+    """The child: papers and topics in on stdin, related papers out on stdout. With
+    ``--nice`` (a preview) it yields the processor to the engine's rebuild of the edit."""
+    if "--nice" in sys.argv[1:] and hasattr(os, "nice"):
+        os.nice(10)
     papers, topics = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(pickle.dumps(compute_related(papers, topics), protocol=pickle.HIGHEST_PROTOCOL))
     return 0
