@@ -21,6 +21,7 @@ import http.server
 import io
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 # What GitHub Pages compresses: text formats; binary formats are either compressed already
 # (woff2, png, Pagefind's .pf_* files) or rarely worth it.
@@ -49,14 +50,14 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def send_head(self) -> io.BufferedIOBase | None:  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"):
             path = path / "index.html"
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         ctype = self.guess_type(str(path))
         if not (accepts and path.is_file() and ctype.startswith(COMPRESSIBLE)):
-            return super().send_head()  # type: ignore[no-any-return]
+            return super().send_head()
         stat = path.stat()
         body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
         self.send_response(200)

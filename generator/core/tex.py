@@ -33,10 +33,8 @@ def math_head(page_url: str) -> str:
     css = relative_url(page_url, KATEX_DIR + "katex.min.css")
     js = relative_url(page_url, KATEX_DIR + "katex.min.js")
     init = relative_url(page_url, MATH_SCRIPT)
-    return (
-        f'<link rel="stylesheet" href="{e(css)}">\n'
-        f'<script defer src="{e(init)}" data-ps-katex-js="{e(js)}"></script>\n'
-    )
+    link = f'<link rel="stylesheet" href="{e(css)}">\n'
+    return link + f'<script defer src="{e(init)}" data-ps-katex-js="{e(js)}"></script>\n'
 
 
 @functools.lru_cache(maxsize=1 << 16)  # every title is asked for by its page, the listings and feeds
