@@ -65,8 +65,9 @@ def build_site(dest: Path) -> Path:
     if not any("$" in p.read_text(encoding="utf-8") for p in papers.glob("*.md")):
         shutil.copy(MATH_PAPER, papers / MATH_PAPER.name)
     site = dest / "site"
-    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml")]
-    subprocess.run([*build, "-d", str(site)], check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    # Stage content/ into the docs_dir MkDocs reads, then render it, as ``make build`` does.
+    build = [sys.executable, "-m", "generator", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    subprocess.run(build, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return site
 
 

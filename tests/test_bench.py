@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from benchmarks.bench import OURS_ONLY, ROWS, seed_papers, synthesize
+from benchmarks.static_server import serve_site
 from generator.content.pages import parse_page, to_front_matter
 from tests.conftest import ROOT
 
@@ -69,3 +73,31 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     assert "targets at 200 papers:" in table
     assert result["ours"][0]["largest_paper_page_kb"] < 20  # a paper page stays small
     assert Path(result["ours"][0]["largest_page"]).suffix == ".html"
+
+
+def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<p>" + "hello " * 500, encoding="utf-8")
+    (tmp_path / "404.html").write_text("<p>not here", encoding="utf-8")
+    (tmp_path / "font.woff2").write_bytes(b"\0" * 100)
+    server, url = serve_site(tmp_path)
+    try:
+
+        def get(path: str, gz: bool = True) -> tuple[int, dict[str, str], bytes]:
+            headers = {"Accept-Encoding": "gzip"} if gz else {}
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url + path, headers=headers)) as r:
+                    return r.status, dict(r.headers), r.read()
+            except urllib.error.HTTPError as err:
+                return err.code, dict(err.headers), err.read()
+
+        status, headers, body = get("")
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(body) == (tmp_path / "index.html").read_bytes()
+        status, headers, body = get("", gz=False)  # a client that does not accept gzip gets the file
+        assert "Content-Encoding" not in headers and body == (tmp_path / "index.html").read_bytes()
+        status, headers, body = get("font.woff2")  # compressed already: sent as it is
+        assert "Content-Encoding" not in headers and body == b"\0" * 100
+        status, _, body = get("missing/")
+        assert status == 404 and body == b"<p>not here"
+    finally:
+        server.shutdown()

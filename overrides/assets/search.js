@@ -147,10 +147,13 @@
   function loadKatex() {
     if (!katexLoading) {
       katexLoading = new Promise((resolve, reject) => {
-        const css = document.createElement("link");
-        css.rel = "stylesheet";
-        css.href = new URL("assets/vendor/katex/katex.min.css", base).href;
-        document.head.append(css);
+        const href = new URL("assets/vendor/katex/katex.min.css", base).href;
+        if (!Array.from(document.styleSheets).some((sheet) => sheet.href === href)) {
+          const css = document.createElement("link"); // pages with math link it already
+          css.rel = "stylesheet";
+          css.href = href;
+          document.head.append(css);
+        }
         if (typeof katex !== "undefined") return resolve();
         const script = document.createElement("script");
         script.src = new URL("assets/vendor/katex/katex.min.js", base).href;
