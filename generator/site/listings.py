@@ -22,10 +22,11 @@ from generator.site.head import lastmod
 from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
-MONTH_PAGES_FROM = 20_000
+MONTH_PAGES_FROM = 5_000
 """From this many papers the archive lists papers by month (paginated) instead of a page per
-listing date: at 50,000 papers, daily pages are thousands of small files that each repeat the
-theme, while a month's pages hold the same entries under a heading per date."""
+listing date: beyond a few thousand papers, daily pages are hundreds to thousands of small files
+that each repeat the theme (and each cost the engine a page to render), while a month's pages
+hold the same entries under a heading per date, and every link to a date goes to its heading."""
 # Bytes of list items (and date headings) on one listing page. The theme's own page around them
 # weighs 15-25 KB, so a page stays well under 100 KB whatever the titles and author lists hold.
 LISTING_BYTES = 64 * 1024
