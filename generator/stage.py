@@ -39,6 +39,7 @@ from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
 from generator.core import routes
 from generator.core.model import Paper, sort_key
+from generator.core.parallel import render_all
 from generator.core.site_config import SiteConfig, load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock
@@ -317,9 +318,12 @@ class Stager:
         self._related: Mapping[str, Sequence[str]] = {}
         self._related_for: int | None = None
         self._job: RelatedJob | None = None
+        self._warm: RelatedJob | None = None  # a child started early, waiting for its work
         self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
 
     def run(self) -> StageReport:
+        if self._related_for is None and self.wait_for_related and self._warm is None:
+            self._warm = RelatedJob.spawn()  # its libraries load while the collection is read
         identity, site = load_site(self.config_file)
         if site != self._site:  # other settings: nothing made from the old ones is kept
             self._site, self._topics, self._pages, self._related_for = site, {}, {}, None
@@ -343,9 +347,10 @@ class Stager:
         return report
 
     def close(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
-            self._job = None
+        for job in (self._job, self._warm):
+            if job is not None:
+                job.cancel()
+        self._job = self._warm = None
         self._pending = None
 
     def _collection(self, papers_dir: Path, root: Path, report: StageReport) -> list[Paper]:
@@ -375,11 +380,15 @@ class Stager:
         signature = hash((tuple(papers), tuple(topics.items())))
         if signature == self._related_for:
             return lambda: self._related
-        self.close()
+        if self._job is not None:  # lists for an earlier collection: no longer wanted
+            self._job.cancel()
+            self._job, self._pending = None, None
         if not self.wait_for_related:  # preview: the pages show first, the job starts after
             self._pending = (papers, topics, signature)
             return lambda: self._related
-        job = self._job = RelatedJob(papers, topics)
+        job, self._warm = self._warm or RelatedJob(), None
+        job.send(papers, topics)
+        self._job = job
 
         def wait() -> Mapping[str, Sequence[str]]:
             self._related, self._related_for = job.result(), signature
@@ -415,12 +424,17 @@ class Stager:
     ) -> Files:
         near, keys = neighbours(papers, related), citation_keys(papers)
         pages: dict[str, tuple[tuple[object, ...], str]] = {}
+        todo: list[tuple[Paper, tuple[str, ...], tuple[Paper, ...], str | None]] = []
         for paper in papers:
             key = (paper, topics.get(paper.slug, ()), near[paper.slug], keys.get(paper.slug))
             known = self._pages.get(paper.slug)
-            pages[paper.slug] = (
-                known if known is not None and known[0] == key else (key, paper_file(paper, site, *key[1:]))
-            )
+            if known is not None and known[0] == key:
+                pages[paper.slug] = known
+            else:
+                todo.append(key)
+        for key, text in zip(todo, render_all(todo, lambda k: paper_file(k[0], site, *k[1:])), strict=True):
+            pages[key[0].slug] = (key, text)
+        pages = {paper.slug: pages[paper.slug] for paper in papers}  # the site order, as before
         self._pages = pages
         return {routes.paper_src(slug): text for slug, (_, text) in pages.items()}
 

@@ -138,27 +138,25 @@ def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...], key: str 
 def papers_json(
     papers: Sequence[Paper], *, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
 ) -> str:
-    """The ``papers.json`` text; ``papers`` must already be in the site order."""
+    """The ``papers.json`` text; ``papers`` must already be in the site order.
+
+    One record per line: the file stays readable and line-oriented (``grep``, ``diff``) at
+    50,000 papers, and is written by the C encoder (an indented dump is several times slower)."""
     keys = citation_keys(papers)
     head = {
         "version": EXPORT_VERSION,
         "site": {"name": site_name, "url": absolute(site_url, "")},
         "count": len(papers),
-        "papers": [],
     }
-    text = json.dumps(head, ensure_ascii=False, indent=2)
-    if not papers:
-        return text + "\n"
     records = ",\n".join(_record_json(p, site_url, topics.get(p.slug, ()), keys[p.slug]) for p in papers)
-    return text.removesuffix("[]\n}") + "[\n" + records + "\n  ]\n}\n"
+    opening = json.dumps(head, ensure_ascii=False).removesuffix("}")
+    return f'{opening}, "papers": [\n{records}\n]}}\n' if papers else f'{opening}, "papers": []}}\n'
 
 
 @lru_cache(maxsize=1 << 17)
 def _record_json(paper: Paper, site_url: str, topics: tuple[str, ...], key: str | None) -> str:
-    """One record as ``json.dumps(..., indent=2)`` prints it inside the ``papers`` list (four
-    spaces in). Kept per paper: under ``serve`` an edit changes one record of thousands."""
-    text = json.dumps(paper_record(paper, site_url, topics, key), ensure_ascii=False, indent=2)
-    return "    " + text.replace("\n", "\n    ")
+    """One record, kept per paper: under ``serve`` an edit changes one record of thousands."""
+    return json.dumps(paper_record(paper, site_url, topics, key), ensure_ascii=False)
 
 
 def schema_json() -> str:

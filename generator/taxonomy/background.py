@@ -42,10 +42,20 @@ def compute_related(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]
 
 
 class RelatedJob:
-    """``compute_related(papers, topics)``, started now in a child process, collected later."""
+    """``compute_related(papers, topics)`` in a child process, collected later.
 
-    def __init__(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]], *, nice: bool = False) -> None:
-        self._args = (list(papers), {slug: tuple(names) for slug, names in topics.items()})
+    ``RelatedJob(papers, topics)`` starts the child and hands it the work at once;
+    ``RelatedJob.spawn()`` starts a child that loads its libraries (a second or more) while the
+    build still reads the collection, and ``send`` hands it the work when it is known."""
+
+    def __init__(
+        self,
+        papers: Sequence[Paper] | None = None,
+        topics: Mapping[str, Sequence[str]] | None = None,
+        *,
+        nice: bool = False,
+    ) -> None:
+        self._args: tuple[list[Paper], dict[str, tuple[str, ...]]] | None = None
         self._result: Related | None = None
         self._answer: tuple[int, bytes, bytes] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -60,6 +70,17 @@ class RelatedJob:
             )
         except OSError as err:  # no processes here: do it in this one, later
             log.debug("related papers computed in the build process: %s", err)
+        if papers is not None:
+            self.send(papers, topics or {})
+
+    @classmethod
+    def spawn(cls) -> RelatedJob:
+        return cls()
+
+    def send(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> None:
+        """Hand the child its work (once)."""
+        self._args = (list(papers), {slug: tuple(names) for slug, names in topics.items()})
+        if self._proc is None:
             return
         payload = pickle.dumps(self._args, protocol=pickle.HIGHEST_PROTOCOL)
         # The pipe holds less than the papers: a thread feeds it and collects the answer while
@@ -90,6 +111,7 @@ class RelatedJob:
                     err = str(error).encode()
             # Not an error (the answer is the same), but the build is slower: say why.
             log.info("related papers computed in the build process: %s", err.decode(errors="replace")[-500:])
+        assert self._args is not None, "send() comes before result()"
         self._result = compute_related(*self._args)
         return self._result
 
@@ -105,6 +127,8 @@ def main() -> int:
     ``--nice`` (a preview) it yields the processor to the engine's rebuild of the edit."""
     if "--nice" in sys.argv[1:] and hasattr(os, "nice"):
         os.nice(10)
+    from generator.taxonomy.related import related_papers  # noqa: F401 - loaded before the work arrives
+
     papers, topics = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(pickle.dumps(compute_related(papers, topics), protocol=pickle.HIGHEST_PROTOCOL))
     return 0
