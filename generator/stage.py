@@ -21,17 +21,11 @@ handful of files.
 
 from __future__ import annotations
 
-import functools
-import html
-import json
 import os
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from generator.content.collection import page_paths
 from generator.content.files import content_problems
@@ -40,39 +34,19 @@ from generator.content.writer import write_if_changed
 from generator.core import routes
 from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
-from generator.core.site_config import SiteConfig, load_site_config
+from generator.core.site_config import load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock
-from generator.core.tex import has_math, math_head, plain_title
 from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
-from generator.outputs.exports import all_exports
-from generator.outputs.feeds import all_feeds
-from generator.search.pagefind import FILTERS_FILE, filter_menu
-from generator.search.typos import typo_files
-from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.icons import icon_files
-from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, paper_page
+from generator.site.plan import Files, Site, generated_files, maintainer_files, neighbours, paper_file
 from generator.site.sanitize import RenderedPage, render_page
-from generator.site.subscribe import generated_pages
 from generator.taxonomy.background import RelatedJob
-from generator.taxonomy.topics import assign_topics, collect_topics, topic_pages
+from generator.taxonomy.topics import assign_topics
 
 STAGE_DIR = "build/stage"
 """Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
-
-Files = dict[str, str | bytes]
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """What the staged pages need to know of the site: its identity and its settings."""
-
-    name: str
-    url: str
-    description: str
-    settings: SiteConfig
 
 
 @dataclass(slots=True)
@@ -85,142 +59,6 @@ class StageReport:
 
     def lines(self) -> list[str]:
         return [problem.format(path) for path, problems in sorted(self.problems.items()) for problem in problems]
-
-
-# --------------------------------------------------------------------------- pure: the plan
-
-
-def staged_page(meta: Mapping[str, str], body: str) -> str:
-    """A staged page: front matter whose values are already escaped for the templates (which
-    print ``page.meta`` unescaped), written as JSON strings (valid YAML), then the body."""
-    fm = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items() if value)
-    return f"---\n{fm}---\n\n{body.strip()}\n"
-
-
-_TITLE = re.compile(r"^title: (.*)$", re.MULTILINE)
-
-
-def _yaml_text(value: str) -> str:
-    """A generated page's title as its front matter writes it: mostly a JSON string (which
-    YAML reads the same), read fast; anything else through YAML (the pages are ours)."""
-    try:
-        return str(json.loads(value))
-    except ValueError:
-        return str(yaml.safe_load(value))
-
-
-def _with_head(markdown: str, site: Site, url: str) -> str:
-    """Add the head tags to a generated page's front matter (the page keeps its own title)."""
-    return _page_with_head(markdown, site.name, site.url, site.description, url)
-
-
-@functools.lru_cache(maxsize=1 << 14)  # under ``serve`` most listing pages are the same as before
-def _page_with_head(markdown: str, name: str, site_url: str, description: str, url: str) -> str:
-    if not markdown.startswith("---\n"):
-        return markdown
-    found = _TITLE.search(markdown)
-    title = html.unescape(_yaml_text(found.group(1))) if found else name
-    head = _head(site_url, name, description, url, markdown, title)
-    return markdown.replace("---\n", f"---\npapershelf_head: {json.dumps(head.strip(), ensure_ascii=False)}\n", 1)
-
-
-def page_head(site: Site, url: str, body: str, *, title: str | None = None) -> str:
-    """The ``<head>`` tags every page carries (feeds, OpenGraph with the page's ``title`` in
-    plain text; a paper's own come from ``paper_head``), plus the math renderer where the body
-    has math."""
-    return _head(site.url, site.name, site.description, url, body, title)
-
-
-def _head(site_url: str, name: str, description: str, url: str, body: str, title: str | None) -> str:
-    head = site_head(site_url, name, url, title=title, description=description)
-    if has_math(body):
-        head += math_head(url)
-    return head
-
-
-def paper_file(
-    paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], cite_key: str | None
-) -> str:
-    """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
-    url = routes.paper_url(paper.slug)
-    body = paper_page(paper, url, topics=topics, related=related, cite_key=cite_key)
-    head = page_head(site, url, body) + paper_head(paper, url, site.url, topics, site_name=site.name)
-    meta = {
-        "title": e(plain_title(paper.title)),  # <title> and meta tags: no reader typesets TeX
-        "description": e(page_description(paper.abstract)),
-        "lastmod": lastmod([paper]) or "",  # the sitemap's date: the paper's, never the build's
-        "papershelf_head": head.strip(),
-    }
-    return staged_page(meta, body)
-
-
-def neighbours(papers: Sequence[Paper], related: Mapping[str, Sequence[str]]) -> dict[str, tuple[Paper, ...]]:
-    """slug -> its related papers (those still in the collection)."""
-    by_slug = {p.slug: p for p in papers}
-    return {p.slug: tuple(by_slug[s] for s in related.get(p.slug, ()) if s in by_slug) for p in papers}
-
-
-def paper_files(
-    papers: Sequence[Paper],
-    site: Site,
-    topics: Mapping[str, tuple[str, ...]],
-    related: Mapping[str, Sequence[str]],
-) -> Files:
-    """Every paper's staged page."""
-    near, keys = neighbours(papers, related), citation_keys(papers)
-    return {
-        routes.paper_src(p.slug): paper_file(p, site, topics.get(p.slug, ()), near[p.slug], keys.get(p.slug))
-        for p in papers
-    }
-
-
-def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """Home, archive, topic, Subscribe and Data pages; feeds, exports and the filter menu.
-
-    Made at build time and never committed, so two pull requests that add papers never touch
-    the same file."""
-    settings, per_page = site.settings, site.settings.home.papers_per_page
-    newest = papers[0].date if papers else None
-    pages = home_pages(papers, per_page)
-    pages.update(archive_pages(papers, per_page))
-    pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest))
-    pages.update(
-        generated_pages(
-            site_name=site.name,
-            site_url=site.url,
-            taxonomy=settings.taxonomy,
-            feeds=settings.feeds,
-            digest=settings.digest,
-        )
-    )
-    out: Files = {src: _with_head(text, site, routes.src_to_url(src)) for src, text in pages.items()}
-    out["robots.txt"] = robots_txt(site.url)
-    if site.url:  # feeds and exports need absolute links
-        out.update(
-            all_feeds(
-                papers,
-                site_url=site.url,
-                site_name=site.name,
-                description=site.description,
-                topics=topics,
-                taxonomy=settings.taxonomy,
-                config=settings.feeds,
-            )
-        )
-        out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
-    out[FILTERS_FILE] = filter_menu(papers, topics)
-    out.update(typo_files(papers, topics))  # the search's vocabulary, for misspelt queries
-    return out
-
-
-def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
-    """Pages such as ``about.md``: Markdown made HTML and sanitized (``site.sanitize``)."""
-    out: Files = {}
-    for src, page in pages.items():
-        url = routes.src_to_url(src)
-        meta = {"title": e(page.title), "papershelf_head": page_head(site, url, page.html, title=page.title).strip()}
-        out[src] = staged_page(meta, page.html)
-    return out
 
 
 # --------------------------------------------------------------------------- reading
