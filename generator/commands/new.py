@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.content.pages import GITHUB_LOGIN, is_https_url, normalize_arxiv
+from generator.content.fields import GITHUB_LOGIN, is_https_url, normalize_arxiv
 from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
 from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 from generator.content.writer import write_new_file

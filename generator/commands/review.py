@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.pages import front_matter_fields, read_page
+from generator.content.frontmatter_format import front_matter_fields
+from generator.content.pages import read_page
 from generator.content.validate import Finding, annotation, printable, show_path, validate
 from generator.core.model import Paper
 from generator.core.site_config import ConfigError, TopicConfig, load_site_config

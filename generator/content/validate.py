@@ -30,16 +30,11 @@ from pathlib import Path
 from typing import Literal
 
 from generator.content import files as content_files
-from generator.content.pages import (
-    Problem,
-    front_matter_fields,
-    key_line,
-    normalize_arxiv,
-    read_page_bytes,
-    read_page_file,
-    split_page,
-)
+from generator.content.fields import normalize_arxiv
+from generator.content.frontmatter_format import front_matter_fields, key_line, split_page
+from generator.content.pages import read_page_bytes, read_page_file
 from generator.core.model import Paper
+from generator.core.problems import Problem
 
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would take the URL of the papers folder
 

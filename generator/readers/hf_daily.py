@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content.pages import is_hf_login, is_https_url, normalize_arxiv
+from generator.content.fields import is_hf_login, is_https_url, normalize_arxiv
 from generator.core.model import Link, Paper
 from generator.core.slugs import slugify, unique_slug
 from generator.core.textclean import clean_text

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.content.pages import is_https_url
+from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
 from generator.core.slugs import slugify

@@ -28,7 +28,9 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from generator.content.pages import MAX_PAGE_BYTES, Problem, key_line, load_front_matter, split_page, text_field
+from generator.content.fields import text_field
+from generator.content.frontmatter_format import MAX_PAGE_BYTES, read_front_matter
+from generator.core.problems import Problem
 from generator.site.render import relative_url
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
@@ -362,22 +364,15 @@ def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     title: str | None = None
     body, body_line = text, 1
-    parts = split_page(text) if text.startswith("---") else None
-    if parts is not None:
-        fm, body, body_line = parts
-        data, problems = load_front_matter(fm)
-        if data is None:
-            return None, problems
-
-        def add(key: str, message: str, hint: str = "") -> None:
-            problems.append(Problem(key_line(fm, key), key, message, hint))
-
-        for key in data:
-            if key not in PAGE_KEYS:
-                add(str(key), "is not a known field", "a page's front matter holds only 'title'")
-        title = text_field(data, "title", add)
-        if problems:
-            return None, problems
+    page, problems = read_front_matter(text)
+    if problems:
+        return None, problems
+    if page is not None:
+        body, body_line = page.body, page.body_line
+        page.refuse_unknown(PAGE_KEYS, "a page's front matter holds only 'title'")
+        title = text_field(page.data, "title", page.add)
+        if page.problems:
+            return None, page.problems
 
     md = _converter()
     verdict = _findings(body, md)
