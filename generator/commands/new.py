@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.fields import GITHUB_LOGIN, is_https_url, normalize_arxiv
@@ -303,17 +304,23 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.slug is not None and not SLUG.match(args.slug):
-        raise _Stop(f"--slug: {args.slug!r} is not a valid slug — use lowercase letters, digits and hyphens")
+def _taxonomy(args: argparse.Namespace) -> list[str]:
+    """The topic names of site_config.yml (new tags are told apart from known ones)."""
     try:
-        taxonomy = [t.name for t in load_site_config(args.config).taxonomy]
+        return [t.name for t in load_site_config(args.config).taxonomy]
     except ConfigError as err:
         raise _Stop(str(err)) from None
     except (OSError, UnicodeDecodeError) as err:
         raise _Stop(f"{args.config}: cannot be read ({err})") from None
+
+
+def _check_out(args: argparse.Namespace) -> None:
     if args.out.exists() and not args.out.is_dir():
         raise _Stop(f"--out: {args.out} is not a folder")
+
+
+def _wanted_records(args: argparse.Namespace) -> list[Record]:
+    """The records to write, with the options applied; one from arXiv is listed today."""
     overrides = _overrides(args)
     records = [merged(r, overrides) for r in _records(args)]
     from_arxiv = bool(args.from_arxiv_atom) or (bool(args.arxiv) and not args.title and not args.from_bibtex)
@@ -322,50 +329,77 @@ def _run(args: argparse.Namespace) -> int:
             record.date = dt.date.today()  # the listing date: the day the paper is added here
     if args.slug is not None and len(records) > 1:
         raise _Stop("--slug names one page, but the file holds several papers")
+    return records
+
+
+@dataclass(slots=True)
+class _Shelf:
+    """The collection a new page joins: its pages (for duplicates) and the slugs taken."""
+
+    existing: list[Entry]
+    taken: set[str]
+    taxonomy: list[str]
+
+
+def _complete(args: argparse.Namespace, record: Record, asking: bool, taxonomy: list[str]) -> tuple[Record, str | None]:
+    """The record with every required field, asked for in a terminal; else the missing one stops."""
+    if asking:
+        return _interactive(record, taxonomy, args.submitted_by)
+    if not record.title or record.date is None:
+        missing = "--title" if not record.title else "--date"
+        where = f" (the record at line {record.line} has none)" if args.from_bibtex or args.from_arxiv_atom else ""
+        raise _Stop(f"{missing} is required{where}; or run the command in a terminal to be asked")
+    return record, args.submitted_by
+
+
+def _write_one(args: argparse.Namespace, record: Record, submitted_by: str | None, shelf: _Shelf) -> bool:
+    """Check the page against the collection and write it; False (said why) when it is not written."""
+    slug = choose_slug(record.title or "", shelf.taken, args.slug)
+    paper, text, problems = build_page(record, slug, submitted_by)
+    path = args.out / f"{slug}.md"
+    shown = show_path(path)
+    notes: list[str] = []
+    if paper is not None:
+        entry = Entry(path=shown, paper=paper, problems=[], raw=text.encode("utf-8"), slug=slug)
+        entry.arxiv, entry.title_key = paper.arxiv, title_key(paper.title)
+        findings = check_entries([*shelf.existing, entry], [shown], shelf.taxonomy)
+        problems += [f.format() for f in findings if f.level == "error"]
+        notes = [f.format() for f in findings if f.level == "notice"]
+    if problems or paper is None:
+        print(f"not written: {shown}", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return False
+    try:
+        write_new_file(path, text)
+    except FileExistsError:
+        print(f"not written: {shown} already exists — pass --slug to choose another name", file=sys.stderr)
+        return False
+    except OSError as err:
+        print(f"not written: {shown}: {err.strerror}", file=sys.stderr)
+        return False
+    for note in notes:
+        print(note)
+    shelf.taken.add(slug)
+    shelf.existing.append(entry)
+    print(f"wrote {shown}")
+    return True
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.slug is not None and not SLUG.match(args.slug):
+        raise _Stop(f"--slug: {args.slug!r} is not a valid slug — use lowercase letters, digits and hyphens")
+    taxonomy = _taxonomy(args)
+    _check_out(args)
+    records = _wanted_records(args)
     asking = sys.stdin.isatty() and not (args.title and args.date)
     pages, _ = page_files(args.out)
-    existing = [read_entry(p, show_path(p)) for p in pages]
-    taken = taken_slugs([p.name for p in pages])
+    shelf = _Shelf([read_entry(p, show_path(p)) for p in pages], taken_slugs([p.name for p in pages]), taxonomy)
     failed = 0
     for record in records:
-        submitted_by = args.submitted_by
-        if asking:
-            record, submitted_by = _interactive(record, taxonomy, submitted_by)
-        elif not record.title or record.date is None:
-            missing = "--title" if not record.title else "--date"
-            where = f" (the record at line {record.line} has none)" if args.from_bibtex or args.from_arxiv_atom else ""
-            raise _Stop(f"{missing} is required{where}; or run the command in a terminal to be asked")
-        slug = choose_slug(record.title or "", taken, args.slug)
-        paper, text, problems = build_page(record, slug, submitted_by)
-        path = args.out / f"{slug}.md"
-        shown = show_path(path)
-        if paper is not None:
-            entry = Entry(path=shown, paper=paper, problems=[], raw=text.encode("utf-8"), slug=slug)
-            entry.arxiv, entry.title_key = paper.arxiv, title_key(paper.title)
-            findings = check_entries([*existing, entry], [shown], taxonomy)
-            problems += [f.format() for f in findings if f.level == "error"]
-            notes = [f.format() for f in findings if f.level == "notice"]
-        if problems or paper is None:
-            print(f"not written: {shown}", file=sys.stderr)
-            for problem in problems:
-                print(f"  {problem}", file=sys.stderr)
+        complete, submitted_by = _complete(args, record, asking, taxonomy)
+        if not _write_one(args, complete, submitted_by, shelf):
             failed += 1
-            continue
-        try:
-            write_new_file(path, text)
-        except FileExistsError:
-            print(f"not written: {shown} already exists — pass --slug to choose another name", file=sys.stderr)
-            failed += 1
-            continue
-        except OSError as err:
-            print(f"not written: {shown}: {err.strerror}", file=sys.stderr)
-            failed += 1
-            continue
-        for note in notes:
-            print(note)
-        taken.add(slug)
-        existing.append(entry)
-        print(f"wrote {shown}")
     if failed == 0:
         print("Next: review the page, add more fields if you like, then run 'python -m generator validate'.")
     return 1 if failed else 0
