@@ -373,8 +373,14 @@ def listing_authors(authors: Sequence[str]) -> str:
     return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
 
 
-def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
-    """One entry of a listing: title link, authors, a two-line excerpt, a Code link."""
+EXCERPT_CHARS = 320
+"""The default length of a listing's excerpt (``home.excerpt_chars`` in site_config.yml)."""
+
+
+def paper_item(paper: Paper, from_url: str, badge: str = "", excerpt_chars: int = EXCERPT_CHARS) -> str:
+    """One entry of a listing: title link, authors, an excerpt of ``excerpt_chars`` characters at
+    most (CSS clamps it to two lines; a longer one serves search engines and screen readers), a
+    Code link."""
     href = relative_url(from_url, paper.url)
     code = (
         f' <a class="ps-code-link" href="{e(paper.code)}" rel="nofollow noopener">Code</a>'
@@ -384,5 +390,5 @@ def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
     authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
     return (
         f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{title_html(paper.title)}</a>{badge}{code}'
-        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
+        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract, excerpt_chars))}</p></li>'
     )
