@@ -47,3 +47,15 @@ def test_every_listing_takes_the_length() -> None:
         assert found and all(len(x) <= 101 for x in found)
     default = [x for text in home_pages(PAPERS, 100).values() for x in _excerpts(text)]
     assert all(250 < len(x) <= EXCERPT_CHARS + 1 for x in default)
+
+
+def test_the_stager_passes_the_setting_to_the_listings() -> None:
+    from generator.stage import Site, generated_files
+
+    def home(chars: int) -> list[str]:
+        site = Site("Shelf", "https://example.org/", "", SiteConfig(home=HomeConfig(excerpt_chars=chars)))
+        text = generated_files(PAPERS, site, {})["index.md"]
+        return _excerpts(text if isinstance(text, str) else text.decode())
+
+    assert {len(x) for x in home(80)} != {len(x) for x in home(600)}
+    assert all(len(x) <= 81 for x in home(80))
