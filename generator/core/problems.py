@@ -22,17 +22,18 @@ class Problem:
     """One thing wrong with an input, addressed the way an editor or a CI annotation wants it.
 
     ``field`` is the page field (or ``file``, ``front matter``…) the problem is about; readers
-    of whole files leave it empty, and their problems then print their level instead, as
+    of listings leave it empty, and their problems then print their level instead, as
     ``path:line: error: message``. ``level`` tells apart what stops a record (``error``), what
     is reported while the record is still read (``warning``) and what never fails a check
-    (``notice``). ``file`` is empty while the text is parsed and set once the path is known.
+    (``notice``). ``path`` (the file) is empty while a text is parsed, and set by whoever
+    knows where the text came from.
     """
 
     line: int
     field: str
     message: str
     hint: str = ""
-    file: str = ""
+    path: str = ""
     level: Level = "error"
 
     @property
@@ -40,13 +41,13 @@ class Problem:
         """For readers: whether the record was left out (an error) or read anyway."""
         return self.level == "error"
 
-    def at(self, file: str) -> Problem:
+    def at(self, path: str) -> Problem:
         """The same problem, now naming its file."""
-        return replace(self, file=file)
+        return replace(self, path=path)
 
     def format(self, path: str | None = None) -> str:
-        """``path:line: field: message — hint``; ``path`` defaults to the problem's own file."""
-        where = path if path is not None else self.file or "<page>"
+        """``path:line: field: message — hint``; ``path`` defaults to the problem's own."""
+        where = path if path is not None else self.path or "<page>"
         if not self.field:
             return f"{where}:{self.line}: {self.level}: {self.message}"
         tail = f" — {self.hint}" if self.hint else ""

@@ -19,15 +19,16 @@ from typing import Any
 
 from generator.content.fields import is_hf_login, is_https_url, normalize_arxiv
 from generator.core.model import Link, Paper
+from generator.core.problems import FileError, read_problem
 from generator.core.slugs import slugify, unique_slug
 from generator.core.textclean import clean_text
-from generator.readers import ReadProblem, ReadResult
+from generator.readers import ReadResult
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 MAX_TITLE = 500
 
 
-class DailyError(ValueError):
+class DailyError(FileError):
     """The response as a whole cannot be read (not JSON, not a list, another day's listing)."""
 
 
@@ -107,7 +108,7 @@ class _Reading:
     dated: int = 0  # items that say when they were listed
 
     def add(self, rank: int, name: str, message: str, skipped: bool = True) -> None:
-        self.result.problems.append(ReadProblem(rank, f"{name}: {message}", skipped=skipped))
+        self.result.problems.append(read_problem(rank, f"{name}: {message}", skipped=skipped))
 
 
 def _arxiv_id(reading: _Reading, rank: int, item: object) -> tuple[dict[str, Any], dict[str, Any], str] | None:
@@ -232,6 +233,6 @@ def read_hf_daily(data: bytes, *, date: dt.date, source: str | None = None) -> D
         raise DailyError(f"the response is the listing of {', '.join(days)}, not of {date.isoformat()}")
     for rank, listed in reading.other_days:
         reading.result.problems.append(
-            ReadProblem(rank, f"item {rank} was listed on {listed.isoformat()}, not {date.isoformat()}", skipped=False)
+            read_problem(rank, f"item {rank} was listed on {listed.isoformat()}, not {date.isoformat()}", skipped=False)
         )
     return reading.result
