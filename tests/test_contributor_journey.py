@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.pages import normalize_arxiv, read_page
+from generator.content.fields import normalize_arxiv
+from generator.content.pages import read_page
 from generator.content.validate import title_key
 from tests.conftest import ROOT
 

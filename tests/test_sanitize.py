@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.content.pages import Problem
+from generator.core.problems import Problem
 from generator.site.sanitize import RenderedPage, render_page
 from tests.conftest import ROOT, serve
 

@@ -23,6 +23,7 @@ import datetime as dt
 import difflib
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +108,18 @@ def _diff(path: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path}", f"b/{path}"))
 
 
-def run(args: argparse.Namespace) -> int:
+_Page = tuple[Path, str, Paper]  # (file, its text, the paper it holds)
+_Change = tuple[Path, str, str, list[str]]  # (file, text before, text after, fields filled)
+
+
+def _pages_to_look_up(args: argparse.Namespace) -> tuple[list[_Page], dict[str, str], int]:
+    """(the pages to look up, arXiv id -> page already carrying it, how many were unreadable).
+
+    Every page of the collection is read for the ids it carries, so a lookup never gives a
+    page the id of another one."""
     paths, named = _targets(args)
-    pages: list[tuple[Path, str, Paper]] = []
-    taken: dict[str, str] = {}  # arXiv id -> page already carrying it
+    pages: list[_Page] = []
+    taken: dict[str, str] = {}
     broken = 0
     wanted = {p.resolve() for p in paths}
     others = [p for p in page_files(args.out)[0] if p.resolve() not in wanted]
@@ -129,53 +138,59 @@ def run(args: argparse.Namespace) -> int:
                 print(f"skipped {show_path(path)}: it already has an arXiv id")
             continue
         pages.append((path, path.read_text(encoding="utf-8"), paper))
-    cache = Cache(args.cache, dt.date.today(), args.recheck_days)
+    return pages, taken, broken
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """Titles looked up through the cache, arXiv asked only for the ones it lacks."""
+
+    cache: Cache
     client: PoliteClient | None = None
-    progress = Progress("Looking up titles on arXiv", len(pages))
-    changes: list[tuple[Path, str, str, list[str]]] = []
-    asked = cached = unmatched = 0
-    try:
-        for i, (path, text, paper) in enumerate(pages, 1):
-            progress(i)
-            key = match_key(paper.title)
-            known, found = cache.get(key)
-            if known:
-                cached += 1
-            else:
-                client = client or arxiv_client()
-                match = best_match(paper.title, search_title(paper.title, client))
-                asked += 1
-                found = match.found
-                cache.put(key, found)
-                if asked % 10 == 0:
-                    cache.save()
-                if found is None and match.note:
-                    print(f"no exact match for {show_path(path)}: {match.note}")
-            if found is None:
-                unmatched += 1
-                continue
-            other = taken.get(found.arxiv)
-            if other is not None and other != show_path(path):
-                print(f"not filled {show_path(path)}: arXiv {found.arxiv} is already on {other} (the same paper?)")
-                continue
-            enriched, fields = fill(paper, found)
-            if not fields:
-                continue
-            new_text = to_front_matter(enriched)
-            checked, problems = parse_page(new_text, paper.slug)
-            if checked != enriched:
-                print(f"not filled {show_path(path)}: the arXiv record does not fit the page format ({problems[:1]})")
-                continue
-            taken[found.arxiv] = show_path(path)
-            changes.append((path, text, new_text, fields))
-    except ServiceError as err:
-        cache.save()
-        print(f"error: {err} (no page was written)", file=sys.stderr)
-        return 2
-    cache.save()
+    asked: int = 0
+    cached: int = 0
+
+    def find(self, path: Path, title: str) -> Found | None:
+        key = match_key(title)
+        known, found = self.cache.get(key)
+        if known:
+            self.cached += 1
+            return found
+        self.client = self.client or arxiv_client()
+        match = best_match(title, search_title(title, self.client))
+        self.asked += 1
+        self.cache.put(key, match.found)
+        if self.asked % 10 == 0:
+            self.cache.save()
+        if match.found is None and match.note:
+            print(f"no exact match for {show_path(path)}: {match.note}")
+        return match.found
+
+
+def _change(page: _Page, found: Found, taken: dict[str, str]) -> _Change | None:
+    """The page with what the record adds, or None (said why) when nothing is to be filled."""
+    path, text, paper = page
+    other = taken.get(found.arxiv)
+    if other is not None and other != show_path(path):
+        print(f"not filled {show_path(path)}: arXiv {found.arxiv} is already on {other} (the same paper?)")
+        return None
+    enriched, fields = fill(paper, found)
+    if not fields:
+        return None
+    new_text = to_front_matter(enriched)
+    checked, problems = parse_page(new_text, paper.slug)
+    if checked != enriched:
+        print(f"not filled {show_path(path)}: the arXiv record does not fit the page format ({problems[:1]})")
+        return None
+    taken[found.arxiv] = show_path(path)
+    return path, text, new_text, fields
+
+
+def _apply(changes: list[_Change], dry_run: bool) -> bool:
+    """Print or write each change; False when a page could not be written (the rest is not)."""
     for path, before, after, fields in changes:
         shown = show_path(path)
-        if args.dry_run:
+        if dry_run:
             sys.stdout.write(_diff(shown, before, after))
             continue
         try:
@@ -185,11 +200,38 @@ def run(args: argparse.Namespace) -> int:
             write_if_changed(path, after)
         except OSError as err:
             print(f"error: {shown}: could not write: {err.strerror}", file=sys.stderr)
-            return 1
+            return False
         print(f"enriched {shown}: {', '.join(fields)}")
+    return True
+
+
+def run(args: argparse.Namespace) -> int:
+    pages, taken, broken = _pages_to_look_up(args)
+    lookups = _Lookups(Cache(args.cache, dt.date.today(), args.recheck_days))
+    progress = Progress("Looking up titles on arXiv", len(pages))
+    changes: list[_Change] = []
+    unmatched = 0
+    try:
+        for i, page in enumerate(pages, 1):
+            progress(i)
+            found = lookups.find(page[0], page[2].title)
+            if found is None:
+                unmatched += 1
+                continue
+            change = _change(page, found, taken)
+            if change is not None:
+                changes.append(change)
+    except ServiceError as err:
+        lookups.cache.save()
+        print(f"error: {err} (no page was written)", file=sys.stderr)
+        return 2
+    lookups.cache.save()
+    if not _apply(changes, args.dry_run):
+        return 1
     verb = "would fill" if args.dry_run else "filled"
     print(
-        f"{len(pages)} page{'' if len(pages) == 1 else 's'} looked up ({asked} asked arXiv, {cached} from the cache): "
+        f"{len(pages)} page{'' if len(pages) == 1 else 's'} looked up "
+        f"({lookups.asked} asked arXiv, {lookups.cached} from the cache): "
         f"{verb} {len(changes)}, {unmatched} without an exact match" + (f", {broken} unreadable" if broken else "")
     )
     return 1 if broken else 0

@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.writer import write_if_changed, write_papers
 from generator.core.progress import Progress
-from generator.readers.hf_daily import DailyError, read_hf_daily
+from generator.readers.hf_daily import DailyError, DailyResult, read_hf_daily
 from generator.services.hf_daily import SERVICE, fetch_daily_papers
 from generator.services.http import ServiceError
 
@@ -51,58 +52,68 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_hf(args: argparse.Namespace, source_name: str | None = None) -> int:
-    """Both ways in: a date to fetch (or read from content/sources) or a saved file."""
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """Which day is imported and from where: ``saved`` is where a fetched response is kept."""
+
+    day: dt.date
+    path: Path
+    fetch: bool
     saved: Path | None = None
+
+
+def _which_day(args: argparse.Namespace) -> _Day | str:
+    """The day and its source from the options, or the message that says why not."""
     if args.hf_daily is not None:
         day = parse_day(args.hf_daily)
         if day is None:
-            return _fail(f"--hf-daily: {args.hf_daily!r} is not a real date written YYYY-MM-DD")
+            return f"--hf-daily: {args.hf_daily!r} is not a real date written YYYY-MM-DD"
         saved = args.sources / saved_name(day)
-        path = saved
-        fetch = args.refresh or not path.exists()
-    else:
-        path = args.listing
-        match = _SAVED_NAME.match(path.name)
-        day = parse_day(args.date) if args.date else (parse_day(match.group(1)) if match else None)
-        if args.date and day is None:
-            return _fail(f"--date: {args.date!r} is not a real date written YYYY-MM-DD")
-        if day is None:
-            return _fail(f"{path}: which day's listing is it? pass --date YYYY-MM-DD (or name it hf-daily-DATE.json)")
-        fetch = False
-    if fetch:
+        return _Day(day, saved, args.refresh or not saved.exists(), saved)
+    path: Path = args.listing
+    match = _SAVED_NAME.match(path.name)
+    day = parse_day(args.date) if args.date else (parse_day(match.group(1)) if match else None)
+    if args.date and day is None:
+        return f"--date: {args.date!r} is not a real date written YYYY-MM-DD"
+    if day is None:
+        return f"{path}: which day's listing is it? pass --date YYYY-MM-DD (or name it hf-daily-DATE.json)"
+    return _Day(day, path, False)
+
+
+def _response(source: _Day, announce_saved: bool) -> tuple[bytes, str] | str:
+    """(the response, how to name it in messages), fetched or read from its file; or the
+    message that says why there is none."""
+    if source.fetch:
         try:
-            data = fetch_daily_papers(day)
+            return fetch_daily_papers(source.day), f"{SERVICE} Daily Papers of {source.day.isoformat()}"
         except ServiceError as err:
-            return _fail(f"{err} (nothing was written)")
-        where = f"{SERVICE} Daily Papers of {day.isoformat()}"
-    else:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return _fail(f"{path}: no such file")
-        except OSError as err:
-            return _fail(f"{path}: cannot read: {err.strerror}")
-        where = str(path)
-        if args.hf_daily is not None:
-            print(f"using the saved response {path} (pass --refresh to fetch the day again)")
+            return f"{err} (nothing was written)"
     try:
-        result = read_hf_daily(data, date=day, source=source_name or f"sources/{saved_name(day)}")
-    except DailyError as err:
-        return _fail(f"{where}: {err} (nothing was written)")
+        data = source.path.read_bytes()
+    except FileNotFoundError:
+        return f"{source.path}: no such file"
+    except OSError as err:
+        return f"{source.path}: cannot read: {err.strerror}"
+    if announce_saved:
+        print(f"using the saved response {source.path} (pass --refresh to fetch the day again)")
+    return data, str(source.path)
+
+
+def _report_read(result: DailyResult, where: str) -> None:
     for problem in result.problems:
         print(problem.format(where), file=sys.stderr)
     for _, message in result.withdrawn:
         print(f"skipped {message}", file=sys.stderr)
-    if not result.papers:
-        print(f"no papers to import from {where} ({len(result.withdrawn)} withdrawn)")
-        return 1 if any(p.skipped for p in result.problems) else 0
-    if fetch and saved is not None:
+
+
+def _write(args: argparse.Namespace, result: DailyResult, source: _Day, data: bytes) -> int:
+    """Keep a fetched response, then write the pages; the exit status of the import."""
+    if source.fetch and source.saved is not None:
         try:
-            if write_if_changed(saved, _reviewable(data)):
-                print(f"saved the response as {saved}")
+            if write_if_changed(source.saved, _reviewable(data)):
+                print(f"saved the response as {source.saved}")
         except OSError as err:
-            return _fail(f"{saved}: could not write: {err.strerror} (no page was written)")
+            return _fail(f"{source.saved}: could not write: {err.strerror} (no page was written)")
     summary = write_papers(
         result.papers, args.out, force=args.force, progress=Progress("Writing pages", len(result.papers))
     )
@@ -118,3 +129,23 @@ def run_hf(args: argparse.Namespace, source_name: str | None = None) -> int:
         line += f", {len(result.withdrawn)} withdrawn"
     print(line)
     return 1 if summary.errors or read_errors else 0
+
+
+def run_hf(args: argparse.Namespace, source_name: str | None = None) -> int:
+    """Both ways in: a date to fetch (or read from content/sources) or a saved file."""
+    source = _which_day(args)
+    if isinstance(source, str):
+        return _fail(source)
+    got = _response(source, announce_saved=args.hf_daily is not None)
+    if isinstance(got, str):
+        return _fail(got)
+    data, where = got
+    try:
+        result = read_hf_daily(data, date=source.day, source=source_name or f"sources/{saved_name(source.day)}")
+    except DailyError as err:
+        return _fail(f"{where}: {err} (nothing was written)")
+    _report_read(result, where)
+    if not result.papers:
+        print(f"no papers to import from {where} ({len(result.withdrawn)} withdrawn)")
+        return 1 if any(p.skipped for p in result.problems) else 0
+    return _write(args, result, source, data)

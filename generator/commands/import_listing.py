@@ -10,8 +10,9 @@ from generator.commands.import_hf import is_daily_file, run_hf
 from generator.content.merge import duplicates_in
 from generator.content.writer import write_papers
 from generator.core.model import Paper
+from generator.core.problems import read_problem
 from generator.core.progress import Progress
-from generator.readers import ReadProblem, ReadResult
+from generator.readers import ReadResult
 from generator.readers.hf_listing import ListingError, read_listing
 
 
@@ -57,7 +58,7 @@ def _distinct(result: ReadResult) -> list[Paper]:
                 f"shares its title with line {line[first]}, but is another paper (another arXiv id or date):"
                 " both are imported — give each page its arXiv id so that they can be told apart"
             )
-        result.problems.append(ReadProblem(line[i], message, skipped=False))
+        result.problems.append(read_problem(line[i], message, skipped=False))
     return [result.papers[i] for i in keep]
 
 

@@ -22,9 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.pages import front_matter_fields, read_page
-from generator.content.validate import Finding, annotation, printable, show_path, validate
+from generator.content.frontmatter_format import front_matter_fields
+from generator.content.pages import read_page
+from generator.content.validate import annotation, printable, show_path, validate
 from generator.core.model import Paper
+from generator.core.problems import Problem
 from generator.core.site_config import ConfigError, TopicConfig, load_site_config
 from generator.taxonomy.topics import topics_of
 
@@ -68,10 +70,10 @@ class Reviewed:
     paper: Paper | None = None
     title: str | None = None  # what could be read of a broken page's title
     topics: tuple[str, ...] = ()
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.level == "error"]
 
 
@@ -137,7 +139,7 @@ def review(changes: Sequence[Change], papers: Path, taxonomy: Sequence[TopicConf
     """Read and validate each changed page against the whole collection, as ``validate`` does."""
     present = [c for c in changes if c.status != "D"]
     report = validate([Path(c.path) for c in present], papers, [t.name for t in taxonomy], show=show_path)
-    by_path: dict[str, list[Finding]] = {}
+    by_path: dict[str, list[Problem]] = {}
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
     out: list[Reviewed] = []

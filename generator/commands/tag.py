@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.content.collection import page_paths
-from generator.content.pages import from_front_matter, read_page, split_page, to_front_matter
+from generator.content.frontmatter_format import split_page
+from generator.content.pages import from_front_matter, read_page, to_front_matter
 from generator.content.writer import write_if_changed
 from generator.core.model import Paper
 from generator.core.site_config import ConfigError, TopicConfig, load_site_config

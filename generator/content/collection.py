@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content.pages import Problem, read_page
+from generator.content.pages import read_page
 from generator.core.model import Paper, sort_key
+from generator.core.problems import Problem
 
 
 @dataclass(slots=True)

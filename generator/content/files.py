@@ -21,7 +21,8 @@ import os
 import stat
 from pathlib import Path
 
-from generator.content.pages import Problem, read_page_file
+from generator.content.pages import read_page_file
+from generator.core.problems import Problem
 from generator.core.routes import PAPERS_DIR, SOURCES_DIR
 from generator.site.sanitize import render_page
 

@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from generator.content.pages import normalize_arxiv, parse_page, to_front_matter
+from generator.content.fields import normalize_arxiv
+from generator.content.pages import parse_page, to_front_matter
 from generator.core.model import Paper
 from generator.core.slugs import slugify, unique_slug
 from generator.readers.records import Record

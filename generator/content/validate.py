@@ -27,40 +27,21 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from generator.content import files as content_files
-from generator.content.pages import (
-    Problem,
-    front_matter_fields,
-    key_line,
-    normalize_arxiv,
-    read_page_bytes,
-    read_page_file,
-    split_page,
-)
+from generator.content.fields import normalize_arxiv
+from generator.content.frontmatter_format import front_matter_fields, key_line, split_page
+from generator.content.pages import read_page_bytes, read_page_file
 from generator.core.model import Paper
+from generator.core.problems import Level, Problem
 
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would take the URL of the papers folder
 
-Level = Literal["error", "notice"]
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One line of validation output; notices (such as a new tag) never fail a pull request."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-    hint: str = ""
-    level: Level = "error"
-
-    def format(self) -> str:
-        tail = f" — {self.hint}" if self.hint else ""
-        note = "note: " if self.level == "notice" else ""
-        return f"{self.path}:{self.line}: {self.field}: {note}{self.message}{tail}"
+def Finding(path: str, line: int, field: str, message: str, hint: str = "", level: Level = "error") -> Problem:
+    """One line of validation output, a ``Problem`` at ``path`` (validation names the file
+    first, as it prints it). Notices (such as a new tag) never fail a pull request."""
+    return Problem(line, field, message, hint, path, level)
 
 
 @dataclass(slots=True)
@@ -79,11 +60,11 @@ class Entry:
 
 @dataclass(slots=True)
 class Report:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     checked: int = 0
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[Problem]:
         return [f for f in self.findings if f.level == "error"]
 
     def summary(self) -> str:
@@ -189,8 +170,8 @@ def _suggest(tag: str, known: Sequence[str]) -> str:
     return "fine if it is meant to be new; a maintainer may add it to taxonomy in site_config.yml"
 
 
-def _page_findings(entry: Entry, known: set[str], taxonomy: Sequence[str]) -> list[Finding]:
-    out = [Finding(entry.path, p.line, p.field, p.message, p.hint) for p in entry.problems]
+def _page_findings(entry: Entry, known: set[str], taxonomy: Sequence[str]) -> list[Problem]:
+    out = [p.at(entry.path) for p in entry.problems]
     if entry.bom:
         out.append(Finding(entry.path, 1, "file", "starts with a byte-order mark", "save it as UTF-8 without BOM"))
     if entry.slug in RESERVED_SLUGS:
@@ -204,7 +185,7 @@ def _page_findings(entry: Entry, known: set[str], taxonomy: Sequence[str]) -> li
     return out
 
 
-def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Finding]:
+def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Problem]:
     """Each page in ``wanted`` that shares an arXiv id, a title or a slug with another page."""
     by_arxiv: dict[str, list[Entry]] = defaultdict(list)
     by_title: dict[str, list[Entry]] = defaultdict(list)
@@ -222,7 +203,7 @@ def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Finding]:
                 if entry.path in wanted:
                     yield from ((key, entry, other) for other in group if other is not entry)
 
-    out: list[Finding] = []
+    out: list[Problem] = []
     for ident, entry, other in pairs(by_arxiv):
         msg = f"{ident} is also the arXiv id of {other.path}"
         out.append(Finding(entry.path, _line(entry, "arxiv"), "arxiv", msg, "a paper is listed once: keep one page"))
@@ -237,7 +218,7 @@ def _duplicates(entries: Sequence[Entry], wanted: set[str]) -> list[Finding]:
     return out
 
 
-def check_entries(entries: Sequence[Entry], targets: Iterable[str], taxonomy: Sequence[str]) -> list[Finding]:
+def check_entries(entries: Sequence[Entry], targets: Iterable[str], taxonomy: Sequence[str]) -> list[Problem]:
     """Findings for the pages in ``targets`` (paths as shown), judged against all ``entries``."""
     wanted = set(targets)
     known = set(taxonomy)
@@ -316,9 +297,7 @@ def validate(
     findings += [
         Finding(show(p), 1, "file", "is not a page and will not be published", "pages end in .md") for p in strays
     ]
-    findings += [
-        Finding(show(path), p.line, p.field, p.message, p.hint) for path, problems in others.items() for p in problems
-    ]
+    findings += [p.at(show(path)) for path, problems in others.items() for p in problems]
     findings.sort(key=lambda f: (f.path, f.line, f.field, f.message))
     return Report(findings=findings, checked=len(target_keys))
 
@@ -355,7 +334,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Problem) -> str:
     """A GitHub Actions workflow command that marks the line in the pull request's diff.
 
     Values are escaped as the runner expects (``%``, CR, LF everywhere; ``:`` and ``,`` in

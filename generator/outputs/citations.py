@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.content.pages import is_https_url
+from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url
 from generator.core.model import Paper
 

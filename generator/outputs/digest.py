@@ -23,7 +23,7 @@ from email.utils import format_datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from generator.content.pages import is_https_url
+from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs, arxiv_pdf
 from generator.core.model import Paper
 from generator.core.site_config import TopicConfig

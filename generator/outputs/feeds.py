@@ -24,7 +24,7 @@ from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
-from generator.content.pages import is_https_url
+from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig

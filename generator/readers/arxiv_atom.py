@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from generator.content.pages import is_arxiv_category, is_doi, normalize_arxiv
+from generator.content.fields import is_arxiv_category, is_doi, normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record, RecordError
 

@@ -17,7 +17,7 @@ from typing import cast
 import bibtexparser
 from bibtexparser import middlewares as mw
 
-from generator.content.pages import normalize_arxiv
+from generator.content.fields import normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
 from generator.readers.records import Record
 

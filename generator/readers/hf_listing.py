@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator
 
 from generator.core.model import Paper
+from generator.core.problems import FileError, read_problem
 from generator.core.slugs import slugify, unique_slug
 from generator.core.textclean import clean_text, extract_links
-from generator.readers import ReadProblem, ReadResult
+from generator.readers import ReadResult
 
 HEADER_LINES = frozenset(
     {
@@ -35,7 +36,7 @@ CARRIED_FIELDS = frozenset({"title", "date", "abstract", "code", "links", "sourc
 URLs found in the abstract)."""
 
 
-class ListingError(ValueError):
+class ListingError(FileError):
     """The listing as a whole cannot be read (for example, its dates have no year)."""
 
 
@@ -68,12 +69,12 @@ def _parse_date(line: str, year: int | None, number: int) -> dt.date | None:
     y = int(m.group("year")) if m.group("year") else year
     if y is None:
         raise ListingError(
-            f"line {number}: the listing date {line!r} has no year — pass --year (for example --year 2025)"
+            f"line {number}: the listing date {line!r} has no year — pass --year (for example --year 2025)", number
         )
     try:
         return dt.date(y, month, int(m.group("day")))
     except ValueError as err:
-        raise ListingError(f"line {number}: {line!r} is not a real date ({err})") from None
+        raise ListingError(f"line {number}: {line!r} is not a real date ({err})", number) from None
 
 
 def read_listing(text: str, *, year: int | None, source: str | None = None) -> ReadResult:
@@ -85,7 +86,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
 
     def emit(title_line: int, title: str, abstract: str) -> None:
         if date is None:
-            result.problems.append(ReadProblem(title_line, "paper before any listing date line"))
+            result.problems.append(read_problem(title_line, "paper before any listing date line"))
             return
         clean_abstract = clean_text(abstract)
         found = extract_links(clean_abstract)
@@ -109,7 +110,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
         nonlocal pending
         if pending is not None:
             what = "title with no abstract" if date is not None else "unrecognised line before the first date"
-            result.problems.append(ReadProblem(pending[0], f"{what}: {pending[1][:80]!r}"))
+            result.problems.append(read_problem(pending[0], f"{what}: {pending[1][:80]!r}"))
             pending = None
 
     for number, block in _blocks(text.replace("\r\n", "\n").split("\n")):
@@ -125,14 +126,14 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
         if len(block) > 1 and not looks_like_abstract(first) and looks_like_abstract(" ".join(block[1:])):
             orphan_title()
             result.problems.append(
-                ReadProblem(number + 1, "missing blank line between title and abstract", skipped=False)
+                read_problem(number + 1, "missing blank line between title and abstract", skipped=False)
             )
             emit(number, first, " ".join(block[1:]))
             continue
         joined = " ".join(block)
         if looks_like_abstract(joined):
             if pending is None:
-                result.problems.append(ReadProblem(number, "abstract with no title (two abstracts in a row?)"))
+                result.problems.append(read_problem(number, "abstract with no title (two abstracts in a row?)"))
             else:
                 emit(pending[0], pending[1], joined)
                 pending = None

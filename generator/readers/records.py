@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from generator.core.model import Link
+from generator.core.problems import FileError
 
 
 @dataclass(slots=True)
@@ -29,5 +30,5 @@ class Record:
     doi: str | None = None
 
 
-class RecordError(ValueError):
+class RecordError(FileError):
     """The file as a whole cannot be read (not XML, not UTF-8, an arXiv API error…)."""

@@ -19,7 +19,7 @@ from itertools import groupby
 from generator.core.model import Paper
 from generator.core.routes import src_to_url
 from generator.site.head import lastmod
-from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.render import EXCERPT_CHARS, e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
 MONTH_PAGES_FROM = 5_000
@@ -48,13 +48,13 @@ def count_label(n: int, noun: str = "paper") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None) -> str:
+def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None, excerpt_chars: int) -> str:
     """Papers under a heading per listing date, keeping the given (site-wide) order."""
     out = []
     for date, group in groupby(papers, key=lambda p: p.date):
         out.append(f"## {human_date(date)} {{#{date.isoformat()}}}\n")
         badge = NEW_BADGE if date == newest else ""
-        items = "".join(paper_item(p, url, badge) for p in group)
+        items = "".join(paper_item(p, url, badge, excerpt_chars) for p in group)
         out.append(f'<ul class="ps-list">{items}</ul>\n')
     return "\n".join(out)
 
@@ -73,20 +73,20 @@ def _pager(first_url: str, url: str, page: int, pages: int) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _item_bytes(paper: Paper) -> int:
+def _item_bytes(paper: Paper, excerpt_chars: int) -> int:
     """Size of a paper's listing entry, measured from a deep page (the longest relative links)."""
-    return len(paper_item(paper, "a/b/c/d/", NEW_BADGE).encode("utf-8"))
+    return len(paper_item(paper, "a/b/c/d/", NEW_BADGE, excerpt_chars).encode("utf-8"))
 
 
-def _chunks(papers: Sequence[Paper], per_page: int) -> list[Sequence[Paper]]:
+def _chunks(papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS) -> list[Sequence[Paper]]:
     """Split a listing at ``per_page`` papers or ``LISTING_BYTES`` of entries, whichever comes first."""
     chunks: list[Sequence[Paper]] = []
     start, size, last_date = 0, 0, None
     for i, paper in enumerate(papers):
-        cost = _item_bytes(paper) + (_HEADING_BYTES if paper.date != last_date else 0)
+        cost = _item_bytes(paper, excerpt_chars) + (_HEADING_BYTES if paper.date != last_date else 0)
         if i > start and (i - start >= per_page or size + cost > LISTING_BYTES):
             chunks.append(papers[start:i])
-            start, size = i, _item_bytes(paper) + _HEADING_BYTES
+            start, size = i, _item_bytes(paper, excerpt_chars) + _HEADING_BYTES
         else:
             size += cost
         last_date = paper.date
@@ -104,6 +104,7 @@ def paginated(
     *,
     intro: Callable[[str], str] = lambda url: "",
     empty: str = "No papers yet.",
+    excerpt_chars: int = EXCERPT_CHARS,
 ) -> dict[str, str]:
     """A listing split into pages of at most ``per_page`` papers and ``LISTING_BYTES`` of
     entries: ``first_src``, then ``<dir>page/N.md``.
@@ -111,19 +112,19 @@ def paginated(
     ``intro`` gets each page's URL, so the links it makes are relative to that page.
     """
     first_url = src_to_url(first_src)
-    chunks = _chunks(papers, per_page) or [[]]
+    chunks = _chunks(papers, per_page, excerpt_chars) or [[]]
     pages: dict[str, str] = {}
     for n, chunk in enumerate(chunks, 1):
         src = first_src if n == 1 else f"{first_url}page/{n}.md"
         url = src_to_url(src)
         heading = title if n == 1 else f"{title}, page {n}"
-        body = _by_date(chunk, url, newest) if chunk else f"<p>{e(empty)}</p>\n"
+        body = _by_date(chunk, url, newest, excerpt_chars) if chunk else f"<p>{e(empty)}</p>\n"
         pager = _pager(first_url, url, n, len(chunks)) if len(chunks) > 1 else ""
         pages[src] = front_matter(heading, chunk) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
     return pages
 
 
-def home_pages(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
+def home_pages(papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS) -> dict[str, str]:
     """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page."""
     newest = papers[0].date if papers else None
     return paginated(
@@ -133,6 +134,7 @@ def home_pages(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
         per_page,
         newest,
         empty="No papers yet. See About / Contribute to add one.",
+        excerpt_chars=excerpt_chars,
     )
 
 
@@ -152,20 +154,22 @@ def _date_rows(papers: Sequence[Paper], from_url: str, where: Mapping[dt.date, s
     return f'<ul class="ps-archive">{"".join(rows)}</ul>\n'
 
 
-def _month_places(papers: Sequence[Paper], per_page: int) -> dict[dt.date, str]:
+def _month_places(papers: Sequence[Paper], per_page: int, excerpt_chars: int) -> dict[dt.date, str]:
     """Where each listing date's heading is when the archive is by month: its month's page
     (the first page the date appears on, as ``paginated`` splits it) and its anchor."""
     where: dict[dt.date, str] = {}
     for (year, month), in_month in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
         first = src_to_url(_month_src(year, month))
-        for n, chunk in enumerate(_chunks(list(in_month), per_page), 1):
+        for n, chunk in enumerate(_chunks(list(in_month), per_page, excerpt_chars), 1):
             url = first if n == 1 else f"{first}page/{n}/"
             for paper in chunk:
                 where.setdefault(paper.date, f"{url}#{paper.date.isoformat()}")
     return where
 
 
-def archive_pages(papers: Sequence[Paper], per_page: int = 100, by_month: bool | None = None) -> dict[str, str]:
+def archive_pages(
+    papers: Sequence[Paper], per_page: int = 100, by_month: bool | None = None, excerpt_chars: int = EXCERPT_CHARS
+) -> dict[str, str]:
     """The date archive, newest first.
 
     - ``archive/index.md``: the latest listing dates, then every year with its months;
@@ -180,13 +184,20 @@ def archive_pages(papers: Sequence[Paper], per_page: int = 100, by_month: bool |
     if by_month is None:
         by_month = len(papers) >= MONTH_PAGES_FROM
     if by_month:
-        return _archive_by_month(papers, per_page)
+        return _archive_by_month(papers, per_page, excerpt_chars)
     newest = papers[0].date if papers else None
     pages: dict[str, str] = {}
     for date, group in groupby(papers, key=lambda p: p.date):
         day = list(group)
         pages.update(
-            paginated(f"archive/{date.isoformat()}.md", f"Papers of {human_date(date)}", day, per_page, newest)
+            paginated(
+                f"archive/{date.isoformat()}.md",
+                f"Papers of {human_date(date)}",
+                day,
+                per_page,
+                newest,
+                excerpt_chars=excerpt_chars,
+            )
         )
 
     pages.update(_indexes(papers))
@@ -246,10 +257,10 @@ def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None
     return pages
 
 
-def _archive_by_month(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
+def _archive_by_month(papers: Sequence[Paper], per_page: int, excerpt_chars: int) -> dict[str, str]:
     """``archive_pages`` for a large collection: the same index and year pages, with the
     papers on paginated month pages."""
-    where = _month_places(papers, per_page)
+    where = _month_places(papers, per_page, excerpt_chars)
     pages = _indexes(papers, where)
     newest = papers[0].date if papers else None
     for (year, month), in_month_iter in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
@@ -261,5 +272,6 @@ def _archive_by_month(papers: Sequence[Paper], per_page: int) -> dict[str, str]:
         def intro(url: str, count: str = count, year: int = year, year_url: str = year_url) -> str:
             return f'<p class="ps-count">{count} · <a href="{relative_url(url, year_url)}">All of {year}</a></p>\n\n'
 
-        pages.update(paginated(_month_src(year, month), f"Papers of {name}", in_month, per_page, newest, intro=intro))
+        src, title = _month_src(year, month), f"Papers of {name}"
+        pages.update(paginated(src, title, in_month, per_page, newest, intro=intro, excerpt_chars=excerpt_chars))
     return pages

@@ -136,9 +136,10 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
     the same file."""
     settings, per_page = site.settings, site.settings.home.papers_per_page
     newest = papers[0].date if papers else None
-    pages = home_pages(papers, per_page)
-    pages.update(archive_pages(papers, per_page))
-    pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest))
+    excerpt = settings.home.excerpt_chars
+    pages = home_pages(papers, per_page, excerpt)
+    pages.update(archive_pages(papers, per_page, excerpt_chars=excerpt))
+    pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest, excerpt))
     pages.update(
         generated_pages(
             site_name=site.name,

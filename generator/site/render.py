@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.content.pages import is_https_url
+from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
 from generator.core.slugs import slugify
@@ -373,9 +373,15 @@ def listing_authors(authors: Sequence[str]) -> str:
     return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
 
 
+EXCERPT_CHARS = 320
+"""The default length of a listing's excerpt (``home.excerpt_chars`` in site_config.yml)."""
+
+
 @functools.lru_cache(maxsize=1 << 18)
-def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
-    """One entry of a listing: title link, authors, a two-line excerpt, a Code link.
+def paper_item(paper: Paper, from_url: str, badge: str = "", excerpt_chars: int = EXCERPT_CHARS) -> str:
+    """One entry of a listing: title link, authors, an excerpt of ``excerpt_chars`` characters at
+    most (CSS clamps it to two lines; a longer one serves search engines and screen readers), a
+    Code link.
 
     Kept per (paper, page): a paper appears on its home, archive and topic pages, and under
     ``serve`` every restage lists the same unchanged papers again."""
@@ -388,5 +394,5 @@ def paper_item(paper: Paper, from_url: str, badge: str = "") -> str:
     authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
     return (
         f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{title_html(paper.title)}</a>{badge}{code}'
-        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract))}</p></li>'
+        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract, excerpt_chars))}</p></li>'
     )

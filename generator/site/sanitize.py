@@ -8,10 +8,9 @@ way browsers do). The page is not silently changed: when the sanitizer would hav
 anything, the page is refused with the line and what was found, so a reviewer sees the build
 fail instead of a page that differs from its source.
 
-How "would have to remove" is known without a second HTML parser guessing: the rendered HTML
-goes through nh3 twice, once with a pass that keeps every element, attribute and URL it holds
-(so only the browser-like parse and serialisation happen) and once with the allowlist. Both
-outputs come from the same serialiser, so comparing their elements and attributes is exact.
+The allowlist and how a removal is detected are in ``generator.site.html_policy``; finding
+the line of each is ``generator.site.finding_lines``; this module is the page: its front matter
+(read like a paper page's), its title and its links.
 
 Pure functions: text in, ``RenderedPage`` or problems out.
 """
@@ -21,63 +20,18 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections import Counter
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
-import markdown
-import nh3
-
-from generator.content.pages import MAX_PAGE_BYTES, Problem, key_line, load_front_matter, split_page, text_field
+from generator.content.fields import text_field
+from generator.content.frontmatter_format import MAX_PAGE_BYTES, read_front_matter
+from generator.core.problems import Problem
+from generator.site.finding_lines import locate
+from generator.site.html_policy import converter, findings
 from generator.site.render import relative_url
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
 """The front matter a page may carry. Anything else (``template``, ``hide``…) would reach the
 theme, so it is an error rather than ignored."""
-
-MARKDOWN_EXTENSIONS: tuple[str, ...] = (
-    "toc",
-    "attr_list",
-    "admonition",
-    "tables",
-    "fenced_code",
-    "pymdownx.arithmatex",
-)
-MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
-    "toc": {"permalink": True},
-    "tables": {"use_align_attribute": True},  # align="…" instead of a style attribute
-    # Math is kept as TeX inside class="arithmatex", exactly as paper pages mark it
-    # (generator.site.render, generator.core.tex), so the same KaTeX script typesets both.
-    "pymdownx.arithmatex": {"generic": True},
-}
-
-ALLOWED_TAGS: frozenset[str] = frozenset(
-    {
-        *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote"),
-        *("ul", "ol", "li", "dl", "dt", "dd", "details", "summary", "figure", "figcaption"),
-        *("a", "img", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup"),
-        *("code", "pre", "kbd", "samp", "var", "q", "cite", "abbr", "dfn", "time"),
-        *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
-    }
-)
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "th": {"align", "colspan", "rowspan"},
-    "td": {"align", "colspan", "rowspan"},
-    "ol": {"start", "reversed"},
-    "li": {"value"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "time": {"datetime"},
-    "details": {"open"},
-}
-URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
-"""Besides relative URLs. Everything else (javascript:, data:, vbscript:, file:…) is refused."""
-
-HINT = "pages are text and links; ask a maintainer for interactive features"
-MAX_REPORTED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,263 +41,6 @@ class RenderedPage:
 
     title: str
     html: str
-
-
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG)
-
-
-def _markdown(text: str, md: markdown.Markdown) -> tuple[str, str]:
-    """(HTML, text of the first level-1 heading or ""); ``md`` is reset and reused, as making a
-    converter costs more than converting a paragraph."""
-    md.reset()
-    out = md.convert(text)
-    tokens = getattr(md, "toc_tokens", [])
-    first = next((t for t in tokens if t.get("level") == 1), None)
-    return out, html.unescape(first["name"]) if first else ""
-
-
-# --------------------------------------------------------------------------- what nh3 removed
-
-
-_TAG_NAME = re.compile(r"</?([A-Za-z][^\t\n\f\r />]*)")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_KNOWN_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob", "about", "ftp", "ws", "wss"})
-
-
-def _keep_all(fragment: str) -> str:
-    """nh3's parse and serialisation of ``fragment`` with nothing removed but comments.
-
-    Tag and attribute names and URL schemes are over-collected from the text (any word that
-    could be one), so everything the HTML parser finds is in the lists and kept."""
-    words = {w.lower() for w in re.split(r"[\s/>=]+", fragment) if w}
-    words |= {w.lower() for w in re.split(r"[\s/>=\"'`<]+", fragment) if w}
-    tags = {m.lower() for m in _TAG_NAME.findall(fragment)} | ALLOWED_TAGS
-    decoded = html.unescape(fragment).replace("\t", "").replace("\n", "").replace("\r", "")
-    schemes = {m.lower() for m in _SCHEME.findall(decoded)} | _KNOWN_SCHEMES | URL_SCHEMES
-    return nh3.clean(
-        fragment,
-        tags=tags,
-        clean_content_tags=set(),
-        attributes={"*": words},
-        url_schemes=schemes,
-        link_rel=None,
-        strip_comments=True,
-    )
-
-
-def _allowed(fragment: str) -> str:
-    return nh3.clean(
-        fragment,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=set(URL_SCHEMES),
-        url_relative="pass_through",
-        link_rel=None,
-        strip_comments=True,
-    )
-
-
-class _Elements(HTMLParser):
-    """Every start tag and attribute of a serialised fragment, counted."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: Counter[tuple[str, str, str]] = Counter()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found[(tag, "", "")] += 1
-        for name, value in attrs:
-            self.found[(tag, name, value or "")] += 1
-
-    handle_startendtag = handle_starttag
-
-
-def _elements(fragment: str) -> Counter[tuple[str, str, str]]:
-    parser = _Elements()
-    parser.feed(fragment)
-    parser.close()
-    return parser.found
-
-
-def _removed(fragment: str) -> tuple[str, Counter[tuple[str, str, str]]]:
-    """(the sanitized fragment, what sanitizing removed: (tag, attribute or "", value) -> count)."""
-    clean = _allowed(fragment)
-    return clean, _elements(_keep_all(fragment)) - _elements(clean)
-
-
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "srcset", "poster", "cite", "background", "data"})
-_HIDDEN_MARKUP = re.compile(r"<\s*([A-Za-z][^\t\n\f\r />]*)")
-
-
-def _finding(tag: str, attr: str, value: str) -> tuple[str, str, str]:
-    """(key that tells findings apart, message, hint) for one removal."""
-    if not attr:
-        return f"<{tag}>", f"<{tag}> is not allowed", HINT
-    if attr.startswith("on"):
-        return f"{attr}=", f"the {attr}= attribute (on <{tag}>) is not allowed", "event handlers run script; " + HINT
-    if attr == "style":
-        return "style=", f"the style= attribute (on <{tag}>) is not allowed", "the site's stylesheet sets the look"
-    if attr in _URL_ATTRS:
-        scheme = _SCHEME.match(html.unescape(value).strip().replace("\t", "").replace("\n", "").replace("\r", ""))
-        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
-            name = scheme.group(1).lower()
-            return (
-                f"{name}:",
-                f"a {name}: URL (in {attr}= on <{tag}>) is not allowed",
-                "links and images are http://, https://, mailto: or relative",
-            )
-    return f"{attr}=", f"the {attr}= attribute (on <{tag}>) is not allowed", HINT
-
-
-class _Comments(HTMLParser):
-    """Markup hidden in HTML comments: the sanitizer drops comments, but old browsers ran
-    "conditional comments", and a hidden <script> is a sign of intent a reviewer should see."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hidden: list[str] = []
-
-    def handle_comment(self, data: str) -> None:
-        for name in _HIDDEN_MARKUP.findall(data):
-            if name.lower() not in ALLOWED_TAGS:
-                self.hidden.append(name.lower())
-
-
-@dataclass(slots=True)
-class _Verdict:
-    clean: str  # the sanitized HTML
-    heading: str  # the first level-1 heading's text
-    counts: Counter[str]  # how often each finding occurs
-    messages: dict[str, tuple[str, str]]  # finding -> (message, hint)
-
-
-def _findings(body: str, md: markdown.Markdown) -> _Verdict:
-    rendered, heading = _markdown(body, md)
-    clean, removed = _removed(rendered)
-    verdict = _Verdict(clean, heading, Counter(), {})
-    for (tag, attr, value), n in removed.items():
-        if attr and tag not in ALLOWED_TAGS:
-            continue  # the element itself is reported
-        key, message, hint = _finding(tag, attr, value)
-        verdict.counts[key] += n
-        verdict.messages.setdefault(key, (message, hint))
-    comments = _Comments()
-    comments.feed(rendered)
-    comments.close()
-    for name in comments.hidden:
-        key = f"<!-- <{name}>"
-        verdict.counts[key] += 1
-        verdict.messages.setdefault(key, (f"an HTML comment hides <{name}>", "remove the comment; " + HINT))
-    return verdict
-
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-def _blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, end) line ranges separated by blank lines, a fenced code block kept whole."""
-    out: list[tuple[int, int]] = []
-    start: int | None = None
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if m:
-            fence = None if fence == m.group(1) else fence or m.group(1)
-        if not line.strip() and fence is None:
-            if start is not None:
-                out.append((start, i))
-                start = None
-        elif start is None:
-            start = i
-    if start is not None:
-        out.append((start, len(lines)))
-    return out
-
-
-def _line_of(lines: list[str], key: str, nth: int, md: markdown.Markdown) -> int:
-    """Index of the line whose addition makes the ``nth`` occurrence of ``key`` appear (a binary
-    search on prefixes: a rendered prefix holds a finding once the line that carries it is in)."""
-    if _findings("\n".join(lines), md).counts[key] < nth:
-        return 0  # not to be told apart line by line: the body's first line
-    lo, hi = 1, len(lines)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _findings("\n".join(lines[:mid]), md).counts[key] >= nth:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo - 1
-
-
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*)", re.MULTILINE)
-
-
-def _may_hold_finding(text: str) -> bool:
-    """Whether a block could render to something the allowlist removes: raw HTML and
-    autolinks need ``<``, attribute lists ``{``, and a link or image a URL that is not plainly
-    http(s), mailto or relative. Only where a finding is looked for depends on this, never
-    the verdict, so a doubtful block counts."""
-    if "<" in text or "{" in text:
-        return True
-    for target in _LINK_TARGET.findall(text) + _REFERENCE.findall(text):
-        if "&" in target or "%" in target or "\\" in target:
-            return True
-        scheme = _SCHEME.match(target)
-        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
-            return True
-    return False
-
-
-def _locate(lines: list[str], counts: Counter[str], md: markdown.Markdown) -> list[tuple[int, str]]:
-    """(line index, finding) for each occurrence, up to ``MAX_REPORTED``.
-
-    Only blocks that may hold a finding are kept (the others become blank lines, so line numbers
-    stay), and they are bisected: a run of blocks is rendered (with the page's reference link
-    definitions), and split only if it shows a finding, so a long page with one bad line costs a
-    few renderings; a reference link is reported where it is used. Inside the one block that
-    shows it, the line is found by bisecting lines. A finding no single block shows (an HTML
-    element across blank lines) is then looked for on the reduced page as a whole."""
-    blocks = _blocks(lines)
-    refs = any(_may_hold_finding(line) for line in lines if _REFERENCE.match(line))
-    sparse = [""] * len(lines)
-    kept: list[tuple[int, int]] = []
-    for start, end in blocks:
-        text = "\n".join(lines[start:end])
-        if _may_hold_finding(text) or (refs and "[" in text):
-            sparse[start:end] = lines[start:end]
-            kept.append((start, end))
-    definitions = "\n\n" + "\n".join(line for line in lines if _REFERENCE.match(line))
-    left = Counter(counts)
-    found: list[tuple[int, str]] = []
-
-    def visit(first: int, last: int) -> None:  # the kept blocks first..last-1
-        if len(found) >= MAX_REPORTED or not +left:
-            return
-        start, end = kept[first][0], kept[last - 1][1]
-        here = _findings("\n".join(sparse[start:end]) + definitions, md).counts  # a link's URL may be far
-        if not any(left[key] for key in here):
-            return
-        if last - first > 1:
-            middle = (first + last) // 2
-            visit(first, middle)
-            visit(middle, last)
-            return
-        block = sparse[start:end]
-        for key, n in here.items():
-            for nth in range(1, min(n, left[key]) + 1):
-                found.append((start + (_line_of(block, key, nth, md) if len(block) > 1 else 0), key))
-            left[key] -= min(n, left[key])
-
-    if kept:
-        visit(0, len(kept))
-    for key, n in (+left).items():
-        for nth in range(counts[key] - n + 1, counts[key] + 1):
-            if len(found) < MAX_REPORTED:
-                found.append((_line_of(sparse, key, nth, md), key))
-    return found[:MAX_REPORTED]
 
 
 # --------------------------------------------------------------------------- the page
@@ -362,27 +59,20 @@ def render_page(text: str, path: str) -> tuple[RenderedPage | None, list[Problem
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     title: str | None = None
     body, body_line = text, 1
-    parts = split_page(text) if text.startswith("---") else None
-    if parts is not None:
-        fm, body, body_line = parts
-        data, problems = load_front_matter(fm)
-        if data is None:
-            return None, problems
+    page, problems = read_front_matter(text)
+    if problems:
+        return None, problems
+    if page is not None:
+        body, body_line = page.body, page.body_line
+        page.refuse_unknown(PAGE_KEYS, "a page's front matter holds only 'title'")
+        title = text_field(page.data, "title", page.add)
+        if page.problems:
+            return None, page.problems
 
-        def add(key: str, message: str, hint: str = "") -> None:
-            problems.append(Problem(key_line(fm, key), key, message, hint))
-
-        for key in data:
-            if key not in PAGE_KEYS:
-                add(str(key), "is not a known field", "a page's front matter holds only 'title'")
-        title = text_field(data, "title", add)
-        if problems:
-            return None, problems
-
-    md = _converter()
-    verdict = _findings(body, md)
+    md = converter()
+    verdict = findings(body, md)
     if verdict.counts:
-        found = _locate(body.split("\n"), verdict.counts, md)
+        found = locate(body.split("\n"), verdict.counts, md)
         problems = [Problem(body_line + i, "body", *verdict.messages[key]) for i, key in found]
         return None, sorted(set(problems), key=lambda p: (p.line, p.message))
     title = title or verdict.heading or _title_from_path(path)

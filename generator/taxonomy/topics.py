@@ -28,7 +28,7 @@ from generator.core.model import Paper
 from generator.core.site_config import TopicConfig
 from generator.core.slugs import slugify
 from generator.site.listings import count_label, front_matter, paginated
-from generator.site.render import e, relative_url
+from generator.site.render import EXCERPT_CHARS, e, relative_url
 
 # A title mention counts this many abstract mentions: titles are short and deliberate.
 TITLE_WEIGHT = 2
@@ -191,7 +191,9 @@ def topics_index(topic_list: Sequence[Topic]) -> str:
     return front_matter("Topics", (p for t in topic_list for p in t.papers)) + "<h1>Topics</h1>\n\n" + body
 
 
-def topic_pages(topic_list: Sequence[Topic], per_page: int, newest: dt.date | None) -> dict[str, str]:
+def topic_pages(
+    topic_list: Sequence[Topic], per_page: int, newest: dt.date | None, excerpt_chars: int = EXCERPT_CHARS
+) -> dict[str, str]:
     """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``."""
     pages = {"topics/index.md": topics_index(topic_list)}
     for topic in topic_list:
@@ -212,6 +214,7 @@ def topic_pages(topic_list: Sequence[Topic], per_page: int, newest: dt.date | No
                 newest,
                 intro=intro,
                 empty="No papers on this topic yet.",
+                excerpt_chars=excerpt_chars,
             )
         )
     return pages

@@ -1,0 +1,61 @@
+"""``home.excerpt_chars`` sets the length of the abstract excerpt every listing shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from generator.core.model import Paper
+from generator.core.site_config import HomeConfig, SiteConfig
+from generator.site.listings import archive_pages, home_pages
+from generator.site.render import EXCERPT_CHARS, paper_item
+from generator.taxonomy.topics import Topic, topic_pages
+
+ABSTRACT = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters, cut at a word
+PAPERS = [Paper(slug=f"p{i}", title=f"Paper {i}", date=dt.date(2025, 7, 8), abstract=ABSTRACT) for i in range(3)]
+_EXCERPT = re.compile(r'<p class="ps-excerpt">([^<]*)</p>')
+
+
+def _excerpts(text: str) -> list[str]:
+    return [html.unescape(m) for m in _EXCERPT.findall(text)]
+
+
+def test_the_setting_defaults_to_the_length_listings_always_had() -> None:
+    assert SiteConfig().home.excerpt_chars == EXCERPT_CHARS == 320
+
+
+def test_two_lengths_give_two_excerpt_lengths() -> None:
+    short = _excerpts(paper_item(PAPERS[0], "", excerpt_chars=80))[0]
+    long = _excerpts(paper_item(PAPERS[0], "", excerpt_chars=600))[0]
+    assert short.endswith("…") and long.endswith("…")
+    assert len(short) <= 81 < len(long) <= 601
+    assert long.startswith(short[:-1])
+
+
+def test_every_listing_takes_the_length() -> None:
+    """Home, archive and topic pages each pass it to their entries."""
+    settings = HomeConfig(excerpt_chars=100)
+    topic = Topic(name="T", slug="t", description="", papers=tuple(PAPERS))
+    for pages in (
+        home_pages(PAPERS, 100, settings.excerpt_chars),
+        archive_pages(PAPERS, 100, excerpt_chars=settings.excerpt_chars),
+        archive_pages(PAPERS, 100, by_month=True, excerpt_chars=settings.excerpt_chars),
+        topic_pages([topic], 100, PAPERS[0].date, excerpt_chars=settings.excerpt_chars),
+    ):
+        found = [x for text in pages.values() for x in _excerpts(text)]
+        assert found and all(len(x) <= 101 for x in found)
+    default = [x for text in home_pages(PAPERS, 100).values() for x in _excerpts(text)]
+    assert all(250 < len(x) <= EXCERPT_CHARS + 1 for x in default)
+
+
+def test_the_stager_passes_the_setting_to_the_listings() -> None:
+    from generator.stage import Site, generated_files
+
+    def home(chars: int) -> list[str]:
+        site = Site("Shelf", "https://example.org/", "", SiteConfig(home=HomeConfig(excerpt_chars=chars)))
+        text = generated_files(PAPERS, site, {})["index.md"]
+        return _excerpts(text if isinstance(text, str) else text.decode())
+
+    assert {len(x) for x in home(80)} != {len(x) for x in home(600)}
+    assert all(len(x) <= 81 for x in home(80))
