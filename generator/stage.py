@@ -36,7 +36,7 @@ from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
-from generator.core.staging_lock import staging_lock
+from generator.core.staging_lock import staging_lock, stamp, stamp_path
 from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
 from generator.site.icons import icon_files
@@ -180,6 +180,8 @@ class Stager:
         files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
+        if report.written or report.removed or not stamp_path(out).exists():
+            stamp(out)  # what a preview server watches
         self._start_pending()
         report.papers = len(papers)
         return report

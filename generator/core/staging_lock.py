@@ -14,6 +14,7 @@ save to rebuild cleanly, and a build (one process) is unaffected.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,19 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
+
+
+def stamp_path(staged: Path) -> Path:
+    """``build/stage`` -> ``build/stage.stamp``: rewritten by the stager after each change, so a
+    preview server watches one file instead of polling every file of a large staged folder."""
+    return staged.with_name(staged.name + ".stamp")
+
+
+def stamp(staged: Path) -> None:
+    """Say that the staged folder changed (and is whole again)."""
+    path = stamp_path(staged)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{time.time_ns()}\n", encoding="utf-8")
 
 
 def lock_path(staged: Path) -> Path:

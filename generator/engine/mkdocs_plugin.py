@@ -21,9 +21,9 @@ is left as the last full build wrote it.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -42,9 +43,11 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
 from generator.core.site_identity import edit_path
-from generator.core.staging_lock import SharedHold
+from generator.core.staging_lock import SharedHold, stamp, stamp_path
 from generator.engine import fastpages, rawblocks
 from generator.engine.compact import compact_html
+from generator.engine.run import STAGED_MARKER
+from generator.engine.speed import TEMPLATE_CODE, staged_meta
 from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
 from generator.site.head import site_head
 
@@ -84,7 +87,7 @@ class PaperPage(Page):
         source = config.plugins.on_page_read_source(page=self, config=config)
         if source is None:
             source = self.file.content_string
-            parsed = _staged_meta(source)
+            parsed = staged_meta(source)
             if parsed is not None:
                 self.markdown, self.meta = parsed
                 return
@@ -103,53 +106,10 @@ class PaperPage(Page):
 _HTML_ID = re.compile(r'\sid="([^"]+)"')
 
 
-def _staged_meta(source: str) -> tuple[str, dict[str, Any]] | None:
-    """``(body, meta)`` of a page in the staged format, or None for any other text. JSON strings
-    are YAML strings, so this reads what YAML would, at a fraction of the cost per page."""
-    if not source.startswith("---\n"):
-        return None
-    end = source.find("\n---\n", 3)
-    if end < 0:
-        return None
-    meta: dict[str, Any] = {}
-    for line in source[4:end].split("\n"):
-        key, sep, value = line.partition(": ")
-        if not sep or not value.startswith('"') or not key.isidentifier():
-            return None
-        try:
-            meta[key] = json.loads(value)
-        except ValueError:
-            return None
-        if not isinstance(meta[key], str):
-            return None
-    return source[end + 5 :].lstrip("\n"), meta
-
-
 _STENCIL_CHECKS = 2  # paper pages rendered in full in each build to check the stencil
 _FAST_TEMPLATE = "papershelf-paper-page.html"
 """Paper pages name this template, which hands the rendering to ``PaperShelfPlugin._paper_html``
 at the moment MkDocs renders the page, so it sees the context every plugin left."""
-
-
-class _TemplateCode(jinja2.BytecodeCache):
-    """Compiled templates kept in memory between the rebuilds of one ``mkdocs serve``: each
-    rebuild makes a new template environment, and compiling the theme again is a sizeable part
-    of an edit's rebuild. A template whose source changed does not match its checksum and is
-    compiled afresh."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATE_CODE = _TemplateCode()
 
 
 class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
@@ -168,6 +128,20 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._dirty = dirty
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        """``mkdocs serve`` polls every file of ``docs_dir`` twice a second, and would rebuild
+        while the stager is half-way through an edit; it watches the stager's stamp instead,
+        which changes once the staged folder is whole again."""
+        docs = Path(config.docs_dir)
+        if (docs / STAGED_MARKER).is_file():
+            if not stamp_path(docs).exists():
+                stamp(docs)
+            server.unwatch(config.docs_dir)
+            server.watch(str(stamp_path(docs)))
+        return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Read the staged folder only while no stager writes it (``serve``: another process)."""
@@ -207,7 +181,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if self.index is not None:
             self.index.write(Path(config.site_dir) / INDEX_DIR)
         if self._dirty and env.bytecode_cache is None:
-            env.bytecode_cache = _TEMPLATE_CODE
+            env.bytecode_cache = TEMPLATE_CODE
         if self.config.fast_paper_pages:
             loader = jinja2.DictLoader({_FAST_TEMPLATE: "{{ papershelf_paper_html() }}"})
             env.loader = jinja2.ChoiceLoader([loader, env.loader]) if env.loader else loader
