@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.collection import page_paths
-from generator.content.files import content_problems
+from generator.content.files import content_verdicts
 from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
 from generator.core import routes
@@ -74,12 +74,14 @@ def read_content(
     """Maintainers' pages (Markdown, sanitized) and the files published as they are. What the
     site does not publish (``content.files``) is named as a problem and left out, as validate
     names it."""
-    refused = content_problems(content_dir)
+    refused, published = content_verdicts(content_dir)
     for path, problems in refused.items():
         report.problems.setdefault(_shown(path, root), []).extend(problems)
     pages: dict[str, RenderedPage] = {}
     assets: dict[str, bytes] = {}
-    for src in _published_sources(content_dir, refused):
+    for src in published:
+        if src.startswith(routes.SOURCES_DIR + "/") and src.endswith(".md"):
+            continue  # notes beside the listings stay there
         path = content_dir / src
         if path.suffix == ".md":
             page, problems = render_page(path.read_text(encoding="utf-8", errors="replace"), src)
@@ -92,28 +94,6 @@ def read_content(
     return pages, assets
 
 
-def _published_sources(content_dir: Path, refused: Mapping[Path, object]) -> list[str]:
-    """Paths inside ``content_dir`` of the files ``read_content`` publishes: not hidden, not
-    refused nor in a refused folder, not a paper page (the collection reads those) and not a
-    note beside the listings. Folders are walked without following links, and the papers'
-    folder is passed over by name, so a restage does not look at every page again."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(content_dir):
-        folder = Path(dirpath)
-        rel = folder.relative_to(content_dir).as_posix()
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and folder / d not in refused)
-        for name in sorted(filenames):
-            src = name if rel == "." else f"{rel}/{name}"
-            if name.startswith(".") or routes.is_paper_src(src):
-                continue
-            if src.startswith(routes.SOURCES_DIR + "/") and name.endswith(".md"):
-                continue  # notes beside the listings stay there
-            path = folder / name
-            if path not in refused and path.is_file():
-                found.append(src)
-    return sorted(found)
-
-
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
     identity = load_identity(config_file)
     settings = load_site_config(identity.site_config)
@@ -121,6 +101,14 @@ def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def _stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def _remove(out: Path, rel: str) -> None:
@@ -156,13 +144,15 @@ class Stager:
         self._related: Mapping[str, Sequence[str]] = {}
         self._related_for: int | None = None
         self._job: RelatedJob | None = None
+        self._loaded: tuple[tuple[object, ...], SiteIdentity, Site] | None = None
+        self._settings_files: tuple[Path, ...] = ()
         self._warm: RelatedJob | None = None  # a child started early, waiting for its work
         self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
 
     def run(self) -> StageReport:
         if self._related_for is None and self.wait_for_related and self._warm is None:
             self._warm = RelatedJob.spawn()  # its libraries load while the collection is read
-        identity, site = load_site(self.config_file)
+        identity, site = self._load_site()
         if site != self._site:  # other settings: nothing made from the old ones is kept
             self._site, self._topics, self._pages, self._related_for = site, {}, {}, None
         root = self.config_file.resolve().parent
@@ -185,6 +175,16 @@ class Stager:
         self._start_pending()
         report.papers = len(papers)
         return report
+
+    def _load_site(self) -> tuple[SiteIdentity, Site]:
+        """``load_site``, read again only when mkdocs.yml or site_config.yml changed."""
+        key = tuple(_stat_key(path) for path in (self.config_file, *self._settings_files))
+        if self._loaded is None or self._loaded[0] != key:
+            identity, site = load_site(self.config_file)
+            self._settings_files = (identity.site_config,)
+            key = tuple(_stat_key(path) for path in (self.config_file, *self._settings_files))
+            self._loaded = (key, identity, site)
+        return self._loaded[1], self._loaded[2]
 
     def close(self) -> None:
         for job in (self._job, self._warm):

@@ -128,7 +128,14 @@ def content_problems(content_dir: Path) -> dict[Path, list[Problem]]:
     the answer are published (paper pages ``papers/*.md`` are judged by ``pages.read_page``).
 
     Symbolic links are refused, never followed: the engine would follow one out of the folder."""
+    return content_verdicts(content_dir)[0]
+
+
+def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list[str]]:
+    """``content_problems``, and the paths inside ``content_dir`` of the other files, the
+    published ones (paper pages aside), from the same single walk of the folder."""
     found: dict[Path, list[Problem]] = {}
+    published: list[str] = []
 
     def walk(folder: Path, rel: Path) -> None:
         try:
@@ -153,9 +160,11 @@ def content_problems(content_dir: Path) -> dict[Path, list[Problem]]:
                 found[path] = _problem("is not a regular file", "content/ holds plain files")
             elif problems := file_problems(path, child_rel):
                 found[path] = problems
+            else:
+                published.append(child_rel.as_posix())
 
     walk(content_dir, Path())
-    return found
+    return found, sorted(published)
 
 
 def refused_sources(content_dir: Path) -> dict[str, list[Problem]]:

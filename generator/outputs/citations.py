@@ -192,6 +192,11 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     """slug -> key, unique over ``papers``: where two papers share a key, the first by slug keeps
     it and the others get ``b``, ``c``… appended. Deterministic (it depends on the slugs only,
     not on the order given), so papers.bib and every page agree."""
+    return dict(_citation_keys(tuple(papers)))
+
+
+@functools.lru_cache(maxsize=4)  # asked for by the pages, papers.json and papers.bib of one stage
+def _citation_keys(papers: tuple[Paper, ...]) -> tuple[tuple[str, str], ...]:
     groups: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
         groups[citation_key(paper)].append(paper.slug)
@@ -207,7 +212,7 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
                 n += 1
             taken.add(candidate)
             out[slug] = candidate
-    return out
+    return tuple(out.items())
 
 
 def paper_url(paper: Paper) -> str | None:
