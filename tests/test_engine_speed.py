@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import markdown
 from mkdocs.utils.meta import get_data
 
-from generator.engine.speed import staged_meta
+from generator.engine.speed import is_html_body, staged_meta, toc_tokens
+from generator.site.listings import heading
 from generator.site.plan import staged_page
 
 
@@ -26,3 +28,25 @@ def test_anything_else_is_left_to_yaml() -> None:
         '---\ntitle: "unterminated\n---\n\nbody',
     ):
         assert staged_meta(text) is None, text
+
+
+def test_listing_headings_are_what_markdown_makes_of_them() -> None:
+    """``listings.heading`` writes what the toc extension (permalink on) writes for the Markdown
+    heading it replaces, and ``toc_tokens`` reads back the table of contents Markdown gives."""
+    source = '## June 18, 2025 {#2025-06-18}\n\n### <a href="x/">July &amp; more</a> {#m07}\n\n## Older {#older}\n'
+    md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": {"permalink": True}})
+    made = md.convert(source)
+    ours = (
+        heading("June 18, 2025", "2025-06-18")
+        + heading('<a href="x/">July &amp; more</a>', "m07", level=3)
+        + heading("Older", "older")
+    )
+    assert made.replace("\n", "") == ours.replace("\n", "")
+    assert toc_tokens(ours) == md.toc_tokens  # type: ignore[attr-defined]
+
+
+def test_html_bodies_are_told_from_markdown() -> None:
+    assert is_html_body('<h1>Latest</h1>\n\n<ul class="ps-list"><li>x</li></ul>\n')
+    assert not is_html_body("# Subscribe\n\n<table></table>\n")
+    assert not is_html_body("<p>one line\nwraps onto a second</p>\n")
+    assert not is_html_body("")

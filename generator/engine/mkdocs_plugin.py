@@ -4,11 +4,11 @@ Everything the site holds was written by ``generator.stage`` before MkDocs start
 rendered and escaped; MkDocs without this plugin publishes the same pages, only slower and
 without the search index. The plugin adds what only MkDocs needs:
 
-- ``on_files``         paper pages skip Markdown (their body is finished HTML: ``PaperPage``);
-                       pages that have no source in ``content/`` lose the "Edit this page" link;
-                       the search indexer starts on the other core (``search.pagefind``);
-- ``on_page_markdown`` hand a paper's body to the indexer; long HTML lists of listings skip
-                       Markdown (``rawblocks``);
+- ``on_files``         staged pages that are finished HTML (papers, listings) skip Markdown
+                       (``StagedPage``); pages that have no source in ``content/`` lose the
+                       "Edit this page" link; the search indexer starts on the other core;
+- ``on_page_markdown`` hand a paper's body to the indexer; long HTML lines of the pages still
+                       written in Markdown (Subscribe, Data) skip it (``rawblocks``);
 - ``on_env``           the indexer writes while the templates render; paper pages are made from
                        one rendering of the template (``fastpages``);
 - ``on_post_page``     compact every page (``compact``);
@@ -25,7 +25,7 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from markupsafe import Markup
@@ -47,7 +47,7 @@ from generator.core.staging_lock import SharedHold, stamp, stamp_path
 from generator.engine import fastpages, rawblocks
 from generator.engine.compact import compact_html
 from generator.engine.run import STAGED_MARKER
-from generator.engine.speed import TEMPLATE_CODE, staged_meta
+from generator.engine.speed import TEMPLATE_CODE, is_html_body, staged_meta, toc_tokens
 from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
 from generator.site.head import site_head
 
@@ -70,13 +70,15 @@ class PaperShelfConfig(base.Config):
     is the same either way, so this is off only to compare the two."""
 
 
-class PaperPage(Page):
-    """A paper's page, whose staged body is finished HTML (``site.render.paper_page``).
+class StagedPage(Page):
+    """A staged page, read fast (``speed.staged_meta``); when its body is finished HTML (a
+    paper's page from ``site.render.paper_page``, a listing) it skips Markdown.
 
-    Markdown would pass that single raw HTML block through unchanged, yet building a Markdown
-    converter and parsing the block is the largest per-page cost of a build; with one page per
-    paper it decides how the build scales. So the body is used as it is, unless another plugin
-    changed it after us, in which case the page is rendered the ordinary way.
+    Markdown would pass such a body through unchanged, yet building a Markdown converter and
+    parsing the body is the largest per-page cost of a build; with one page per paper it
+    decides how the build scales. So the body is used as it is (a listing's table of contents
+    read from its headings, ``speed.toc_tokens``), unless another plugin changed it after us,
+    in which case the page is rendered the ordinary way.
     """
 
     html: str | None = None
@@ -98,7 +100,8 @@ class PaperPage(Page):
             super().render(config, files)
             return
         self.content = self.html
-        self.toc = get_toc([])
+        tokens = [] if routes.is_paper_src(self.file.src_uri) else toc_tokens(self.html)
+        self.toc = get_toc(cast(Any, tokens))
         self.present_anchor_ids = set(_HTML_ID.findall(self.html))
         self.links_to_anchors = {}
 
@@ -151,12 +154,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         content = Path(config.config_file_path).parent / self.config.content_dir
         self._papers = set()
+        titles = _nav_titles(config.nav)
         for file in files.documentation_pages():
             if routes.is_paper_src(file.src_uri):
                 self._papers.add(file.src_uri)
-                if file.page is None:
-                    PaperPage(None, file, config)  # MkDocs keeps a page a plugin made for a file
             file.edit_uri = edit_path(file.src_uri, content)  # generated pages: no file to edit
+            if file.page is None:  # MkDocs keeps a page a plugin made for a file, nav title and all
+                StagedPage(titles.get(file.src_uri), file, config)
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
         # A dirty rebuild reads only the changed pages: it keeps the index a full build wrote.
         self._start_index(keep=self._dirty and (Path(config.site_dir) / INDEX_DIR).is_dir())
@@ -165,11 +169,14 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri not in self._papers:
+            if isinstance(page, StagedPage) and is_html_body(markdown):
+                page.html = markdown = markdown.strip()  # a listing: finished HTML
+                return markdown
             return self._stash_raw_blocks(markdown, page)
         markdown = markdown.strip()  # the body alone, as ``render`` made it (``fastpages.usable``)
         if self.index is not None:
             self.index.add_page("/" + page.url, markdown)  # the address the browser fetches
-        if isinstance(page, PaperPage):
+        if isinstance(page, StagedPage):
             page.html = markdown
         return markdown
 
@@ -194,7 +201,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             for src in self._papers:
                 file = files.get_file_from_path(src)
                 page = file.page if file is not None else None
-                if isinstance(page, PaperPage) and "template" not in page.meta:
+                if isinstance(page, StagedPage) and "template" not in page.meta:
                     page.meta["template"] = _FAST_TEMPLATE  # removed again as the page is rendered
         return env
 
@@ -221,7 +228,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             # The page is rendered: let its body go, or 10,000 of them stay in memory while the
             # search indexer, which needs memory of its own, runs beside the build.
             page.markdown = page.content = None
-            if isinstance(page, PaperPage):
+            if isinstance(page, StagedPage):
                 page.html = None
         return output
 
@@ -280,7 +287,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         the stencil's (other metadata, a toc, a place in the nav, a body without a heading...)."""
         meta, content = page.meta, page.content
         slug = page.file.src_uri.removeprefix(routes.PAPERS_DIR + "/").removesuffix(".md")
-        if not isinstance(page, PaperPage) or set(meta) != {"title", "description", "lastmod", HEAD_KEY}:
+        if not isinstance(page, StagedPage) or set(meta) != {"title", "description", "lastmod", HEAD_KEY}:
             return None
         if not (meta["title"] and meta["description"] and isinstance(meta[HEAD_KEY], str) and content):
             return None
@@ -356,6 +363,23 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= rawblocks.anchor_ids(blocks)
         return restored
+
+
+def _nav_titles(nav: Any) -> dict[str, str | None]:
+    """src path -> the title ``nav`` in mkdocs.yml gives it (None for a bare path)."""
+    found: dict[str, str | None] = {}
+    items = nav if isinstance(nav, list) else []
+    for item in items:
+        if isinstance(item, str):
+            found.setdefault(item, None)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found.setdefault(value, str(title))
+                else:
+                    for src, name in _nav_titles(value).items():
+                        found.setdefault(src, name)
+    return found
 
 
 def _edit_pattern(page: Page, slug: str) -> str | None:

@@ -1,10 +1,12 @@
 """What keeps MkDocs quick on the staged folder, apart from the stencil (``fastpages``):
-reading a staged page's front matter without a YAML parser, and keeping compiled templates
-between the rebuilds of one preview."""
+reading a staged page's front matter without a YAML parser, taking a page that is finished
+HTML as it is (with its table of contents read from its headings), and keeping compiled
+templates between the rebuilds of one preview."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jinja2
@@ -52,3 +54,32 @@ class TemplateCode(jinja2.BytecodeCache):
 
 
 TEMPLATE_CODE = TemplateCode()
+
+
+def is_html_body(body: str) -> bool:
+    """Whether every line of ``body`` is HTML (starts with a tag): a page Markdown would pass
+    through unchanged (listings, the archive). Anything with a line of text is Markdown's."""
+    lines = [line for line in body.strip().split("\n") if line.strip()]
+    return bool(lines) and all(line.lstrip().startswith("<") for line in lines)
+
+
+_HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.MULTILINE)
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+_TAG = re.compile(r"<[^>]+>")
+
+
+def toc_tokens(body: str) -> list[dict[str, Any]]:
+    """The table of contents of a finished HTML page, in the shape Markdown's ``toc`` extension
+    gives MkDocs: each heading with an id that starts a line, nested by level, named by its
+    text (the permalink left out)."""
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for level, anchor, inner in _HEADING.findall(body):
+        inner = _PERMALINK.sub("", inner)
+        token = {"level": int(level), "id": anchor, "name": _TAG.sub("", inner).strip(), "html": inner}
+        token.update({"data-toc-label": "", "children": []})
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root

@@ -40,8 +40,18 @@ def front_matter(title: str, papers: Iterable[Paper] = ()) -> str:
     from contributors' tags; with the newest date of the ``papers`` the page lists as its
     ``lastmod``, which the sitemap prints (``head.lastmod``)."""
     date = lastmod(papers)
-    extra = f"lastmod: '{date}'\n" if date else ""
+    extra = f'lastmod: "{date}"\n' if date else ""
     return f"---\ntitle: {json.dumps(e(title), ensure_ascii=False)}\n{extra}---\n\n"
+
+
+def heading(inner_html: str, anchor: str, level: int = 2) -> str:
+    """A heading with its anchor and permalink, as Markdown's ``toc`` extension (``permalink:
+    true`` in mkdocs.yml) writes one: listing pages are finished HTML that no engine needs to
+    run through Markdown, and their headings still make the page's table of contents."""
+    return (
+        f'<h{level} id="{anchor}">{inner_html}'
+        f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a></h{level}>\n'
+    )
 
 
 def count_label(n: int, noun: str = "paper") -> str:
@@ -52,7 +62,7 @@ def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None, excerpt_
     """Papers under a heading per listing date, keeping the given (site-wide) order."""
     out = []
     for date, group in groupby(papers, key=lambda p: p.date):
-        out.append(f"## {human_date(date)} {{#{date.isoformat()}}}\n")
+        out.append(heading(human_date(date), date.isoformat()))
         badge = NEW_BADGE if date == newest else ""
         items = "".join(paper_item(p, url, badge, excerpt_chars) for p in group)
         out.append(f'<ul class="ps-list">{items}</ul>\n')
@@ -215,14 +225,16 @@ def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None
             latest_dates.extend(group)
             if n == LATEST_DATES_IN_ARCHIVE:
                 break
-        index.append("\n## Latest listing dates {#latest}\n\n" + _date_rows(latest_dates, "archive/", where))
+        index.append(
+            "\n" + heading("Latest listing dates", "latest") + "\n" + _date_rows(latest_dates, "archive/", where)
+        )
     else:
         index.append("\n<p>No papers yet.</p>\n")
     for year, in_year_iter in groupby(papers, key=lambda p: p.date.year):
         in_year = list(in_year_iter)
         year_url = f"archive/{year}/"
         index.append(
-            f'\n## <a href="{relative_url("archive/", year_url)}">{year}</a> {{#y{year}}}\n\n'
+            "\n" + heading(f'<a href="{relative_url("archive/", year_url)}">{year}</a>', f"y{year}") + "\n"
             f'<p class="ps-count">{count_label(len(in_year))}</p>\n'
         )
         month_rows = []
@@ -239,7 +251,9 @@ def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None
             count = count_label(len(in_month))
             month_rows.append(f'<li><a href="{relative_url("archive/", month_url)}">{name}</a> — {count}</li>')
             year_page.append(
-                f'\n## <a href="{relative_url(year_url, month_url)}">{name}</a> {{#m{month:02d}}}\n\n'
+                "\n"
+                + heading(f'<a href="{relative_url(year_url, month_url)}">{name}</a>', f"m{month:02d}")
+                + "\n"
                 + _date_rows(in_month, year_url, where)
             )
             if where is not None:
