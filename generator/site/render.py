@@ -233,7 +233,7 @@ def find_paper_html(paper: Paper) -> str:
     if reaches_paper(paper):
         return ""
     links = " ".join(
-        f'<a class="{_icon("search")}" href="{e(url)}" rel="nofollow">Search {e(label)}</a>'
+        f'<a class="md-button" href="{e(url)}" rel="nofollow">Search {e(label)}</a>'  # icon: discovery.css
         for label, url in title_searches(paper.title)
     )
     lead = "No link to the paper is known yet. Find it by its title:"
