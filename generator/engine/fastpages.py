@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import jinja2
 
 from generator.engine.compact import compact_html, compacts_alone, keeps_any
 
@@ -73,3 +76,29 @@ def fill(stencil: Stencil, values: dict[str, str]) -> str:
         out.append(compacted[key])
         out.append(part)
     return "".join(out)
+
+
+def same_context(context: dict[str, Any], reference: dict[str, Any], ignored: frozenset[str]) -> bool:
+    """Whether ``context`` differs from the stencil's only in the page, its head tags and keys
+    that no template mentions (MkDocs gives each page its own ``build_date_utc``)."""
+    if context.keys() != reference.keys():
+        return False
+    for key, value in context.items():
+        if key in ("page", "papershelf_head") or key in ignored:
+            continue
+        other = reference[key]
+        if value is not other and not (type(value) in (str, list) and value == other):
+            return False
+    return True
+
+
+def unused_keys(env: jinja2.Environment, keys: tuple[str, ...]) -> frozenset[str]:
+    """Those of ``keys`` that appear in no HTML template of the theme, so cannot be printed."""
+    if env.loader is None:
+        return frozenset()
+    unused = set(keys)
+    for name in env.loader.list_templates():
+        if name.endswith(".html") and unused:
+            source = env.loader.get_source(env, name)[0]
+            unused = {key for key in unused if key not in source}
+    return frozenset(unused)

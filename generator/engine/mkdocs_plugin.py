@@ -47,7 +47,7 @@ from generator.core.staging_lock import SharedHold, stamp, stamp_path
 from generator.engine import fastpages, rawblocks
 from generator.engine.compact import compact_html
 from generator.engine.run import STAGED_MARKER
-from generator.engine.speed import TEMPLATE_CODE, is_html_body, staged_meta, toc_tokens
+from generator.engine.speed import TEMPLATE_CODE, is_html_body, nav_titles, staged_meta, toc_tokens
 from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
 from generator.site.head import site_head
 
@@ -154,7 +154,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         content = Path(config.config_file_path).parent / self.config.content_dir
         self._papers = set()
-        titles = _nav_titles(config.nav)
+        titles = nav_titles(config.nav)
         for file in files.documentation_pages():
             if routes.is_paper_src(file.src_uri):
                 self._papers.add(file.src_uri)
@@ -269,13 +269,13 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             if self._stencil_checks == 1:
                 self._stencil = self._make_stencil(page, context, main)
                 self._stencil_context, self._stencil_slug = context, values["slug"]
-                self._ignored_keys = _unused_keys(ctx.environment, ("build_date_utc",))
-            same = _same_context(context, self._stencil_context, self._ignored_keys)
+                self._ignored_keys = fastpages.unused_keys(ctx.environment, ("build_date_utc",))
+            same = fastpages.same_context(context, self._stencil_context, self._ignored_keys)
             if self._stencil is None or (same and fastpages.fill(self._stencil, values) != compact_html(real)):
                 log.info("paper pages are rendered one by one: the template's stencil did not match")
                 self._stencil, self._stencil_checks = None, _STENCIL_CHECKS
             return Markup(real)
-        if self._stencil is None or not _same_context(context, self._stencil_context, self._ignored_keys):
+        if self._stencil is None or not fastpages.same_context(context, self._stencil_context, self._ignored_keys):
             return Markup(main.render(context))
         if _edit_pattern(page, values["slug"]) != _edit_pattern(self._stencil_context["page"], self._stencil_slug):
             return Markup(main.render(context))
@@ -365,50 +365,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return restored
 
 
-def _nav_titles(nav: Any) -> dict[str, str | None]:
-    """src path -> the title ``nav`` in mkdocs.yml gives it (None for a bare path)."""
-    found: dict[str, str | None] = {}
-    items = nav if isinstance(nav, list) else []
-    for item in items:
-        if isinstance(item, str):
-            found.setdefault(item, None)
-        elif isinstance(item, dict):
-            for title, value in item.items():
-                if isinstance(value, str):
-                    found.setdefault(value, str(title))
-                else:
-                    for src, name in _nav_titles(value).items():
-                        found.setdefault(src, name)
-    return found
-
-
 def _edit_pattern(page: Page, slug: str) -> str | None:
     """The page's "Edit this page" address with its slug as the stencil's sentinel: the stencil
     fills a page in only when its address has the same shape as the stencil's."""
     return page.edit_url.replace(slug, fastpages.SENTINELS["slug"]) if page.edit_url else None
-
-
-def _same_context(context: dict[str, Any], reference: dict[str, Any], ignored: frozenset[str]) -> bool:
-    """Whether ``context`` differs from the stencil's only in the page, its head tags and keys
-    that no template mentions (MkDocs gives each page its own ``build_date_utc``)."""
-    if context.keys() != reference.keys():
-        return False
-    for key, value in context.items():
-        if key in ("page", "papershelf_head") or key in ignored:
-            continue
-        other = reference[key]
-        if value is not other and not (type(value) in (str, list) and value == other):
-            return False
-    return True
-
-
-def _unused_keys(env: jinja2.Environment, keys: tuple[str, ...]) -> frozenset[str]:
-    """Those of ``keys`` that appear in no HTML template of the theme, so cannot be printed."""
-    if env.loader is None:
-        return frozenset()
-    unused = set(keys)
-    for name in env.loader.list_templates():
-        if name.endswith(".html") and unused:
-            source = env.loader.get_source(env, name)[0]
-            unused = {key for key in unused if key not in source}
-    return frozenset(unused)

@@ -83,3 +83,20 @@ def toc_tokens(body: str) -> list[dict[str, Any]]:
         (stack[-1]["children"] if stack else root).append(token)
         stack.append(token)
     return root
+
+
+def nav_titles(nav: Any) -> dict[str, str | None]:
+    """src path -> the title ``nav`` in mkdocs.yml gives it (None for a bare path)."""
+    found: dict[str, str | None] = {}
+    items = nav if isinstance(nav, list) else []
+    for item in items:
+        if isinstance(item, str):
+            found.setdefault(item, None)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found.setdefault(value, str(title))
+                else:
+                    for src, name in nav_titles(value).items():
+                        found.setdefault(src, name)
+    return found
