@@ -82,12 +82,17 @@ def _arxiv(data: dict[str, Any], add: Add) -> str | None:
     return arxiv
 
 
-def _code(data: dict[str, Any], add: Add) -> str | None:
-    code = text_field(data, "code", add)
-    if code is not None and not is_https_url(code):
-        add("code", f"{code!r} is not an https:// URL", "link the repository with https://")
+def _https_field(data: dict[str, Any], key: str, add: Add, hint: str) -> str | None:
+    """A text field that must be an https:// URL: the only links a page may carry."""
+    value = text_field(data, key, add)
+    if value is not None and not is_https_url(value):
+        add(key, f"{value!r} is not an https:// URL", hint)
         return None
-    return code
+    return value
+
+
+def _code(data: dict[str, Any], add: Add) -> str | None:
+    return _https_field(data, "code", add, "link the repository with https://")
 
 
 def _link(item: object, i: int, add: Add) -> Link | None:
@@ -138,11 +143,10 @@ def _doi(data: dict[str, Any], add: Add) -> str | None:
 
 
 def _pdf(data: dict[str, Any], add: Add) -> str | None:
-    pdf = text_field(data, "pdf", add)
-    if pdf is not None and not is_https_url(pdf):
-        add("pdf", f"{pdf!r} is not an https:// URL", "link the PDF with https://")
+    pdf = _https_field(data, "pdf", add, "link the PDF with https://")
+    if pdf is None:
         return None
-    if pdf is not None and "arxiv" in data:
+    if "arxiv" in data:
         add("pdf", "is not needed for an arXiv paper", "remove it: the PDF link follows from the arXiv id")
         return None
     return pdf

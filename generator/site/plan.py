@@ -20,7 +20,6 @@ from generator.core import routes
 from generator.core.model import Paper
 from generator.core.site_config import SiteConfig
 from generator.core.tex import has_math, math_head, plain_title
-from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.pagefind import FILTERS_FILE, filter_menu
@@ -113,20 +112,6 @@ def neighbours(papers: Sequence[Paper], related: Mapping[str, Sequence[str]]) ->
     """slug -> its related papers (those still in the collection)."""
     by_slug = {p.slug: p for p in papers}
     return {p.slug: tuple(by_slug[s] for s in related.get(p.slug, ()) if s in by_slug) for p in papers}
-
-
-def paper_files(
-    papers: Sequence[Paper],
-    site: Site,
-    topics: Mapping[str, tuple[str, ...]],
-    related: Mapping[str, Sequence[str]],
-) -> Files:
-    """Every paper's staged page."""
-    near, keys = neighbours(papers, related), citation_keys(papers)
-    return {
-        routes.paper_src(p.slug): paper_file(p, site, topics.get(p.slug, ()), near[p.slug], keys.get(p.slug))
-        for p in papers
-    }
 
 
 def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
