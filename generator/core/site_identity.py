@@ -9,6 +9,7 @@ different sites. Only the few top-level keys needed are read, with a YAML loader
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,11 +97,23 @@ def load_identity(config_file: Path) -> SiteIdentity:
     )
 
 
-def edit_path(src_uri: str, content_dir: Path) -> str | None:
+def edit_path(src_uri: str, content_dir: Path, sources: Collection[str] | None = None) -> str | None:
     """The file behind a staged page, relative to the content folder, for its "Edit this page"
     link; None for a page the build makes (home, archive, topics, subscribe, data), which has no
     file a contributor could edit. ``edit_uri`` in ``mkdocs.yml`` points into ``content/``, and
-    pages are staged at the same relative path as their source (``papers/<slug>.md``)."""
-    if not src_uri.endswith(".md") or not (content_dir / src_uri).is_file():
+    pages are staged at the same relative path as their source (``papers/<slug>.md``).
+    ``sources``, when given, are the files of the content folder (``content_sources``), so a
+    build of many pages does not ask the file system about each."""
+    if not src_uri.endswith(".md"):
         return None
-    return src_uri
+    found = src_uri in sources if sources is not None else (content_dir / src_uri).is_file()
+    return src_uri if found else None
+
+
+def content_sources(content_dir: Path) -> set[str]:
+    """Every file under ``content_dir`` (not folders), by its path inside it (for ``edit_path``)."""
+    found: set[str] = set()
+    for dirpath, _, filenames in os.walk(content_dir):
+        rel = os.path.relpath(dirpath, content_dir).replace(os.sep, "/")
+        found.update(name if rel == "." else f"{rel}/{name}" for name in filenames)
+    return found

@@ -42,9 +42,9 @@ from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
-from generator.core.site_identity import edit_path
+from generator.core.site_identity import content_sources, edit_path
 from generator.core.staging_lock import SharedHold, stamp, stamp_path
-from generator.engine import fastpages, rawblocks
+from generator.engine import fastpages, rawblocks, speed
 from generator.engine.compact import compact_html
 from generator.engine.run import STAGED_MARKER
 from generator.engine.speed import TEMPLATE_CODE, is_html_body, nav_titles, staged_meta, toc_tokens
@@ -82,6 +82,22 @@ class StagedPage(Page):
     """
 
     html: str | None = None
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        fast = speed.canonical_urls(base, self.url)
+        if fast is None:
+            super()._set_canonical_url(base)
+        else:
+            self.canonical_url, self.abs_url = fast
+
+    def _set_edit_url(
+        self, repo_url: str | None, edit_uri: str | None = None, edit_uri_template: str | None = None
+    ) -> None:
+        fast = speed.edit_url(repo_url, edit_uri, edit_uri_template, self.file.edit_uri)
+        if fast is None:
+            super()._set_edit_url(repo_url, edit_uri, edit_uri_template)
+        else:
+            self.edit_url = fast or None
 
     def read_source(self, config: MkDocsConfig) -> None:
         """The staged front matter is one ``key: "JSON string"`` line per key (``stage.staged_page``),
@@ -155,10 +171,11 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         content = Path(config.config_file_path).parent / self.config.content_dir
         self._papers = set()
         titles = nav_titles(config.nav)
+        sources = content_sources(content)
         for file in files.documentation_pages():
             if routes.is_paper_src(file.src_uri):
                 self._papers.add(file.src_uri)
-            file.edit_uri = edit_path(file.src_uri, content)  # generated pages: no file to edit
+            file.edit_uri = edit_path(file.src_uri, content, sources)  # generated pages: none to edit
             if file.page is None:  # MkDocs keeps a page a plugin made for a file, nav title and all
                 StagedPage(titles.get(file.src_uri), file, config)
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0

@@ -100,3 +100,43 @@ def nav_titles(nav: Any) -> dict[str, str | None]:
                     for src, name in nav_titles(value).items():
                         found.setdefault(src, name)
     return found
+
+
+_PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9_~-]+)*/)*(?:[A-Za-z0-9_~-]+(?:\.[A-Za-z0-9_~-]+)*)?")
+_SITE = re.compile(r"https?://[^/?#]+(/[^?#]*)?")
+
+
+def _plain(path: str) -> bool:
+    """A relative path that ``urljoin`` appends as it is: no scheme, query, fragment, dot
+    segment or leading slash."""
+    return _PLAIN_PATH.fullmatch(path) is not None
+
+
+def canonical_urls(base: str | None, url: str) -> tuple[str, str] | None:
+    """``(canonical_url, abs_url)`` as MkDocs' ``Page._set_canonical_url`` makes them, without
+    ``urljoin``, for the plain case (an http(s) site URL, a plain page URL); None otherwise, and
+    MkDocs computes it. Thousands of pages are made on every preview rebuild."""
+    if not base or not _plain(url):
+        return None
+    if not base.endswith("/"):
+        base += "/"
+    site = _SITE.fullmatch(base)
+    if site is None:
+        return None
+    return base + url, (site.group(1) or "/") + url
+
+
+def edit_url(repo_url: str | None, edit_uri: str | None, template: str | None, src_uri: str | None) -> str | None:
+    """The page's edit link as MkDocs' ``Page._set_edit_url`` makes it, for the plain case (a
+    repository URL, a relative ``edit_uri`` ending in ``/``, no template): ``""`` for no link,
+    None where MkDocs must compute it."""
+    if template:
+        return None
+    if not edit_uri or src_uri is None:
+        return ""
+    repo = repo_url if not repo_url or repo_url.endswith("/") else repo_url + "/"
+    if not repo or _SITE.fullmatch(repo) is None:
+        return None
+    if not edit_uri.endswith("/") or not _plain(edit_uri + src_uri):
+        return None
+    return repo + edit_uri + src_uri
