@@ -159,7 +159,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             if not stamp_path(docs).exists():
                 stamp(docs)
             server.unwatch(config.docs_dir)
-            server.watch(str(stamp_path(docs)))
+            speed.watch_often(server, str(stamp_path(docs)))
         return server
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

@@ -140,3 +140,23 @@ def edit_url(repo_url: str | None, edit_uri: str | None, template: str | None, s
     if not edit_uri.endswith("/") or not _plain(edit_uri + src_uri):
         return None
     return repo + edit_uri + src_uri
+
+
+STAMP_POLL_S = 0.1
+"""How often the preview server looks at the stager's stamp (MkDocs polls every 0.5 s, which
+is right for a folder of files and needlessly slow for the one file it now watches)."""
+
+
+def watch_often(server: Any, path: str) -> None:
+    """``server.watch(path)``, polled every ``STAMP_POLL_S``. The poll interval is the file
+    watcher's ``_timeout``, read when a watch is added; where that attribute is missing (another
+    watchdog), the watch keeps MkDocs' interval."""
+    observer = getattr(server, "observer", None)
+    before = getattr(observer, "_timeout", None)
+    if isinstance(before, (int, float)):
+        observer._timeout = min(before, STAMP_POLL_S)  # type: ignore[union-attr]
+    try:
+        server.watch(path)
+    finally:
+        if isinstance(before, (int, float)):
+            observer._timeout = before  # type: ignore[union-attr]
