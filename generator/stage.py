@@ -45,6 +45,9 @@ from generator.site.sanitize import RenderedPage, render_page
 from generator.taxonomy.background import RelatedJob
 from generator.taxonomy.topics import assign_topics
 
+RELATED_PAUSE_S = 2.0
+"""Under ``serve``, the related papers are recomputed once saves pause for this long."""
+
 STAGE_DIR = "build/stage"
 """Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
 
@@ -146,6 +149,8 @@ class Stager:
         self._job: RelatedJob | None = None
         self._loaded: tuple[tuple[object, ...], SiteIdentity, Site] | None = None
         self._settings_files: tuple[Path, ...] = ()
+        self._lock = threading.Lock()  # the job and its timer, shared with the timer's thread
+        self._timer: threading.Timer | None = None
         self._warm: RelatedJob | None = None  # a child started early, waiting for its work
         self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
 
@@ -187,10 +192,13 @@ class Stager:
         return self._loaded[1], self._loaded[2]
 
     def close(self) -> None:
-        for job in (self._job, self._warm):
-            if job is not None:
-                job.cancel()
-        self._job = self._warm = None
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            for job in (self._job, self._warm):
+                if job is not None:
+                    job.cancel()
+            self._job = self._warm = self._timer = None
         self._pending = None
 
     def _collection(self, papers_dir: Path, root: Path, report: StageReport) -> list[Paper]:
@@ -220,9 +228,12 @@ class Stager:
         signature = hash((tuple(papers), tuple(topics.items())))
         if signature == self._related_for:
             return lambda: self._related
-        if self._job is not None:  # lists for an earlier collection: no longer wanted
-            self._job.cancel()
-            self._job, self._pending = None, None
+        with self._lock:  # lists for an earlier collection are no longer wanted
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._job is not None:
+                self._job.cancel()
+            self._job, self._timer, self._pending = None, None, None
         if not self.wait_for_related:  # preview: the pages show first, the job starts after
             self._pending = (papers, topics, signature)
             return lambda: self._related
@@ -238,22 +249,33 @@ class Stager:
         return wait
 
     def _start_pending(self) -> None:
-        """Start the related papers' job that ``_related_lists`` put off until the pages were
-        written; ``on_related`` is called when its lists are ready."""
+        """Start, once edits pause for ``RELATED_PAUSE_S``, the related papers' job that
+        ``_related_lists`` put off until the pages were written; ``on_related`` is called when
+        its lists are ready. Saves in quick succession start no job each: the child would only
+        take the processor from the next edit's restage and rebuild."""
         if self._pending is None:
             return
-        papers, topics, signature = self._pending
-        self._pending = None
-        job = self._job = RelatedJob(papers, topics, nice=True)
+        pending, self._pending = self._pending, None
+        timer = threading.Timer(RELATED_PAUSE_S, self._run_job, args=(pending,))
+        timer.daemon = True
+        with self._lock:
+            self._timer = timer
+        timer.start()
 
-        def finish() -> None:
-            result = job.result()
-            if self._job is job:
-                self._related, self._related_for, self._job = result, signature, None
-                if self.on_related is not None:
-                    self.on_related()
-
-        threading.Thread(target=finish, daemon=True).start()
+    def _run_job(self, pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int]) -> None:
+        papers, topics, signature = pending
+        with self._lock:
+            if self._timer is not threading.current_thread():
+                return  # another edit came first
+            self._timer = None
+            job = self._job = RelatedJob(papers, topics, nice=True)
+        result = job.result()
+        with self._lock:
+            if self._job is not job:
+                return
+            self._related, self._related_for, self._job = result, signature, None
+        if self.on_related is not None:
+            self.on_related()
 
     def _paper_files(
         self,

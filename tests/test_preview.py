@@ -79,3 +79,38 @@ def test_edits_show_under_serve_escaped(preview: tuple[Path, str]) -> None:
 
     new.unlink()
     _wait_until(url, lambda b: "A Paper Added During the Preview" not in b, "the removal on the home page")
+
+
+def test_related_lists_follow_an_edit_once_saves_pause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``serve`` a page shows at once with the related lists it had; the lists are
+    recomputed once saves pause, and the next restage shows them: a new near-twin of a paper
+    joins that paper's related papers."""
+    import dataclasses
+    import threading
+
+    from generator import stage as stage_module
+    from generator.stage import Stager
+
+    monkeypatch.setattr(stage_module, "RELATED_PAUSE_S", 0.2)
+    project = copy_project(tmp_path / "project")
+    stager = Stager(project / "mkdocs.yml")
+    try:
+        stager.run()
+        papers_dir = project / "content" / "papers"
+        source = sorted(papers_dir.glob("*.md"))[0]
+        paper, _ = read_page(source)
+        assert paper is not None
+        twin = dataclasses.replace(paper, slug="a-near-twin", title=paper.title + " Revisited", arxiv=None)
+        (papers_dir / "a-near-twin.md").write_text(to_front_matter(twin), "utf-8")
+        page = project / "build" / "stage" / "papers" / f"{paper.slug}.md"
+
+        stager.wait_for_related = False
+        ready = threading.Event()
+        stager.on_related = ready.set
+        stager.run()
+        assert "../a-near-twin/" not in page.read_text("utf-8")  # shown at once, with the last lists
+        assert ready.wait(WAIT_S), "the related lists were not recomputed"
+        stager.run()
+        assert "../a-near-twin/" in page.read_text("utf-8")
+    finally:
+        stager.close()

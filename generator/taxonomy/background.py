@@ -57,6 +57,7 @@ class RelatedJob:
     ) -> None:
         self._args: tuple[list[Paper], dict[str, tuple[str, ...]]] | None = None
         self._result: Related | None = None
+        self._cancelled = False
         self._answer: tuple[int, bytes, bytes] | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
@@ -96,9 +97,13 @@ class RelatedJob:
         self._answer = (proc.returncode if proc.returncode is not None else -1, out, err)
 
     def result(self) -> Related:
-        """The related papers, waiting for the child if it is still at work."""
+        """The related papers, waiting for the child if it is still at work; nothing for a
+        cancelled job (its lists are no longer wanted: computing them here would only take the
+        processor from the work that replaced them)."""
         if self._result is not None:
             return self._result
+        if self._cancelled:
+            return {}
         if self._proc is not None:
             self._talker.join()
             code, out, err = self._answer or (-1, b"", b"")
@@ -109,6 +114,8 @@ class RelatedJob:
                     return self._result
                 except (pickle.UnpicklingError, EOFError, ValueError) as error:
                     err = str(error).encode()
+            if self._cancelled:
+                return {}
             # Not an error (the answer is the same), but the build is slower: say why.
             log.info("related papers computed in the build process: %s", err.decode(errors="replace")[-500:])
         assert self._args is not None, "send() comes before result()"
@@ -117,6 +124,7 @@ class RelatedJob:
 
     def cancel(self) -> None:
         """Stop the child (the build failed or was restarted)."""
+        self._cancelled = True
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
         self._proc = None
