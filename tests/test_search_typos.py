@@ -7,9 +7,11 @@ cashe" must use the other word of the query to choose "cache" over "case".
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,19 @@ from symspellpy import SymSpell, Verbosity
 from generator.content.collection import load_collection
 from generator.core.site_config import load_site_config
 from generator.search.pagefind import write_files
-from generator.search.typos import EDITS, PREFIX, TYPOS_DIR, bucket, deletions, typo_files, vocabulary, words
+from generator.search.typos import (
+    EDITS,
+    MAX_WORD,
+    MIN_WORD,
+    PREFIX,
+    TYPOS_DIR,
+    bucket,
+    deletions,
+    paper_text,
+    typo_files,
+    vocabulary,
+    words,
+)
 from generator.taxonomy.topics import assign_topics
 from tests.conftest import ROOT, copy_project, mkdocs_build, serve
 
@@ -241,3 +255,16 @@ def test_engine_loads_on_the_shortcut_or_focus(page: Any, typo_url: str, how: st
     _ask(page, "difusion")
     assert page.locator(".md-search-result__item").count() >= 1
     assert page.console_errors == []
+
+
+def test_vocabulary_kept_between_calls_equals_a_fresh_count() -> None:
+    """The running counts (an edit changes one paper) give what counting afresh gives."""
+    papers = _fixture_papers()
+    first = vocabulary(papers, {})
+    edited = [dataclasses.replace(papers[0], abstract=papers[0].abstract + " quokkaword"), *papers[2:]]
+    again = vocabulary(edited, {})
+    fresh: Counter[str] = Counter()
+    for paper in edited:
+        fresh.update(words(paper_text(paper, ())))
+    assert again == Counter({w: n for w, n in fresh.items() if MIN_WORD <= len(w) <= MAX_WORD and not w.isdigit()})
+    assert again["quokkaword"] == 1 and "quokkaword" not in first

@@ -69,10 +69,38 @@ def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
 
 def vocabulary(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> Counter[str]:
     """Each indexed word with the number of times it occurs (how likely it is meant)."""
-    counts: Counter[str] = Counter()
-    for paper in papers:
-        counts.update(_paper_words(paper, tuple(topics.get(paper.slug, ()))))
+    texts = {(p, tuple(topics.get(p.slug, ()))) for p in papers}
+    counts = _LAST.counts(texts)
     return Counter({w: n for w, n in counts.items() if _fileable(w)})
+
+
+class _Running:
+    """The word counts of the last collection asked about, updated by the papers that came and
+    went: under ``serve`` an edit changes one paper of thousands. The answer is the same as
+    counting afresh."""
+
+    def __init__(self) -> None:
+        self._texts: set[tuple[Paper, tuple[str, ...]]] = set()
+        self._counts: Counter[str] = Counter()
+
+    def counts(self, texts: set[tuple[Paper, tuple[str, ...]]]) -> Counter[str]:
+        gone, new = self._texts - texts, texts - self._texts
+        if len(gone) + len(new) > len(texts) // 2:  # mostly new: count afresh
+            counts: Counter[str] = Counter()
+            for paper, names in texts:
+                counts.update(_paper_words(paper, names))
+        else:
+            counts = self._counts.copy()
+            for paper, names in gone:
+                counts.subtract(_paper_words(paper, names))
+            for paper, names in new:
+                counts.update(_paper_words(paper, names))
+            counts = +counts  # drop the words no paper has any more
+        self._texts, self._counts = texts, counts
+        return counts.copy()
+
+
+_LAST = _Running()
 
 
 @functools.lru_cache(maxsize=1 << 17)
