@@ -161,6 +161,22 @@ def test_import_of_a_saved_response_is_the_same_import(shelf: Path, capsys: pyte
     assert "0 new, 0 unchanged, 3 skipped" in capsys.readouterr()[0]  # another source: the pages are kept
 
 
+def test_a_shared_title_is_reported_as_the_listing_import_reports_it(
+    shelf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A different paper (another arXiv id) with the title of one on the shelf is written beside
+    it, with the writer's warning on stderr, as ``import LISTING`` says it."""
+    other = shelf / "content" / "papers" / "qlora-an-older-paper.md"
+    title = "title: 'QLoRA: Efficient Finetuning of Quantized LLMs'"
+    text = f"---\n{title}\ndate: 2024-01-01\narxiv: '2401.00001'\n---\n\nOld.\n"
+    other.write_text(text, "utf-8")
+    saved = shelf / "content" / "sources" / "hf-daily-2025-07-08.json"
+    saved.write_bytes(RESPONSE)
+    main(["import", str(saved)])
+    err = capsys.readouterr()[1]
+    assert "warning: " in err and f"shares its title with {Path('content/papers') / other.name}" in err
+
+
 def test_nothing_on_the_shelf_is_lost(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A page a person wrote for the same paper is kept as it is, and reported."""
     mine = shelf / "content" / "papers" / "qlora-efficient-finetuning-of-quantized-llms.md"

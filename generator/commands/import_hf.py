@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.commands.written import report_written
 from generator.content.writer import write_if_changed, write_papers
 from generator.core.progress import Progress
 from generator.readers.hf_daily import DailyError, DailyResult, read_hf_daily
@@ -117,18 +118,9 @@ def _write(args: argparse.Namespace, result: DailyResult, source: _Day, data: by
     summary = write_papers(
         result.papers, args.out, force=args.force, progress=Progress("Writing pages", len(result.papers))
     )
-    for page, reason in summary.skipped:
-        print(f"skipped {page}: {reason}", file=sys.stderr)
-    for page, reason in summary.errors:
-        print(f"error: {page}: {reason}", file=sys.stderr)
     read_errors = sum(1 for p in result.problems if p.skipped)
-    line = summary.line()
-    if read_errors:
-        line += f", {read_errors} records not read"
-    if result.withdrawn:
-        line += f", {len(result.withdrawn)} withdrawn"
-    print(line)
-    return 1 if summary.errors or read_errors else 0
+    withdrawn = [f"{len(result.withdrawn)} withdrawn"] if result.withdrawn else []
+    return report_written(summary, read_errors, *withdrawn)
 
 
 def run_hf(args: argparse.Namespace, source_name: str | None = None) -> int:

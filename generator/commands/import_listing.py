@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from generator.commands.import_hf import is_daily_file, run_hf
+from generator.commands.written import report_written
 from generator.content.merge import duplicates_in
 from generator.content.writer import write_papers
 from generator.core.model import Paper
@@ -87,15 +88,4 @@ def run(args: argparse.Namespace) -> int:
     summary = write_papers(
         papers, args.out, force=args.force, progress=Progress("Writing pages", len(papers)), carried=result.carried
     )
-    for path, reason in summary.skipped:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
-    for path, reason in summary.warnings:
-        print(f"warning: {path}: {reason}", file=sys.stderr)
-    for path, reason in summary.errors:
-        print(f"error: {path}: {reason}", file=sys.stderr)
-    read_errors = sum(1 for p in result.problems if p.skipped)
-    line = summary.line()
-    if read_errors:
-        line += f", {read_errors} records not read"
-    print(line)
-    return 1 if summary.errors or read_errors else 0
+    return report_written(summary, sum(1 for p in result.problems if p.skipped))
