@@ -38,7 +38,7 @@ from generator.content.collection import load_collection, page_paths
 from generator.content.pages import to_front_matter
 from generator.core.model import Paper
 from generator.core.slugs import slugify
-from generator.search.pagefind import INDEX_DIR
+from generator.search.index import INDEX_DIR
 from generator.search.typos import TYPOS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,28 +293,27 @@ def site_figures(site: Path, figures: BuildFigures) -> None:
 
 
 def search_payload(site: Path, results: int = 10) -> int:
-    """Bytes a first query needs, from the files alone (the browser probe measures the real thing).
+    """Bytes a first one-word query needs, from the files alone (the browser probe measures the
+    real thing).
 
-    Pagefind: its script, the WebAssembly, the entry and metadata files, the largest index chunk
-    and filter file (one of each serves a one-word query) and ``results`` average fragments.
-    Material: its whole index, which every page load downloads.
+    Ours: the engine's script, the index's table of contents, the largest words file and the
+    largest stems file (one of each serves a one-word query) and ``results`` papers files (the
+    most a first page of results can need). Material: its whole index, which every page load
+    downloads.
     """
     stock_index = site / "search" / "search_index.json"
     if stock_index.exists():
         return stock_index.stat().st_size
-    pf = site / INDEX_DIR
-    if not pf.exists():
+    index = site / INDEX_DIR
+    if not index.exists():
         return 0
 
-    def size(paths: Sequence[Path]) -> list[int]:
-        return [p.stat().st_size for p in paths]
+    def size(pattern: str) -> list[int]:
+        return sorted(p.stat().st_size for p in index.glob(pattern)) or [0]
 
-    fixed = sum(size([pf / "pagefind.js", pf / "pagefind-entry.json", *pf.glob("wasm.en.pagefind")]))
-    fixed += sum(size(list(pf.glob("*.pf_meta"))))
-    chunks = size(list((pf / "index").glob("*.pf_index"))) or [0]
-    filters = size(list((pf / "filter").glob("*.pf_filter"))) or [0]
-    fragments = size(list((pf / "fragment").glob("*.pf_fragment"))) or [0]
-    return fixed + max(chunks) + sum(filters) + results * int(statistics.mean(fragments))
+    fixed = (site / "assets" / "search-engine.js").stat().st_size + (index / "meta.json").stat().st_size
+    docs = size("d*.bin")
+    return fixed + max(size("w*.bin")) + max(size("s*.bin")) + sum(docs[-results:])
 
 
 # --------------------------------------------------------------------------- the browser probe
@@ -443,7 +442,10 @@ class _Watch:
         except Exception:  # a request that failed or was cancelled has no sizes
             return
         name = request.url  # type: ignore[attr-defined]
-        searchy = any(part in name for part in ("search_index", "/workers/search", f"/{INDEX_DIR}/", f"/{TYPOS_DIR}/"))
+        searchy = any(
+            part in name
+            for part in ("search_index", "/workers/search", "/search-engine.js", f"/{INDEX_DIR}/", f"/{TYPOS_DIR}/")
+        )
         if request in self.after or searchy:
             self.search_bytes.append(max(body, 0))
         else:

@@ -7,7 +7,8 @@ change what a browser sees:
   that accepts it, with ``Vary: Accept-Encoding``, as GitHub Pages does. Without it, a page's
   stylesheets and scripts would cross the wire at several times their real size, and Lighthouse
   (whose throttling simulates a slow mobile network) would measure a slower site than readers
-  get. Files that are already compressed (images, fonts, Pagefind's index) are sent as they are.
+  get. Files that are already compressed (images, fonts, the search index's .bin files) are sent
+  as they are.
 
 Used by the browser tests and the benchmarks.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 # What GitHub Pages compresses: text formats; binary formats are either compressed already
-# (woff2, png, Pagefind's .pf_* files) or rarely worth it.
+# (woff2, png, the search index's .bin files) or rarely worth it.
 COMPRESSIBLE = (
     "text/",
     "application/javascript",

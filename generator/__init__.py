@@ -11,7 +11,7 @@ what it writes. Data flows through the sub-packages in this order:
 - ``site/``      escaped HTML: paper bodies (``render``), listings, info pages, head tags,
                  maintainers' pages through the sanitizer
 - ``outputs/``   feeds, exports, citations, the email digest
-- ``search/``    the Pagefind index and the typo vocabulary
+- ``search/``    the search index and the typo vocabulary, written by the stager
 - ``stage``      all of the above -> the staged folder, written only where it changed
 - ``engine/``    the seam to the engine: the MkDocs plugin (speed, search hand-off) and the
                  command line of each engine

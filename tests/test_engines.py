@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from generator.engine import run
-from generator.engine.run import STAGED_MARKER, EngineError, build, index_site, plugin_names
-from generator.search.pagefind import IndexService
+from generator.engine.run import STAGED_MARKER, EngineError, build, plugin_names
+from generator.search.index import INDEX_DIR
 from generator.site.icons import icon_files
 from generator.stage import stage
 from tests.conftest import ROOT, copy_project
@@ -102,16 +102,6 @@ def test_an_unreadable_config_is_one_line_naming_the_engine(tmp_path: Path) -> N
     assert "\n" not in str(err.value)
 
 
-def test_a_site_without_papers_gets_no_index(tmp_path: Path) -> None:
-    """As with the plugin: without a paper body to index, Pagefind is not asked to index the
-    listings whole, and an index of an earlier build is removed."""
-    (tmp_path / "index.html").write_text("<html><body><h1>Latest papers</h1></body></html>", encoding="utf-8")
-    (tmp_path / "pagefind").mkdir()
-    (tmp_path / "pagefind" / "pagefind.js").write_text("old", encoding="utf-8")
-    assert index_site(tmp_path, engine="zensical") == 0
-    assert not (tmp_path / "pagefind").exists()
-
-
 # -------------------------------------------------------------------------------------- builds
 
 
@@ -122,7 +112,6 @@ def test_properdocs_builds_the_staged_site_byte_identical_to_mkdocs(tmp_path: Pa
     build("properdocs", config, tmp_path / "p" / "site-properdocs")
     mkdocs, properdocs = site_files(tmp_path / "p" / "site-mkdocs"), site_files(tmp_path / "p" / "site-properdocs")
     assert mkdocs.keys() == properdocs.keys()
-    assert "pagefind/pagefind.js" in mkdocs
     for name, data in mkdocs.items():
         other = properdocs[name]
         if name.endswith(".html"):
@@ -167,14 +156,13 @@ def test_zensical_builds_the_staged_site_with_search_and_nothing_raw(tmp_path: P
     assert papers
     for slug in papers:
         page = html_of(site, f"papers/{slug}/")
-        assert '<meta name="citation_title"' in page and "data-pagefind-body" in page, slug
+        assert '<meta name="citation_title"' in page and 'class="ps-paper"' in page, slug
     assert "Latest papers" in html_of(site, "")
 
-    # Feeds, exports and search filters are published as they were staged, byte for byte.
+    # Feeds, exports and the search index are published as they were staged, byte for byte.
     statics = [p for p in docs.rglob("*") if p.is_file() and p.suffix != ".md" and p.name != STAGED_MARKER]
-    assert {"feeds/atom.xml", "papers.json", "papers.bib", "assets/search-filters.json", "assets/icons/arxiv.svg"} <= {
-        p.relative_to(docs).as_posix() for p in statics
-    }
+    wanted = {"feeds/atom.xml", "papers.json", "papers.bib", "assets/search-filters.json", "assets/icons/arxiv.svg"}
+    assert wanted <= {p.relative_to(docs).as_posix() for p in statics}
     for path in statics:
         rel = path.relative_to(docs)
         assert (site / rel).read_bytes() == path.read_bytes(), rel
@@ -196,42 +184,31 @@ def test_zensical_builds_the_staged_site_with_search_and_nothing_raw(tmp_path: P
         for raw in HOSTILE_RAW:
             assert raw not in text, f"{raw!r} published raw in {path.relative_to(site)}"
 
-    # The search index: one fragment per paper page, at the addresses the browser fetches.
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    urls = sorted(
-        json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["url"]
-        for f in (site / "pagefind" / "fragment").glob("*.pf_fragment")
-    )
-    assert urls == sorted(f"/papers/{slug}/" for slug in papers)
-
     # The same input gives the same site, byte for byte (Zensical keeps a cache between builds).
     first = site_files(site)
     build("zensical", config, site)
     assert site_files(site) == first
 
 
+def _gz_json(site: Path, n: int) -> list[list[object]]:
+    return json.loads(gzip.decompress((site / INDEX_DIR / f"d{n}.bin").read_bytes()))
+
+
 @pytest.mark.slow
-def test_pagefind_command_line_indexes_as_the_plugin_does(tmp_path: Path) -> None:
-    """The index written after an engine without the plugin holds, page for page, the same
-    fragments (URL, text, filters, metadata) as the plugin's indexer makes from the same bodies,
-    and the same files; the numbering of pages inside the index follows the order they came in."""
-    config = staged_project(tmp_path / "p")
-    site = config.parent / "site"
-    build("zensical", config, site)
-    service = IndexService()
-    for md in sorted((config.parent / "docs" / "papers").glob("*.md")):
-        body = md.read_text(encoding="utf-8").split("\n---\n", 1)[1].lstrip("\n")
-        service.add_page(f"/papers/{md.stem}/", body)
-    service.write(tmp_path / "service")
-    service.finish()
-    cli, plugin = site_files(site / "pagefind"), site_files(tmp_path / "service")
-    fragments = {n: d for n, d in cli.items() if n.startswith("fragment/")}
-    assert fragments and fragments == {n: d for n, d in plugin.items() if n.startswith("fragment/")}
-    layout = [sorted(re.sub(r"_[0-9a-f]{7,}\.", "_#.", n) for n in files) for files in (cli, plugin)]
-    assert layout[0] == layout[1]  # the same files, hashes in their names aside
-    assert cli["pagefind.js"] == plugin["pagefind.js"]
-    assert index_site(site, engine="zensical") == len(fragments)  # again: the same index
-    assert site_files(site / "pagefind") == cli
+def test_zensical_publishes_the_staged_search_index(tmp_path: Path) -> None:
+    """Zensical runs no plugin: the search index is staged files, so it publishes the same
+    index as MkDocs, one record per paper page at the address of its page."""
+    project = copy_project(tmp_path / "project")
+    assert stage(project / "mkdocs.yml").problems == {}
+    site = project / "site"
+    build("zensical", project / "mkdocs.yml", site)
+    meta = json.loads((site / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
+    records = [r for n in range(-(-meta["docs"] // meta["docs_per_file"])) for r in _gz_json(site, n)]
+    pages = {p.parent.relative_to(site).as_posix() + "/" for p in (site / "papers").glob("*/index.html")}
+    assert pages and sorted(r[0] for r in records) == sorted(pages)
+    docs = project / "build" / "stage"
+    for path in (docs / INDEX_DIR).iterdir():
+        assert (site / INDEX_DIR / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 @pytest.mark.slow

@@ -116,5 +116,5 @@ def test_site_built_under_a_private_umask_is_world_readable(tmp_path: Path) -> N
     files = [p for p in site.rglob("*") if p.is_file()]
     names = {p.name for p in files}
     assert {"index.html", "papers.json", "papers.bib", "atom.xml", "feed.json"} <= names, sorted(names)[:40]
-    assert any(p.parent.name == "pagefind" for p in files)
+    assert any(p.parent.name == "search-index" for p in files)
     assert wrong_modes(site) == {}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,8 @@ from typing import Any
 import pytest
 
 from generator.content.collection import load_collection, page_paths
-from generator.search.pagefind import FILTERS_FILE, INDEX_DIR, service_command
+from generator.search.index import FILTERS_FILE, INDEX_DIR, file_of
+from generator.search.typos import words
 from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
@@ -31,16 +36,45 @@ EXTRA_PAPERS = {
 }
 
 
-def test_paper_pages_are_indexed_and_listings_are_not(built_site: Path) -> None:
-    paper = next((built_site / "papers").glob("*/index.html")).read_text(encoding="utf-8")
-    assert "data-pagefind-body" in paper
-    assert re.search(r'data-pagefind-filter="year:\d{4}"', paper)
-    home = (built_site / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" not in home  # listings repeat abstracts: indexing them would duplicate hits
-    index = built_site / INDEX_DIR
-    assert (index / "pagefind.js").is_file()
-    fragments = list((index / "fragment").glob("*.pf_fragment"))
-    assert len(fragments) == len(list((built_site / "papers").glob("*/index.html")))
+def _index(site: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The index as the browser reads it: meta.json, and every file decompressed."""
+    folder = site / INDEX_DIR
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    files = {p.name: json.loads(gzip.decompress(p.read_bytes())) for p in folder.glob("*.bin")}
+    return meta, files
+
+
+def _records(meta: dict[str, Any], files: dict[str, Any]) -> list[list[Any]]:
+    per = meta["docs_per_file"]
+    return [record for n in range((meta["docs"] + per - 1) // per) for record in files[f"d{n}.bin"]]
+
+
+def test_index_holds_exactly_the_paper_pages(built_site: Path) -> None:
+    """One record per paper page, by its own URL, newest first; listings (which repeat every
+    abstract) are not indexed; no file per paper."""
+    meta, files = _index(built_site)
+    papers = {f"{p.parent.relative_to(built_site).as_posix()}/" for p in (built_site / "papers").glob("*/index.html")}
+    assert len(papers) == len(list(FIXTURE_PAPERS.glob("*.md"))) == meta["docs"]
+    records = _records(meta, files)
+    assert {r[0] for r in records} == papers
+    dates = [r[2] for r in records]
+    assert dates == sorted(dates, reverse=True)
+    assert len(files) < meta["docs"] / 4 + 40  # files hold many papers each
+
+
+def test_every_paper_is_found_by_each_word_of_its_title(built_site: Path) -> None:
+    """The browser's lookup, done here on the files: word -> its words file -> its stem -> the
+    stem's file -> the paper among its postings."""
+    meta, files = _index(built_site)
+    for doc, (url, title, *_rest) in enumerate(_records(meta, files)):
+        for word in set(words(title)):
+            flat = files[f"w{file_of(meta['words'], word)}.bin"]
+            found = {flat[i]: flat[i + 1] or flat[i] for i in range(0, len(flat), 3)}
+            assert word in found, (url, word)
+            stem = found[word]
+            forms, postings = files[f"s{file_of(meta['stems'], stem)}.bin"][stem]
+            assert word in forms
+            assert doc in set(itertools.accumulate(postings[::2], initial=-1)), (url, word)
 
 
 def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: Path) -> None:
@@ -51,26 +85,6 @@ def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: 
         assert 'for="__search"' in html, page
         assert 'name="search"' not in html, page  # the theme's own search would fetch its index
         assert "assets/search.js" in html, page
-
-
-def test_indexer_is_the_local_binary() -> None:
-    command = service_command()
-    assert Path(command[0]).is_file()  # shipped by the pagefind[extended] wheel, nothing downloaded
-    assert command[1:] == ["--service"]
-
-
-def test_index_holds_exactly_the_paper_pages(built_site: Path) -> None:
-    """Every paper is found by its own URL and nothing else is indexed (fragments name their page)."""
-    import gzip
-    import json
-
-    urls = set()
-    for fragment in (built_site / INDEX_DIR / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        urls.add(json.loads(data[data.index(b"{") :])["url"])
-    papers = {f"/{p.parent.relative_to(built_site).as_posix()}/" for p in (built_site / "papers").glob("*/index.html")}
-    assert len(papers) == len(list(FIXTURE_PAPERS.glob("*.md")))
-    assert urls == papers
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +119,8 @@ def test_search_index_is_byte_identical_across_builds(years_site: tuple[Path, Pa
     result = mkdocs_build(project, tmp_path / "again")
     assert result.returncode == 0, result.stderr
     before, after = _tree(first / INDEX_DIR), _tree(tmp_path / "again" / INDEX_DIR)
-    assert len(list((first / INDEX_DIR / "filter").iterdir())) == 2  # topic and year, several values each
+    meta = json.loads(before["meta.json"])
+    assert len(meta["filters"]["year"]) >= 3 and "Quokka studies" in meta["filters"]["topic"]
     assert before.keys() == after.keys()
     assert [name for name in before if before[name] != after[name]] == []
 
@@ -221,7 +236,7 @@ def served_by_mkdocs(tmp_path: Path) -> Iterator[str]:
     try:
         for _ in range(240):  # staging and the first build take a few seconds
             try:
-                with urllib.request.urlopen(url + "pagefind/pagefind.js") as response:
+                with urllib.request.urlopen(url + "assets/search-engine.js") as response:
                     if response.status == 200:
                         break
             except OSError:
@@ -246,22 +261,22 @@ def test_search_works_under_mkdocs_serve(page: Any, served_by_mkdocs: str) -> No
 
 
 def test_filter_menu_file_matches_the_index(years_site: tuple[Path, Path]) -> None:
-    """The menus' values and counts are those of the papers the index holds (fragments)."""
-    import gzip
-    import json
-    from collections import Counter
-
+    """The menus' values and counts are those of the papers the index holds."""
     site = years_site[1]
     menu = json.loads((site / FILTERS_FILE).read_text(encoding="utf-8"))
+    meta, files = _index(site)
     topics: Counter[str] = Counter()
     years: Counter[str] = Counter()
-    for fragment in (site / INDEX_DIR / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes())
-        filters = json.loads(data[data.index(b"{") :])["filters"]
-        topics.update(filters.get("topic", []))
-        years.update(filters["year"])
+    for _url, _title, date, names, _text in _records(meta, files):
+        topics.update(names)
+        years[date[:4]] += 1
     assert menu == {"topic": dict(sorted(topics.items())), "year": dict(sorted(years.items()))}
     assert menu["year"]["2024"] == 2 and menu["topic"]["Quokka studies"] == 3
+    # each filter file lists exactly the papers with that value
+    records = _records(meta, files)
+    for name, n in meta["filters"]["topic"].items():
+        docs = set(itertools.accumulate(files[f"f{n}.bin"], initial=-1)) - {-1}
+        assert docs == {i for i, r in enumerate(records) if name in r[3]}, name
 
 
 @pytest.mark.browser
@@ -279,9 +294,9 @@ def test_one_letter_is_not_searched_and_filters_load_no_index_data(page: Any, si
     assert page.locator(".md-search-result__item").count() == 0
     in_2025 = sum(p.date.year == 2025 for p in load_collection(page_paths(FIXTURE_PAPERS)).papers)
     assert page.locator("select[data-ps-filter='year'] option[value='2025']").inner_text() == f"2025 ({in_2025})"
-    assert not [url for url in requested if "/pagefind/filter/" in url or "/pagefind/index/" in url]
+    assert not [url for url in requested if re.search(r"/search-index/[sf]\d+\.bin", url)]
     page.keyboard.type("uantization")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert meta.inner_text().endswith("matching papers")
-    assert not [url for url in requested if "/pagefind/filter/" in url]
+    assert not [url for url in requested if re.search(r"/search-index/f\d+\.bin", url)]
     assert page.console_errors == []

@@ -21,7 +21,6 @@ from symspellpy import SymSpell, Verbosity
 
 from generator.content.collection import load_collection
 from generator.core.site_config import load_site_config
-from generator.search.pagefind import write_files
 from generator.search.typos import (
     EDITS,
     MAX_WORD,
@@ -118,19 +117,6 @@ def test_vocabulary_files_are_pure_small_and_complete(typo_site: Path) -> None:
             assert (word, vocab[word]) in zip(filed[::2], filed[1::2], strict=True)
 
 
-def test_a_new_vocabulary_replaces_the_old_one(tmp_path: Path) -> None:
-    """A rebuild into the same folder (as ``mkdocs serve`` does) leaves one version, and
-    nothing else in the site is touched."""
-    papers = _fixture_papers()
-    (tmp_path / "assets" / "vendor").mkdir(parents=True)
-    first, second = typo_files(papers, {}), typo_files(papers[1:], {})
-    write_files(tmp_path, first, prune=TYPOS_DIR)
-    write_files(tmp_path, second, prune=TYPOS_DIR)
-    on_disk = {p.relative_to(tmp_path).as_posix() for p in (tmp_path / TYPOS_DIR).rglob("*") if p.is_file()}
-    assert on_disk == set(second)
-    assert (tmp_path / "assets" / "vendor").is_dir()
-
-
 def test_words_split_like_the_index() -> None:
     assert words("KV-cache, FlashAttention; Über_alles") == [
         "kv",
@@ -171,11 +157,11 @@ def _ask(page: Any, query: str) -> dict[str, Any]:
     return {"top": hrefs[:3], "corrected": line.inner_text() if line.is_visible() else None}
 
 
-def _pagefind_top(page: Any, query: str) -> list[str]:
+def _engine_top(page: Any, query: str) -> list[str]:
     """The engine's own answer, as the box gave it before typo tolerance."""
     return page.evaluate(
         """async q => {
-            const pf = await import('/pagefind/pagefind.js');
+            const pf = await import('/assets/search-engine.js');
             await pf.options({ baseUrl: '/' });
             const answer = await pf.search(q);
             return Promise.all(answer.results.slice(0, 3).map(async r => (await r.data()).url));
@@ -206,7 +192,7 @@ def test_exact_queries_rank_as_the_engine_does(page: Any, typo_url: str) -> None
     for query in EXACT:
         got = _ask(page, query)
         assert got["corrected"] is None, query
-        assert got["top"] == _pagefind_top(page, query), query
+        assert got["top"] == _engine_top(page, query), query
     assert page.console_errors == []
 
 
@@ -231,10 +217,10 @@ def test_a_page_view_downloads_no_search_engine(page: Any, typo_url: str) -> Non
     page.wait_for_timeout(3500)  # longer than any idle-time loading would wait
     page.mouse.wheel(0, 400)
     page.wait_for_timeout(500)
-    assert [u for u in requested if "/pagefind/" in u or "search-typos" in u] == []
-    with page.expect_request(lambda r: r.url.endswith("/pagefind/wasm.en.pagefind")):
+    assert [u for u in requested if "search-engine" in u or "search-index" in u or "search-typos" in u] == []
+    with page.expect_request(lambda r: r.url.endswith("/assets/search-index/meta.json")):
         page.locator("input.md-search__input").hover()
-    assert any(u.endswith("/pagefind/pagefind.js") for u in requested)
+    assert any(u.endswith("/assets/search-engine.js") for u in requested)
     assert any(u.endswith(f"/{TYPOS_DIR}/meta.json") for u in requested)
     assert page.console_errors == []
 
@@ -246,8 +232,8 @@ def test_engine_loads_on_the_shortcut_or_focus(page: Any, typo_url: str, how: st
     page.on("request", lambda request: requested.append(request.url))
     page.goto(typo_url + "about/")
     page.wait_for_load_state("networkidle")
-    assert not [u for u in requested if "/pagefind/" in u]
-    with page.expect_request(lambda r: r.url.endswith("/pagefind/wasm.en.pagefind")):
+    assert not [u for u in requested if "search-engine" in u or "search-index" in u]
+    with page.expect_request(lambda r: r.url.endswith("/assets/search-index/meta.json")):
         if how == "shortcut":
             page.keyboard.press("/")
         else:
@@ -268,3 +254,17 @@ def test_vocabulary_kept_between_calls_equals_a_fresh_count() -> None:
         fresh.update(words(paper_text(paper, ())))
     assert again == Counter({w: n for w, n in fresh.items() if MIN_WORD <= len(w) <= MAX_WORD and not w.isdigit()})
     assert again["quokkaword"] == 1 and "quokkaword" not in first
+
+
+@pytest.mark.browser
+def test_each_paper_is_first_for_its_own_title(page: Any, typo_url: str) -> None:
+    page.goto(typo_url)
+    page.keyboard.press("/")
+    missed = {}
+    for paper in _fixture_papers():
+        query = " ".join(words(paper.title))
+        got = _ask(page, query)
+        if not got["top"] or got["top"][0] != f"/papers/{paper.slug}/":
+            missed[query] = got
+    assert missed == {}
+    assert page.console_errors == []

@@ -292,7 +292,7 @@ def test_injected_pages_run_nothing_in_the_browser(
         box = pg.locator("header input[type='search'], header input.md-search__input, input[type='search']").first
         if not box.is_visible():
             pg.locator("header [for='__search'], header button[aria-label*='earch'], header .md-search").first.click()
-        items = ".md-search-result__item, .pagefind-ui__result, [class*='search-result'] li"
+        items = ".md-search-result__item, [class*='search-result'] li"
         for query, name in (("pwned", "inject-title-script.md"), ("Images", "inject-title-img-onerror.md")):
             box.fill(query)
             result = pg.locator(items).filter(has_text=INERT[name]["title"])

@@ -81,8 +81,11 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     page.write_text(page.read_text(encoding="utf-8").replace("A second paragraph", "Another paragraph"), "utf-8")
     edited = stage(config, out)
     assert f"papers/{HOSTILE}.md" in edited.written
-    pages = [name for name in edited.written if not name.startswith("assets/search-typos/")]  # a new vocabulary
+    search = ("assets/search-typos/", "assets/search-index/")  # a new vocabulary, a new index
+    pages = [name for name in edited.written if not name.startswith(search)]
     assert len(pages) < 10, pages  # the page, and the pages that quote its abstract
+    index = [name for name in edited.written if name.startswith(search[1])]
+    assert 2 <= len(index) <= 6, index  # its record, its words and stems, the table of contents
     page.unlink()
     removed = stage(config, out)
     assert f"papers/{HOSTILE}.md" in removed.removed and not (out / "papers" / f"{HOSTILE}.md").exists()

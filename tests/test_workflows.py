@@ -235,7 +235,7 @@ def test_the_preview_command_serves_paper_pages_and_search(built_site: Path, tmp
         with urllib.request.urlopen(f"{base}papers/{paper.name}/", timeout=5) as r:
             page = r.read().decode()
         assert "<title>Directory listing" not in page and 'class="ps-paper' in page
-        with urllib.request.urlopen(f"{base}pagefind/pagefind.js", timeout=5) as r:
+        with urllib.request.urlopen(f"{base}assets/search-index/meta.json", timeout=5) as r:
             assert r.status == 200
         assert "<title>Directory listing" not in home
     finally:

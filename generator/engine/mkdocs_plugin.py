@@ -1,21 +1,16 @@
 """The MkDocs seam: a thin plugin that makes MkDocs render the staged folder quickly.
 
-Everything the site holds was written by ``generator.stage`` before MkDocs starts, already
-rendered and escaped; MkDocs without this plugin publishes the same pages, only slower and
-without the search index. The plugin adds what only MkDocs needs:
+Everything the site holds, the search index included, was written by ``generator.stage``
+before MkDocs starts, already rendered and escaped; MkDocs without this plugin publishes the
+same pages, only slower. The plugin adds what only MkDocs needs:
 
 - ``on_files``         staged pages that are finished HTML (papers, listings) skip Markdown
                        (``StagedPage``); pages that have no source in ``content/`` lose the
-                       "Edit this page" link; the search indexer starts on the other core;
-- ``on_page_markdown`` hand a paper's body to the indexer; long HTML lines of the pages still
-                       written in Markdown (Subscribe, Data) skip it (``rawblocks``);
-- ``on_env``           the indexer writes while the templates render; paper pages are made from
-                       one rendering of the template (``fastpages``);
-- ``on_post_page``     compact every page (``compact``);
-- ``on_post_build``    wait for the search index.
-
-Under ``mkdocs serve --dirty`` only the pages whose staged file changed are read, so the index
-is left as the last full build wrote it.
+                       "Edit this page" link;
+- ``on_page_markdown`` long HTML lines of the pages still written in Markdown (Subscribe, Data)
+                       skip it (``rawblocks``);
+- ``on_env``           paper pages are made from one rendering of the template (``fastpages``);
+- ``on_post_page``     compact every page (``compact``).
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
@@ -48,7 +42,6 @@ from generator.engine import fastpages, rawblocks, speed
 from generator.engine.compact import compact_html
 from generator.engine.run import STAGED_MARKER
 from generator.engine.speed import TEMPLATE_CODE, is_html_body, nav_titles, staged_meta, toc_tokens
-from generator.search.pagefind import INDEX_DIR, IndexService, SearchIndexError
 from generator.site.head import site_head
 
 log = logging.getLogger("mkdocs.plugins.papershelf")
@@ -63,8 +56,6 @@ class PaperShelfConfig(base.Config):
     content_dir = c.Type(str, default="content")
     """The contributors' folder, relative to mkdocs.yml: a staged page whose source is not in it
     was generated and gets no "Edit this page" link."""
-    search = c.Type(bool, default=True)
-    """Write the Pagefind search index."""
     fast_paper_pages = c.Type(bool, default=True)
     """Make paper pages from one rendering of the theme's template (``fastpages``); the output
     is the same either way, so this is off only to compare the two."""
@@ -133,7 +124,6 @@ at the moment MkDocs renders the page, so it sees the context every plugin left.
 
 class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     def __init__(self) -> None:
-        self.index: IndexService | None = None  # search indexing, running beside the build
         self._papers: set[str] = set()  # src paths of the staged paper pages
         self._raw_blocks: dict[str, tuple[str, list[str]]] = {}  # src -> (markdown, stashed blocks)
         self._stencil: fastpages.Stencil | None = None  # paper pages' template, once per build
@@ -179,8 +169,6 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             if file.page is None:  # MkDocs keeps a page a plugin made for a file, nav title and all
                 StagedPage(titles.get(file.src_uri), file, config)
         self._stencil, self._stencil_context, self._stencil_checks = None, {}, 0
-        # A dirty rebuild reads only the changed pages: it keeps the index a full build wrote.
-        self._start_index(keep=self._dirty and (Path(config.site_dir) / INDEX_DIR).is_dir())
         return files
 
     @event_priority(100)
@@ -191,8 +179,6 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
                 return markdown
             return self._stash_raw_blocks(markdown, page)
         markdown = markdown.strip()  # the body alone, as ``render`` made it (``fastpages.usable``)
-        if self.index is not None:
-            self.index.add_page("/" + page.url, markdown)  # the address the browser fetches
         if isinstance(page, StagedPage):
             page.html = markdown
         return markdown
@@ -201,9 +187,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         return self._restore_raw_blocks(html, page, config, files)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        """Every page has been read: the indexer writes the index while the templates render."""
-        if self.index is not None:
-            self.index.write(Path(config.site_dir) / INDEX_DIR)
+        """Every page has been read: paper pages are to be made from the stencil."""
         if self._dirty and env.bytecode_cache is None:
             env.bytecode_cache = TEMPLATE_CODE
         if self.config.fast_paper_pages:
@@ -242,8 +226,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         else:
             output = compact_html(output)
         if page.file.src_uri in self._papers:
-            # The page is rendered: let its body go, or 10,000 of them stay in memory while the
-            # search indexer, which needs memory of its own, runs beside the build.
+            # The page is rendered: let its body go, or 10,000 of them stay in memory.
             page.markdown = page.content = None
             if isinstance(page, StagedPage):
                 page.html = None
@@ -252,20 +235,9 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._hold.release()
-        index, self.index = self.index, None
-        if index is None:
-            return
-        try:
-            result = index.finish()
-        except SearchIndexError as err:
-            raise PluginError(str(err)) from None
-        log.info("search index: %d papers, %d KB", result.pages, result.bytes // 1024)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._hold.release()
-        if self.index is not None:
-            self.index.cancel()
-            self.index = None
 
     def _paper_html(self, ctx: jinja2.runtime.Context) -> Markup:
         """A paper page as ``main.html`` renders it: from the stencil when every assumption
@@ -347,18 +319,6 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
             return None
         rendered = main.render({**context, "page": proxy})
         return fastpages.make_stencil(rendered)
-
-    def _start_index(self, keep: bool) -> None:
-        """A new indexer for this build (``mkdocs serve`` builds many times), unless the index
-        already written is to be kept."""
-        if self.index is not None:
-            self.index.cancel()
-        self.index = None
-        if self._papers and self.config.search and not keep:
-            try:
-                self.index = IndexService()
-            except SearchIndexError as err:
-                raise PluginError(str(err)) from None
 
     def _stash_raw_blocks(self, markdown: str, page: Page) -> str:
         """Generated listings: their long HTML lists skip Markdown (see ``rawblocks``)."""

@@ -1,4 +1,4 @@
-"""Render a staged site with one of the engines that read ``mkdocs.yml``, then index it.
+"""Render a staged site with one of the engines that read ``mkdocs.yml``.
 
 The staged folder (``docs_dir``) already holds every page rendered and escaped, so the engine
 only lays the theme around each page; which engine does it is a choice, not a dependency:
@@ -10,11 +10,8 @@ only lays the theme around each page; which engine does it is a choice, not a de
   overrides, but runs no MkDocs plugin and has no option for the output folder.
 
 Each engine runs as a subprocess of this Python, so the one installed beside PaperShelf is the
-one used, and a crash in it cannot leave this process half-way. When PaperShelf's plugin did
-not run (Zensical always; MkDocs or ProperDocs with a config that does not list it) the search
-index is written afterwards by the Pagefind command line, with the settings the plugin's
-indexer uses (``search``), into the same ``pagefind/`` folder and made canonical the same way,
-so the site searches the same whichever engine built it.
+one used, and a crash in it cannot leave this process half-way. The search index is a set of
+staged files (``generator.search.index``), so every engine publishes the same one.
 
 A config whose ``docs_dir`` was not written by the stage step is refused for an engine that
 runs without the plugin: that folder would be contributor sources, and publishing them as
@@ -29,7 +26,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,8 +48,7 @@ class EngineError(RuntimeError):
 
 
 def build(engine: str, config_file: Path, site_dir: Path) -> None:
-    """Build the site of ``config_file`` into ``site_dir`` with ``engine``, then make sure it
-    has its search index (Pagefind's command line, when PaperShelf's plugin did not write it)."""
+    """Build the site of ``config_file`` into ``site_dir`` with ``engine``."""
     if engine not in ENGINES:
         raise EngineError(f"{engine}: not an engine PaperShelf builds with (choose {', '.join(ENGINES)})")
     config_file, site_dir = Path(config_file).resolve(), Path(site_dir).resolve()
@@ -67,8 +62,6 @@ def build(engine: str, config_file: Path, site_dir: Path) -> None:
         _zensical(config_file, site_dir)
     else:
         _run(engine, engine_command(engine, config_file, site_dir))
-    if not with_plugin:
-        index_site(site_dir, engine=engine)
 
 
 def engine_command(engine: str, config_file: Path, site_dir: Path | None = None) -> list[str]:
@@ -94,36 +87,6 @@ def _zensical(config_file: Path, site_dir: Path) -> None:
         _run("zensical", engine_command("zensical", Path(name)))
     finally:
         Path(name).unlink(missing_ok=True)
-
-
-def index_site(site_dir: Path, *, engine: str = "pagefind") -> int:
-    """Write ``site_dir/pagefind/`` with Pagefind's command line, as the plugin's indexer would:
-    the same language, the same folder, only the paper bodies (``data-pagefind-body``), and the
-    same canonical file names. Returns the number of pages indexed."""
-    from generator.search.pagefind import INDEX_DIR, LANGUAGE, pagefind_executable
-    from generator.search.pagefind_files import FormatError, canonicalize
-
-    out = site_dir / INDEX_DIR
-    shutil.rmtree(out, ignore_errors=True)  # an index of an earlier build must not survive
-    if not _has_paper_bodies(site_dir):
-        # Pagefind would index every page whole instead, listings included; the plugin writes
-        # no index for a site without papers, and neither does this.
-        print(f"{engine}: no paper pages: no search index written", file=sys.stderr)
-        return 0
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", INDEX_DIR]
-    _run(engine, [*command, "--force-language", LANGUAGE, "--quiet"], what="search indexing (Pagefind)")
-    if not (out / "pagefind.js").is_file():
-        raise EngineError(f"{engine}: search indexing wrote no {out}/pagefind.js")
-    try:
-        canonicalize(out)
-    except (FormatError, OSError, KeyError, ValueError) as err:
-        raise EngineError(f"{engine}: the search index in {out} is not in the expected format: {err}") from None
-    return sum(1 for _ in (out / "fragment").glob("*.pf_fragment"))
-
-
-def _has_paper_bodies(site_dir: Path) -> bool:
-    """Whether a page marks a body to index (``render.paper_page`` does); stops at the first."""
-    return any(path.is_file() and b"data-pagefind-body" in path.read_bytes() for path in site_dir.rglob("*.html"))
 
 
 def plugin_names(config: dict[str, Any]) -> list[str]:
@@ -208,7 +171,7 @@ def _yaml_string(text: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m generator.engine.run",
-        description="Build a staged site with an engine that reads mkdocs.yml, then index it for search.",
+        description="Build a staged site with an engine that reads mkdocs.yml.",
     )
     parser.add_argument("--engine", choices=ENGINES, default="mkdocs", help="the engine (default: mkdocs)")
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")

@@ -1,1 +1,1 @@
-"""Site search: the Pagefind index, made reproducible."""
+"""Site search: the index and the typo vocabulary, pure functions of the collection."""

@@ -1,6 +1,6 @@
 """Typo tolerance for the site search: a vocabulary of the indexed words, cut into small files.
 
-Pagefind matches words exactly (and by prefix), so "difusion" finds nothing. The browser can
+The search index matches words exactly (and by prefix), so "difusion" finds nothing. The browser can
 correct a misspelt word only if it knows which words exist, but the whole vocabulary of a large
 collection is far too big to send with every query. So the build writes a SymSpell-style
 *deletion index*: every indexed word is filed under each string obtained by deleting up to
@@ -8,8 +8,8 @@ collection is far too big to send with every query. So the build writes a SymSpe
 edits of a real one (Damerau: insert, delete, substitute, swap two neighbours) shares at least
 one of those strings with it. The strings are spread over ``buckets`` small files by a hash, so
 a query fetches at most a few dozen files of a few KB whatever the size of the collection, and
-only for a word the vocabulary does not know; the files are gzip-compressed here, like
-Pagefind's, so they cost the same on any server.
+only for a word the vocabulary does not know; the files are gzip-compressed here, like the
+index's, so they cost the same on any server.
 
 SymSpell's prefix idea (only the first characters are expanded) keeps the index a small
 multiple of the vocabulary instead of growing with the square of each word's length; the
@@ -62,8 +62,8 @@ def words(text: str) -> list[str]:
 
 
 def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
-    """The text Pagefind indexes for a paper (``render.paper_page``'s ``data-pagefind-body``):
-    title, authors, topics and abstract."""
+    """The text the search index holds for a paper (``search.index``): title, authors, topics
+    and abstract."""
     return "\n".join((paper.title, ", ".join(paper.authors), ", ".join(topics), paper.abstract))
 
 
@@ -88,13 +88,13 @@ class _Running:
         if len(gone) + len(new) > len(texts) // 2:  # mostly new: count afresh
             counts: Counter[str] = Counter()
             for paper, names in texts:
-                counts.update(_paper_words(paper, names))
+                counts.update(paper_words(paper, names))
         else:
             counts = self._counts.copy()
             for paper, names in gone:
-                counts.subtract(_paper_words(paper, names))
+                counts.subtract(paper_words(paper, names))
             for paper, names in new:
-                counts.update(_paper_words(paper, names))
+                counts.update(paper_words(paper, names))
             counts = +counts  # drop the words no paper has any more
         self._texts, self._counts = texts, counts
         return counts.copy()
@@ -104,7 +104,7 @@ _LAST = _Running()
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _paper_words(paper: Paper, topics: tuple[str, ...]) -> tuple[str, ...]:
+def paper_words(paper: Paper, topics: tuple[str, ...]) -> tuple[str, ...]:
     """A paper's words, kept per paper: under ``serve`` an edit reads one paper's text again,
     not every paper's (``Counter.update`` counts a sequence in C)."""
     return tuple(words(paper_text(paper, topics)))
@@ -139,8 +139,9 @@ def bucket(key: str, buckets: int) -> int:
     return h % buckets
 
 
-def _compress(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
+def compress(data: bytes, level: int = 6) -> bytes:
+    """gzip without a timestamp: the same bytes give the same file, build after build."""
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 def _json(value: object) -> bytes:
@@ -181,5 +182,5 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
     }
     out = {f"{TYPOS_DIR}/meta.json": _json(meta) + b"\n"}
     for n, data in enumerate(raw):
-        out[f"{TYPOS_DIR}/{n}.bin"] = _compress(data)
+        out[f"{TYPOS_DIR}/{n}.bin"] = compress(data)
     return out

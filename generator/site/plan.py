@@ -22,7 +22,7 @@ from generator.core.site_config import SiteConfig
 from generator.core.tex import has_math, math_head, plain_title
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
-from generator.search.pagefind import FILTERS_FILE, filter_menu
+from generator.search.index import FILTERS_FILE, filter_menu
 from generator.search.typos import typo_files
 from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages

@@ -145,12 +145,6 @@ def title_html(title: str) -> str:
     return inline_text(title, links=False)
 
 
-def _search_title(title: str) -> str:
-    """The search result's title, with its TeX, when the heading holds math: the heading's text
-    is the math as Unicode, and the search box typesets ``$…$`` itself."""
-    return f' data-pagefind-meta="title:{e(title)}"' if "$" in title else ""
-
-
 def plain_text(text: str) -> str:
     """Text without math delimiters' markup, for excerpts, meta descriptions and feeds."""
     return " ".join(text.split())
@@ -237,7 +231,7 @@ def find_paper_html(paper: Paper) -> str:
         for label, url in title_searches(paper.title)
     )
     lead = "No link to the paper is known yet. Find it by its title:"
-    return f'<p class="ps-find" data-pagefind-ignore>{lead} {links}</p>'
+    return f'<p class="ps-find">{lead} {links}</p>'
 
 
 def listing_facts_html(paper: Paper) -> str:
@@ -269,18 +263,15 @@ def listing_facts_html(paper: Paper) -> str:
         facts.append(f"{where}: " + ", ".join(daily))
     elif daily:
         facts.append(f"#{paper.rank} in the day's listing")
-    return f'<p class="ps-facts" data-pagefind-ignore>{" · ".join(facts)}</p>' if facts else ""
+    return f'<p class="ps-facts">{" · ".join(facts)}</p>' if facts else ""
 
 
 def topics_html(topics: Sequence[str], page_url: str) -> str:
-    """The paper's topics as links to their pages; ``data-pagefind-filter`` lets the search
-    index offer them as filters."""
+    """The paper's topics as links to their pages."""
     if not topics:
         return ""
     links = ", ".join(
-        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}" '
-        f'data-pagefind-filter="topic">{e(t)}</a>'
-        for t in topics
+        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}">{e(t)}</a>' for t in topics
     )
     return f'<p class="ps-topics">Topics: {links}</p>'
 
@@ -289,7 +280,7 @@ def bibtex_html(paper: Paper, key: str | None = None) -> str:
     """The BibTeX entry in a code block, which the theme gives a copy-to-clipboard button;
     ``key`` is the paper's key in papers.bib (``citations.citation_keys``)."""
     return (
-        '<section class="ps-cite" data-pagefind-ignore>\n<h2 id="cite">Cite</h2>\n'
+        '<section class="ps-cite">\n<h2 id="cite">Cite</h2>\n'
         f'<pre class="ps-bibtex"><code>{e(bibtex_entry(paper, key))}</code></pre>\n</section>'
     )
 
@@ -300,10 +291,7 @@ def related_html(related: Sequence[Paper], page_url: str) -> str:
     if not related:
         return ""
     items = "".join(f'<li><a href="{e(relative_url(page_url, p.url))}">{title_html(p.title)}</a></li>' for p in related)
-    return (
-        '<section class="ps-related" data-pagefind-ignore>\n<h2 id="related">Related papers</h2>\n'
-        f"<ul>{items}</ul>\n</section>"
-    )
+    return f'<section class="ps-related">\n<h2 id="related">Related papers</h2>\n<ul>{items}</ul>\n</section>'
 
 
 def authors_html(paper: Paper) -> str:
@@ -341,19 +329,17 @@ def paper_page(
         else ""
     )
     return (
-        f'<article class="ps-paper" data-pagefind-body>\n'
-        f"<h1{_search_title(paper.title)}>{title_html(paper.title)}</h1>\n"
-        f'<p class="ps-meta" data-pagefind-ignore>Listed '
+        f'<article class="ps-paper">\n'
+        f"<h1>{title_html(paper.title)}</h1>\n"
+        f'<p class="ps-meta">Listed '
         f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
-        f'<span data-pagefind-filter="year:{paper.date.year}" '
-        f'data-pagefind-meta="date:{paper.date.isoformat()}" hidden></span>'
         f"{submitted}</p>\n"
         f"{authors_html(paper)}\n"
         f"{listing_facts_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"
         f"{link_buttons(paper)}\n"
         f"{find_paper_html(paper)}\n"
-        f'<h2 id="abstract" data-pagefind-ignore>Abstract</h2>\n'
+        f'<h2 id="abstract">Abstract</h2>\n'
         f'<div class="ps-abstract">{abstract_html(paper.abstract)}</div>\n'
         f"{bibtex_html(paper, cite_key)}\n"
         f"{related_html(related, page_url) if related_slot is None else related_slot}\n"

@@ -1,13 +1,13 @@
 /*
- * Search in the header, answered by the Pagefind index that the build writes to /pagefind/.
+ * Search in the header, answered by the index that the build writes to assets/search-index/
+ * (the engine is assets/search-engine.js, the index generator/search/index.py).
  *
  * Why this shape:
- * - The search engine (about 200 KB: script, WebAssembly, the index's table of contents) loads
- *   on the first sign that the reader means to search: the pointer over the box or the search
- *   button, focus, a touch, or the shortcut key. A reader who never searches downloads none of
- *   it. Then only the index pieces a query needs are fetched, so a query costs the same at 100
- *   or 50,000 papers.
- * - Typos: Pagefind matches words exactly, so a word the index does not know is looked up in
+ * - The search engine (its script and the index's table of contents) loads on the first sign
+ *   that the reader means to search: the pointer over the box or the search button, focus, a
+ *   touch, or the shortcut key. A reader who never searches downloads none of it. Then only the
+ *   index pieces a query needs are fetched, so a query costs the same at 100 or 50,000 papers.
+ * - Typos: the engine matches words exactly, so a word the index does not know is looked up in
  *   a vocabulary of the indexed words that the build cuts into small files
  *   (generator/search/typos.py: a deletion index, fetched a few KB at a time and only for an
  *   unknown word). The word is replaced by the nearest known word (Damerau distance, then how
@@ -51,7 +51,7 @@
   const MIN_QUERY = 2; // characters: one letter matches nearly every paper
   const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
 
-  let engine = null; // the Pagefind module, once loaded
+  let engine = null; // the engine module (search-engine.js), once loaded
   let loading = null; // the promise that loads it
   let generation = 0; // incremented per query; stale answers compare unequal and are dropped
   let current = []; // the current query's results (unloaded)
@@ -61,7 +61,7 @@
 
   function loadEngine() {
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
+      loading = import(new URL("assets/search-engine.js", base).href).then(async (pf) => {
         await pf.options({ baseUrl: base.pathname, excerptLength: 24 });
         await pf.init();
         engine = pf;
@@ -108,7 +108,7 @@
     return filters;
   }
 
-  /* Pagefind excerpts are text with <mark> around matches (and the text itself escaped as
+  /* The engine's excerpts are text with <mark> around matches (and the text itself escaped as
      entities). Only the marks become elements; everything else is decoded into plain text. */
   const decoder = document.createElement("textarea");
   function decode(text) {
@@ -320,7 +320,7 @@
       }
     });
     const out = [];
-    let prefixOf = false; // a known word starts with it: Pagefind matches it as a prefix
+    let prefixOf = false; // a known word starts with it: the engine matches it as a prefix
     for (const [w, count] of seen) {
       if (w.length > word.length && w.startsWith(word)) prefixOf = true;
       const d = distance(word, w, edits);
