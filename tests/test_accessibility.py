@@ -125,3 +125,23 @@ def test_every_kind_of_page_has_a_working_skip_link(page: Any, built_site: Path,
         target = focused[1].removeprefix("#")
         assert page.evaluate("() => location.hash") == f"#{target}", name
         assert page.locator(f"[id='{target}']").count() == 1, name
+
+
+def test_masked_icons_show_in_forced_colours(browser: Any, built_site: Path, pages_url: str) -> None:
+    """Icons drawn as masks are a background, which forced colours (Windows high contrast) would
+    replace with the page's: each must keep its own, in a system colour, like an inline SVG."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, forced_colors="active")
+    try:
+        page = context.new_page()
+        page.goto(pages_url + site_pages(built_site)["paper with buttons"])
+        icons = page.evaluate(
+            """() => [...document.querySelectorAll(".ps-c, .ps-icon, .ps-find .md-button, .ps-repo-icon")].map(e => {
+                const s = getComputedStyle(e, "::before");
+                return [e.className, s.forcedColorAdjust, s.backgroundColor, getComputedStyle(e).backgroundColor];
+            })"""
+        )
+        assert len(icons) >= 8
+        for name, adjust, colour, behind in icons:
+            assert adjust == "none" and colour != behind and colour != "rgba(0, 0, 0, 0)", name
+    finally:
+        context.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.content.collection import load_collection, page_paths
 from generator.core.model import sort_key
+from generator.site.icons import ICON_FILES, theme_icons_dir
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 
 PAPERS = sorted(p.stem for p in FIXTURE_PAPERS.glob("*.md"))
@@ -45,6 +46,26 @@ def test_paper_page_shows_fields_and_source(built_site: Path) -> None:
     assert html.count("<p>", html.index('class="ps-abstract"')) >= 1
     nav = html[html.index('<nav class="md-nav md-nav--primary') :]
     assert "papers/" not in nav[: nav.index("</nav>")]  # papers are not in the sidebar
+
+
+def test_theme_icons_are_shared_files(built_site: Path) -> None:
+    """The header, drawer and edit icons are drawn by the stylesheet from published files, each
+    the theme's own icon that the template names, instead of SVG inlined into every page."""
+    template = (ROOT / "overrides" / "partials" / "papershelf-icons.html").read_text(encoding="utf-8")
+    masked = dict(re.findall(r'"([a-z]+/[a-z0-9-]+)": "([a-z0-9-]+)"', template))
+    css = (ROOT / "overrides" / "assets" / "papershelf.css").read_text(encoding="utf-8")
+    assert len(masked) >= 6
+    for icon, name in masked.items():
+        assert ICON_FILES[name] == f"{icon}.svg"
+        assert f'.ps-c-{name} {{ --ps-icon: url("icons/{name}.svg"); }}' in css
+        published = built_site / "assets" / "icons" / f"{name}.svg"
+        assert published.read_bytes() == (theme_icons_dir() / f"{icon}.svg").read_bytes()
+    for page in ("index.html", f"papers/{PAPERS[0]}/index.html", "about/index.html", "404.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        used = set(re.findall(r"\bps-c-([a-z0-9-]+)", html))
+        assert {"library", "menu", "search", "brightness-7", "brightness-4"} <= used <= set(masked.values()), page
+        search = html[html.index('<div class="md-search ') : html.index('<div class="md-header__source">')]
+        assert html.count("<svg") == search.count("<svg"), page  # only the search box's own
 
 
 def test_generated_pages_are_not_committed() -> None:

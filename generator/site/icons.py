@@ -1,10 +1,10 @@
-"""Icons for the link buttons of paper pages, taken from the icon sets that Material for MkDocs
-installs with the theme (Font Awesome, Simple Icons, Octicons, Material Design; their licences
-ship with the theme).
+"""Icons for the link buttons of paper pages and for the theme's own header, drawer and "Edit
+this page" buttons, taken from the icon sets that Material for MkDocs installs with the theme
+(Font Awesome, Simple Icons, Octicons, Material Design; their licences ship with the theme).
 
 The build publishes each as ``assets/icons/<name>.svg`` and the stylesheet draws it as a mask,
 so a page carries a class name rather than the path data: at 10,000 pages, inlining a 1.5 KB
-logo into every page would cost 15 MB of HTML.
+logo into every page would cost 15 MB of HTML, and the theme's header alone inlines six icons.
 """
 
 from __future__ import annotations
@@ -26,6 +26,13 @@ ICON_FILES: dict[str, str] = {
     "link": "material/link-variant.svg",
     "doi": "material/book-open-variant.svg",
     "search": "material/magnify.svg",
+    # The theme's chrome (``overrides/partials/papershelf-icons.html`` names these, with the
+    # theme icon each stands for; an icon configured in mkdocs.yml that is not here stays inline).
+    "library": "material/library.svg",
+    "menu": "material/menu.svg",
+    "brightness-7": "material/brightness-7.svg",
+    "brightness-4": "material/brightness-4.svg",
+    "file-edit-outline": "material/file-edit-outline.svg",
 }
 
 
