@@ -180,3 +180,21 @@ def test_seed_paper_pages_stay_under_20_kb(built_site: Path) -> None:
     sizes = {p.parent.name: p.stat().st_size for p in (built_site / "papers").glob("*/index.html")}
     assert len(sizes) == len(list(FIXTURE_PAPERS.glob("*.md")))
     assert max(sizes.values()) <= PAPER_PAGE_LIMIT, max(sizes.items(), key=lambda kv: kv[1])
+
+
+def test_a_long_home_listing_ends_at_max_pages_and_points_to_the_archive() -> None:
+    papers = collection(DATES, per_date=10)  # 50 papers
+    pages = home_pages(papers, per_page=10, max_pages=2)
+    assert set(pages) == {"index.md", "page/2.md"}
+    listed = [
+        s for text in pages.values() for s in re.findall(r'class="ps-item-title" href="[./]*papers/([^/"]+)/"', text)
+    ]
+    assert listed == [p.slug for p in papers[:20]]  # the newest, in order
+    assert 'href="../../archive/">Older papers, by date' in pages["page/2.md"]
+    assert "Older papers, by date" not in pages["index.md"]
+    # every paper the home listing leaves out is in the archive
+    archived = "".join(archive_pages(papers).values())
+    assert all(f"papers/{p.slug}/" in archived for p in papers[20:])
+    # a collection within the limit lists everything, with no pointer
+    whole = home_pages(papers, per_page=10, max_pages=5)
+    assert len(whole) == 5 and not any("Older papers, by date" in text for text in whole.values())

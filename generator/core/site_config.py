@@ -21,6 +21,9 @@ class _Section(BaseModel):
 class HomeConfig(_Section):
     papers_per_page: int = Field(100, ge=1, le=500, description="Papers on each page of the home listing.")
     excerpt_chars: int = Field(320, ge=40, le=2000, description="Length of the abstract excerpt in listings.")
+    max_pages: int = Field(
+        20, ge=1, le=100_000, description="Pages of the home listing at most; the archive lists the older papers."
+    )
 
 
 class TopicConfig(_Section):

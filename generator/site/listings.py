@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from generator.core.model import Paper
-from generator.core.routes import src_to_url
+from generator.core.routes import ARCHIVE_DIR, src_to_url
 from generator.site.head import lastmod
 from generator.site.render import EXCERPT_CHARS, e, human_date, paper_item, relative_url
 
@@ -69,7 +69,10 @@ def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None, excerpt_
     return "\n".join(out)
 
 
-def _pager(first_url: str, url: str, page: int, pages: int) -> str:
+def _pager(first_url: str, url: str, page: int, pages: int, older: str | None = None) -> str:
+    """Links to the pages before and after; on the last page, ``older`` (a URL) is where the
+    papers it does not list are."""
+
     def href(n: int) -> str:
         return relative_url(url, first_url if n == 1 else f"{first_url}page/{n}/")
 
@@ -79,6 +82,8 @@ def _pager(first_url: str, url: str, page: int, pages: int) -> str:
     links.append(f'<span class="ps-page-count">Page {page} of {pages}</span>')
     if page < pages:
         links.append(f'<a class="md-button" href="{href(page + 1)}" rel="next">Older papers →</a>')
+    elif older is not None:
+        links.append(f'<a class="md-button" href="{relative_url(url, older)}">Older papers, by date →</a>')
     return f'\n<nav class="ps-pager" aria-label="Pages">{" ".join(links)}</nav>\n'
 
 
@@ -115,27 +120,38 @@ def paginated(
     intro: Callable[[str], str] = lambda url: "",
     empty: str = "No papers yet.",
     excerpt_chars: int = EXCERPT_CHARS,
+    max_pages: int | None = None,
+    older: str | None = None,
 ) -> dict[str, str]:
     """A listing split into pages of at most ``per_page`` papers and ``LISTING_BYTES`` of
     entries: ``first_src``, then ``<dir>page/N.md``.
 
-    ``intro`` gets each page's URL, so the links it makes are relative to that page.
+    ``intro`` gets each page's URL, so the links it makes are relative to that page. With
+    ``max_pages``, the papers that would come after that page are left out, and the last page
+    links to ``older``, the URL of a listing that holds them.
     """
     first_url = src_to_url(first_src)
     chunks = _chunks(papers, per_page, excerpt_chars) or [[]]
+    cut = max_pages is not None and len(chunks) > max_pages
+    if cut:
+        chunks = chunks[:max_pages]
     pages: dict[str, str] = {}
     for n, chunk in enumerate(chunks, 1):
         src = first_src if n == 1 else f"{first_url}page/{n}.md"
         url = src_to_url(src)
         heading = title if n == 1 else f"{title}, page {n}"
         body = _by_date(chunk, url, newest, excerpt_chars) if chunk else f"<p>{e(empty)}</p>\n"
-        pager = _pager(first_url, url, n, len(chunks)) if len(chunks) > 1 else ""
+        pager = _pager(first_url, url, n, len(chunks), older if cut else None) if len(chunks) > 1 or cut else ""
         pages[src] = front_matter(heading, chunk) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
     return pages
 
 
-def home_pages(papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS) -> dict[str, str]:
-    """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page."""
+def home_pages(
+    papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS, max_pages: int | None = None
+) -> dict[str, str]:
+    """``index.md`` and ``page/N.md``: the newest papers first, a fixed number per page, for at
+    most ``max_pages`` pages. The archive lists every paper already, so a home listing of a large
+    collection ends by pointing there instead of repeating it (at 50,000 papers, 500 pages)."""
     newest = papers[0].date if papers else None
     return paginated(
         "index.md",
@@ -145,6 +161,8 @@ def home_pages(papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCE
         newest,
         empty="No papers yet. See About / Contribute to add one.",
         excerpt_chars=excerpt_chars,
+        max_pages=max_pages,
+        older=f"{ARCHIVE_DIR}/",
     )
 
 

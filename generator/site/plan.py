@@ -122,7 +122,7 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
     settings, per_page = site.settings, site.settings.home.papers_per_page
     newest = papers[0].date if papers else None
     excerpt = settings.home.excerpt_chars
-    pages = home_pages(papers, per_page, excerpt)
+    pages = home_pages(papers, per_page, excerpt, settings.home.max_pages)
     pages.update(archive_pages(papers, per_page, excerpt_chars=excerpt))
     pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest, excerpt))
     pages.update(

@@ -3,7 +3,10 @@
    The page links KaTeX's stylesheet like its own (adding it from here would restyle the whole
    page in one long task); this script fetches KaTeX itself once the page is parsed, so that
    the first paint never waits for it, and typesets once it and the two fonts nearly every
-   formula uses have arrived, so that the text moves once, not again as each font lands. */
+   formula uses have arrived, so that the text moves once, not again as each font lands.
+   KaTeX (270 KB of script, a long task to evaluate on a phone) is fetched only once some math
+   is on screen or near it: a listing whose only formula is far down the page loads it when the
+   reader scrolls there, not with the page. The math shows as Unicode text until then. */
 (function () {
   "use strict";
 
@@ -70,9 +73,29 @@
     withFonts(one);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  var started = false;
+  function startOnce() {
+    if (started) return;
+    started = true;
     start();
+  }
+
+  function whenSeen() {
+    var math = document.querySelectorAll(".arithmatex");
+    if (!math.length) return;
+    if (typeof IntersectionObserver === "undefined") { startOnce(); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) {
+        seen.disconnect();
+        startOnce();
+      }
+    }, { rootMargin: "200px 0px" });
+    Array.prototype.forEach.call(math, function (el) { seen.observe(el); });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", whenSeen);
+  } else {
+    whenSeen();
   }
 })();
