@@ -32,7 +32,7 @@ from generator.content.collection import page_paths
 from generator.content.files import content_verdicts
 from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
-from generator.core import routes
+from generator.core import caches, routes
 from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
@@ -136,10 +136,13 @@ class Stager:
     then; ``on_related`` is called when new lists are ready, to stage once more.
     """
 
-    def __init__(self, config_file: Path, out: Path | None = None, *, wait_for_related: bool = True) -> None:
+    def __init__(
+        self, config_file: Path, out: Path | None = None, *, wait_for_related: bool = True, lean: bool = False
+    ) -> None:
         self.config_file = config_file
         self.out = out
         self.wait_for_related = wait_for_related
+        self.lean = lean  # one run only: per-paper caches are released as soon as they are used
         self.on_related: Callable[[], None] | None = None
         self._site: Site | None = None
         self._read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
@@ -170,13 +173,16 @@ class Stager:
         papers = self._collection(identity.content_dir / routes.PAPERS_DIR, root, report)
         topics = assign_topics(papers, site.settings.taxonomy, self._topics)
         related = self._related_lists(papers, topics)
+        index = self._search_index(papers, topics)  # while the related papers are computed
         pages, assets = read_content(identity.content_dir, root, report)
         assets.update(icon_files())
         files: Files = dict(assets)
+        files.update(index)
         files.update(maintainer_files(pages, site))
         files.update(generated_files(papers, site, topics))
+        if self.lean:
+            caches.release()
         files.update(self._paper_files(papers, site, topics, related()))
-        files.update(self._search_index(papers, topics))
         files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
@@ -283,9 +289,10 @@ class Stager:
             self.on_related()
 
     def _search_index(self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> Files:
-        """The search index of the collection, written with the related papers: in a preview an
-        edit shows at once with the index of a moment ago, and the index follows, with the
-        related lists, once saves pause (a second or so of work at 10,000 papers)."""
+        """The search index of the collection. A build makes it while the child computes the
+        related papers (15 s of the wait at 50,000 papers). In a preview an edit shows at once
+        with the index of a moment ago, and the index follows, with the related lists, once
+        saves pause (a second or so of work at 10,000 papers)."""
         current = self._signature
         stale = self._index is not None and self._index[0] != current
         if self._index is None or (stale and (self.wait_for_related or self._related_for == current)):
@@ -341,7 +348,7 @@ class Stager:
 
 def stage(config_file: Path, out: Path | None = None) -> StageReport:
     """Read ``content/``, render the site's input and write it to ``out`` (the engine's ``docs_dir``)."""
-    stager = Stager(config_file, out)
+    stager = Stager(config_file, out, lean=True)
     try:
         return stager.run()
     finally:

@@ -167,3 +167,34 @@ def test_paper_page_shows_authors_and_arxiv_buttons(page: Any, math_site_url: st
     assert item.locator(".ps-item-authors").inner_text() == "Zelda Quirinius-Vandermeer, Ada Lovelace"
     assert item.locator(".ps-new").count() == 1  # the newest listing date of this collection
     assert page.console_errors == []
+
+
+def test_math_far_down_a_page_loads_katex_only_when_scrolled_to(page: Any, tmp_path: Any) -> None:
+    """A listing whose only formula is far below the fold does not make every reader fetch and
+    run KaTeX: it is fetched once the math comes near the screen, then typeset."""
+    import shutil
+
+    shutil.copytree(ROOT / "overrides" / "assets", tmp_path / "assets")
+    (tmp_path / "far.html").write_text(
+        '<!doctype html><html lang="en"><head><title>Far</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="assets/vendor/katex/katex.min.css"></head><body>'
+        '<p style="height: 5000px">Text.</p>'
+        '<p><span class="arithmatex" data-tex="\\(x^2\\)">x²</span></p>'
+        '<script defer src="assets/math.js" data-ps-katex-js="assets/vendor/katex/katex.min.js"></script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    server, url = serve(tmp_path)
+    try:
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url + "far.html")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert not [u for u in requests if u.endswith("katex.min.js")]
+        page.locator(".arithmatex").scroll_into_view_if_needed()
+        page.locator(".arithmatex .katex").wait_for(timeout=10000)
+        assert any(u.endswith("katex.min.js") for u in requests)
+        assert page.console_errors == []
+    finally:
+        server.shutdown()

@@ -31,7 +31,7 @@ def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager |
 
     start = time.perf_counter()
     own = stager is None
-    stager = stager or Stager(config, out)
+    stager = stager or Stager(config, out, lean=True)
     try:
         report = stager.run()
     except (IdentityError, ConfigError) as err:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -18,6 +19,8 @@ T = TypeVar("T")
 
 PARALLEL_FROM = 2000
 """Fewer items than this are rendered here: forking costs more than it saves."""
+BATCH = 500
+"""Texts sent back at a time: at 50,000 pages the whole answer is hundreds of megabytes."""
 
 
 def render_all(items: Sequence[T], render: Callable[[T], str]) -> list[str]:
@@ -32,21 +35,37 @@ def render_all(items: Sequence[T], render: Callable[[T], str]) -> list[str]:
         code = 1
         try:
             os.close(read_end)
-            data = pickle.dumps([render(item) for item in theirs], protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
+                for at in range(0, len(theirs), BATCH):
+                    batch = [render(item) for item in theirs[at : at + BATCH]]
+                    pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
+    rest: list[str] = []
+    broken = threading.Event()
+
+    def receive() -> None:  # batch by batch, while this process renders its half
+        with os.fdopen(read_end, "rb") as pipe:
+            while True:
+                try:
+                    batch = pickle.load(pipe)
+                except EOFError:
+                    return
+                except (pickle.UnpicklingError, ValueError):
+                    broken.set()
+                    return
+                if not isinstance(batch, list):
+                    broken.set()
+                    return
+                rest.extend(batch)
+
+    reader = threading.Thread(target=receive, daemon=True)
+    reader.start()
     mine = [render(item) for item in items[:middle]]
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
+    reader.join()
     _, status = os.waitpid(pid, 0)
-    try:
-        rest = pickle.loads(data) if status == 0 else None
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        rest = None
-    if not isinstance(rest, list) or len(rest) != len(theirs):
+    if status != 0 or broken.is_set() or len(rest) != len(theirs):
         rest = [render(item) for item in theirs]
     return mine + rest

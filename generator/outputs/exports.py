@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
+from generator.core.caches import per_paper
 from generator.core.model import Paper
 from generator.outputs.citations import bibtex_entry, citation_keys, pdf_url
 from generator.outputs.feeds import absolute
@@ -153,7 +153,7 @@ def papers_json(
     return f'{opening}, "papers": [\n{records}\n]}}\n' if papers else f'{opening}, "papers": []}}\n'
 
 
-@lru_cache(maxsize=1 << 17)
+@per_paper()
 def _record_json(paper: Paper, site_url: str, topics: tuple[str, ...], key: str | None) -> str:
     """One record, kept per paper: under ``serve`` an edit changes one record of thousands."""
     return json.dumps(paper_record(paper, site_url, topics, key), ensure_ascii=False)
@@ -170,7 +170,7 @@ def papers_bib(papers: Sequence[Paper], *, site_name: str, site_url: str) -> str
     return header + "".join("\n" + _bibtex(p, keys[p.slug]) for p in papers)
 
 
-@lru_cache(maxsize=1 << 17)
+@per_paper()
 def _bibtex(paper: Paper, key: str | None) -> str:
     return bibtex_entry(paper, key)
 

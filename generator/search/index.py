@@ -44,6 +44,7 @@ import numpy as np
 import snowballstemmer
 
 from generator.core import routes
+from generator.core.caches import per_paper
 from generator.core.model import Paper
 from generator.search.typos import compress, paper_words, words
 
@@ -70,7 +71,7 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@per_paper()
 def paper_terms(paper: Paper, topics: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
     """A paper's length in words, its distinct words, how often each occurs and whether it is in
     the title (1 or 0): kept per paper, so that under ``serve`` an edit reads one paper again,
@@ -188,7 +189,7 @@ def _stem_files(postings: _Postings) -> tuple[list[str], list[bytes]]:
     return firsts, files
 
 
-@functools.lru_cache(maxsize=1 << 17)
+@per_paper()
 def _doc_record(paper: Paper, topics: tuple[str, ...]) -> bytes:
     text = paper.abstract or ", ".join(paper.authors)
     return _json([routes.paper_url(paper.slug), paper.title, paper.date.isoformat(), list(topics), text])
@@ -272,11 +273,12 @@ _LAST: dict[str, tuple[bytes, bytes]] = {}
 
 def _compressed(name: str, raw: bytes) -> bytes:
     """``raw`` compressed, or the bytes of the last call for the same name and content: under
-    ``serve`` an edit changes a few of thousands of files. Level 4: within 4 % of level 6's
-    size in half its time."""
+    ``serve`` an edit changes a few of thousands of files. Only a digest of the content is
+    kept, not the content. Level 4: within 4 % of level 6's size in half its time."""
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
     known = _LAST.get(name)
-    if known is None or known[0] != raw:
-        known = _LAST[name] = (raw, compress(raw, level=4))
+    if known is None or known[0] != digest:
+        known = _LAST[name] = (digest, compress(raw, level=4))
     return known[1]
 
 

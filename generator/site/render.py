@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.content.fields import is_https_url
+from generator.core.caches import per_paper
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
 from generator.core.slugs import slugify
@@ -363,7 +364,7 @@ EXCERPT_CHARS = 320
 """The default length of a listing's excerpt (``home.excerpt_chars`` in site_config.yml)."""
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@per_paper(1 << 18)
 def paper_item(paper: Paper, from_url: str, badge: str = "", excerpt_chars: int = EXCERPT_CHARS) -> str:
     """One entry of a listing: title link, authors, an excerpt of ``excerpt_chars`` characters at
     most (CSS clamps it to two lines; a longer one serves search engines and screen readers), a
