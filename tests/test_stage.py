@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from generator.stage import stage
-from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build
+from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 from tests.golden import STAGED_FILES, STAGED_GOLDEN, staged_fixture
 
 HOSTILE = "script-alert-1-script-and-ampersands-in-titles"
@@ -151,3 +151,26 @@ def test_the_build_command_stages_then_renders(tmp_path: Path) -> None:
     assert "staged " in result.stderr
     assert (project / "build" / "stage" / "papers" / f"{HOSTILE}.md").is_file()
     assert (tmp_path / "site" / "papers" / HOSTILE / "index.html").is_file()
+
+
+def test_a_body_made_before_its_related_papers_gives_the_same_page() -> None:
+    """A build makes paper bodies while the related papers are computed, then fills them in:
+    the page is byte for byte the one made with the related papers known, math in a related
+    title (which adds the math renderer's head tags) included."""
+    from generator.content.collection import load_collection, page_paths
+    from generator.core.model import sort_key
+    from generator.outputs.citations import citation_keys
+    from generator.site.plan import paper_body, paper_file, with_related
+    from generator.stage import load_site
+
+    _, site = load_site(ROOT / "mkdocs.yml")
+    papers = sorted(load_collection(page_paths(FIXTURE_PAPERS)).papers, key=sort_key)
+    keys = citation_keys(papers)
+    with_math = [p for p in papers if "$" in p.title]
+    assert with_math and len(papers) > 3
+    for i, paper in enumerate(papers):
+        related = tuple(with_math + [p for p in papers if p is not paper][: i % 4])
+        topics = ("Topic A",) if i % 2 else ()
+        body = paper_body(paper, topics, keys.get(paper.slug))
+        made = with_related(paper, site, topics, related, body)
+        assert made == paper_file(paper, site, topics, related, keys.get(paper.slug)), paper.slug

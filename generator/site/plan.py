@@ -26,7 +26,7 @@ from generator.search.index import FILTERS_FILE, filter_menu
 from generator.search.typos import typo_files
 from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, paper_page
+from generator.site.render import e, paper_page, related_html
 from generator.site.sanitize import RenderedPage
 from generator.site.subscribe import generated_pages
 from generator.taxonomy.topics import collect_topics, topic_pages
@@ -92,12 +92,34 @@ def _head(site_url: str, name: str, description: str, url: str, body: str, title
     return head
 
 
+RELATED_SLOT = "<!--papershelf:related-->"
+"""Where a paper's related papers go in a body made before they are known (``paper_body``).
+Contributor text never holds it: every ``<`` of it is escaped."""
+
+
+def paper_body(paper: Paper, topics: tuple[str, ...], cite_key: str | None) -> str:
+    """A paper's page body with ``RELATED_SLOT`` where its related papers go: the build makes
+    the bodies while the related papers are still being computed (``with_related``)."""
+    url = routes.paper_url(paper.slug)
+    return paper_page(paper, url, topics=topics, related_slot=RELATED_SLOT, cite_key=cite_key)
+
+
+def with_related(paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], body: str) -> str:
+    """The staged page of a body made by ``paper_body``: the same text ``paper_file`` makes."""
+    url = routes.paper_url(paper.slug)
+    return _paper_file(paper, site, topics, body.replace(RELATED_SLOT, related_html(related, url), 1))
+
+
 def paper_file(
     paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], cite_key: str | None
 ) -> str:
     """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
     url = routes.paper_url(paper.slug)
-    body = paper_page(paper, url, topics=topics, related=related, cite_key=cite_key)
+    return _paper_file(paper, site, topics, paper_page(paper, url, topics=topics, related=related, cite_key=cite_key))
+
+
+def _paper_file(paper: Paper, site: Site, topics: tuple[str, ...], body: str) -> str:
+    url = routes.paper_url(paper.slug)
     head = page_head(site, url, body) + paper_head(paper, url, site.url, topics, site_name=site.name)
     meta = {
         "title": e(plain_title(paper.title)),  # <title> and meta tags: no reader typesets TeX
