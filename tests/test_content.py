@@ -46,3 +46,39 @@ def test_home_feeds_and_export_agree(staged: Path) -> None:
     assert listed == slugs  # every paper once, in the site-wide order
     feed = json.loads((staged / "feeds" / "feed.json").read_text(encoding="utf-8"))
     assert [item["url"] for item in feed["items"]] == [p["url"] for p in data["papers"]][: len(feed["items"])]
+
+
+def test_a_papers_cached_hash_stays_in_its_process() -> None:
+    """Papers cache their hash; pickled to a process that hashes strings differently (the
+    related papers' child), a paper must hash as an equal paper made there."""
+    import datetime as dt
+    import pickle
+    import subprocess
+    import sys
+
+    from generator.core.model import Paper
+
+    paper = Paper(slug="a-b", title="A title", date=dt.date(2025, 7, 8), authors=("Ada",), tags=("x",))
+    assert hash(paper) == hash(
+        Paper(slug="a-b", title="A title", date=dt.date(2025, 7, 8), authors=("Ada",), tags=("x",))
+    )
+    check = (
+        "import pickle, sys, datetime as dt; from generator.core.model import Paper; "
+        "p = pickle.loads(sys.stdin.buffer.read()); "
+        "q = Paper(slug='a-b', title='A title', date=dt.date(2025, 7, 8), authors=('Ada',), tags=('x',)); "
+        "assert p == q and hash(p) == hash(q) and {q: 1}[p] == 1"
+    )
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-c", check],
+            input=pickle.dumps(paper),
+            env={"PYTHONHASHSEED": seed, **_env()},
+            check=False,
+        )
+        assert run.returncode == 0
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}

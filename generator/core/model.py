@@ -7,7 +7,7 @@ reader, the page format, validation and the site at once, and equality is the ro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from generator.core.routes import paper_url
 
@@ -47,12 +47,27 @@ class Paper:
     category: str | None = None  # arXiv primary category, such as cs.CL
     doi: str | None = None  # bare DOI, such as 10.1000/xyz123
     pdf: str | None = None  # https URL of a PDF; arXiv papers need none (it follows from the id)
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """The hash of the fields, computed once: papers are the keys of the per-paper caches,
+        and a restage at 10,000 papers asks for their hashes a hundred thousand times."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _COMPARED)) or 1)
+        return self._hash
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled without the cached hash: another process hashes strings differently."""
+        return (Paper, tuple(getattr(self, name) for name in _INIT))
 
     @property
     def url(self) -> str:
         """Site-relative URL of the paper's page (directory URLs)."""
         return paper_url(self.slug)
 
+
+_COMPARED = tuple(f.name for f in fields(Paper) if f.compare)
+_INIT = tuple(f.name for f in fields(Paper) if f.init)
 
 # The page format's keys, in the order they are written. Documented in CONTRIBUTING.md.
 FRONT_MATTER_KEYS: tuple[str, ...] = (
