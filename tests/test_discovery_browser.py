@@ -13,6 +13,7 @@ import pytest
 from generator.content.collection import load_collection, page_paths
 from generator.content.pages import read_page
 from generator.core.site_config import load_site_config
+from generator.core.tex import plain_title
 from generator.outputs.citations import bibtex_entry
 from generator.taxonomy.related import related_papers
 from generator.taxonomy.topics import assign_topics
@@ -73,10 +74,12 @@ def test_related_list_is_present_and_its_links_resolve(page: Any, site_url: str)
     assert len(titles) == len(expected)
     for title, slug in zip(titles, expected, strict=True):  # a title with math is typeset instead
         assert title == BY_SLUG[slug].title or "$" in BY_SLUG[slug].title
-    for href, title in zip(hrefs, titles, strict=True):
+    for href, slug in zip(hrefs, expected, strict=True):
+        assert href.endswith(f"/papers/{slug}/")
         response = page.goto(href)
         assert response is not None and response.status == 200
-        assert page.locator("article.ps-paper h1").inner_text() == title
+        # the page of that paper (math in a title is typeset once on screen, so compare the text)
+        assert page.title().startswith(plain_title(BY_SLUG[slug].title))
     assert page.console_errors == []
 
 
