@@ -8,7 +8,7 @@ This module is the pipeline in one place (as ``Pelican.run()`` is Pelican's):
 4. render listings, topic and info pages       (``site``), feeds and exports (``outputs``),
           the search vocabulary and filter menu (``search``), maintainers' pages through the sanitizer
 5. render every paper's page with its related papers, head tags and escaped metadata
-6. index  the papers for the search box       (``search.index``)
+6. index  the papers for the search box       (``search.index``; made while the related papers are)
 7. write  ``{path: content}`` into the staged folder, only what changed; remove what is gone
 
 The engine's ``docs_dir`` is the staged folder, and contributor sources are never in it: an
@@ -191,8 +191,9 @@ class Stager:
         files.update(generated_files(papers, site, topics))
         if self.lean:
             caches.release()
-        early = self._early_bodies(papers, topics)  # while the related papers are computed
-        files.update(self._paper_files(papers, site, topics, related(), early))
+        keys = citation_keys(papers)
+        early = self._early_bodies(papers, topics, keys)  # while the related papers are computed
+        files.update(self._paper_files(papers, site, topics, related(), keys, early))
         files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
@@ -309,14 +310,15 @@ class Stager:
             self._index = (current or 0, dict(index_files(papers, topics)))
         return self._index[1]
 
-    def _early_bodies(self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    def _early_bodies(
+        self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], keys: Mapping[str, str]
+    ) -> dict[str, str]:
         """In a build, while the child computes the related papers, the bodies of the pages to
         be made, with a slot for those (``plan.paper_body``), made on this core while the child
         uses the other: at 50,000 papers a quarter of the wait. Nothing when the lists are
         known already (a preview, or a restage with the same collection)."""
         if self._job is None or not self.wait_for_related:
             return {}
-        keys = citation_keys(papers)
         return {
             p.slug: paper_body(p, topics.get(p.slug, ()), keys.get(p.slug)) for p in papers if p.slug not in self._pages
         }
@@ -327,9 +329,10 @@ class Stager:
         site: Site,
         topics: Mapping[str, tuple[str, ...]],
         related: Mapping[str, Sequence[str]],
+        keys: Mapping[str, str],
         early: dict[str, str] | None = None,
     ) -> Files:
-        near, keys = neighbours(papers, related), citation_keys(papers)
+        near = neighbours(papers, related)
         pages: dict[str, tuple[tuple[object, ...], str]] = {}
         todo: list[tuple[Paper, tuple[str, ...], tuple[Paper, ...], str | None]] = []
         for paper in papers:

@@ -79,3 +79,23 @@ def test_the_table_says_what_each_module_registers() -> None:
 def test_the_chosen_command_gets_its_full_parser() -> None:
     args = build_parser("validate").parse_args(["validate", "--papers", "x"])
     assert args.command == "validate" and str(args.papers) == "x" and callable(args.run)
+
+
+def test_a_build_whose_staging_breaks_says_why_and_stops(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Staging runs in a forked child that leaves with os._exit: an error there must still be
+    reported, and the engine must not run on a half-written folder."""
+    from generator.commands import stage as commands
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("the stager broke")
+
+    def engine(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine ran after staging failed")
+
+    monkeypatch.setattr(commands, "_stage", broken)
+    monkeypatch.setattr("generator.engine.run.build", engine)
+    args = argparse.Namespace(config_file=ROOT / "mkdocs.yml", site_dir=None, engine="mkdocs")
+    assert commands.run_build(args) == 3
+    assert "RuntimeError: the stager broke" in capfd.readouterr().err

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,15 +63,20 @@ def _stage_apart(config: Path) -> int:
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # the child: stage, report, leave without the parent's clean-up
-        code = 2
+        code = 3
         try:
             code = _stage(config, None)
+        except BaseException:  # os._exit below would otherwise end the child without a word
+            traceback.print_exc()
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 2
+    if os.WIFSIGNALED(status):
+        print(f"error: staging stopped by signal {os.WTERMSIG(status)}", file=sys.stderr)
+        return 3
+    return os.waitstatus_to_exitcode(status)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -115,8 +121,8 @@ def run_build(args: argparse.Namespace) -> int:
     from generator.engine.run import EngineError, build
 
     staged = _stage_apart(args.config_file)
-    if staged == 2:
-        return 2
+    if staged not in (0, 1):  # 2: unusable settings; 3: staging failed (its traceback is above)
+        return staged
     from generator.content.writer import publish_modes
     from generator.core.site_identity import load_identity
 

@@ -25,9 +25,9 @@ Papers are numbered newest first (the collection's order), so equal scores, and 
 no query, list the newest first. The ``.bin`` files are gzip-compressed JSON, which the browser
 decompresses itself: they cost the same on any server.
 
-Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), with words
-of the title counted ``TITLE_WEIGHT`` times: a paper whose title says what was searched comes
-first. Words are stemmed with Snowball's English stemmer, so "models" finds "model" and
+Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), plus
+``TITLE_BONUS`` times a word's weight when the title holds it: a paper whose title says what was
+searched comes first. Words are stemmed with Snowball's English stemmer, so "models" finds "model" and
 "accurate" finds "accuracy".
 """
 
@@ -37,7 +37,7 @@ import bisect
 import functools
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -200,21 +200,26 @@ def _doc_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> 
     return [b"[" + b",".join(records[at : at + DOCS_PER_FILE]) + b"]" for at in range(0, len(records), DOCS_PER_FILE)]
 
 
+def _filter_values(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> dict[str, dict[str, list[int]]]:
+    """Each filter's values (a paper's topics, its year) with the numbers of their papers."""
+    values: dict[str, dict[str, list[int]]] = {"topic": {}, "year": {}}
+    for doc, paper in enumerate(papers):
+        for name in dict.fromkeys(topics.get(paper.slug, ())):
+            values["topic"].setdefault(name, []).append(doc)
+        values["year"].setdefault(str(paper.date.year), []).append(doc)
+    return values
+
+
 def _filter_files(
     papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]
 ) -> tuple[dict[str, dict[str, int]], list[bytes]]:
-    values: dict[str, defaultdict[str, list[int]]] = {"topic": defaultdict(list), "year": defaultdict(list)}
-    for doc, paper in enumerate(papers):
-        for name in dict.fromkeys(topics.get(paper.slug, ())):
-            values["topic"][name].append(doc)
-        values["year"][str(paper.date.year)].append(doc)
     menu: dict[str, dict[str, int]] = {}
     files: list[bytes] = []
-    for kind in ("topic", "year"):
+    for kind, held in _filter_values(papers, topics).items():
         menu[kind] = {}
-        for name in sorted(values[kind], key=_sort_key):
+        for name in sorted(held, key=_sort_key):
             menu[kind][name] = len(files)
-            files.append(_json(_gaps(values[kind][name])))
+            files.append(_json(_gaps(held[name])))
     return menu, files
 
 
@@ -224,14 +229,11 @@ FILTERS_FILE = "assets/search-filters.json"
 
 def filter_menu(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> str:
     """``FILTERS_FILE``: each filter's values with their number of papers, as the index holds
-    them (a paper's topics, its year). The menus are filled from this small file, so that
-    opening the search loads no filter's list of papers until a filter is chosen."""
-    topic: Counter[str] = Counter()
-    year: Counter[str] = Counter()
-    for paper in papers:
-        topic.update(dict.fromkeys(topics.get(paper.slug, ()), 1))
-        year[str(paper.date.year)] += 1
-    menu = {"topic": dict(sorted(topic.items())), "year": dict(sorted(year.items()))}
+    them. The menus are filled from this small file, so that opening the search loads no
+    filter's list of papers until a filter is chosen."""
+    menu = {
+        kind: {name: len(held[name]) for name in sorted(held)} for kind, held in _filter_values(papers, topics).items()
+    }
     return json.dumps(menu, ensure_ascii=False, sort_keys=False, separators=(",", ":")) + "\n"
 
 

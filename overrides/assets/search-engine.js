@@ -15,7 +15,7 @@
  * - Excerpts are made here from the paper's text: escaped, with <mark> around the words that
  *   matched and nothing else as markup; search.js turns only those marks into elements.
  * - Called as search.js calls it: options, init, search(query | null, {filters}) -> {results:
- *   [{id, score, data()}]}, data() -> {url, meta: {title, date}, filters: {topic}, excerpt}.
+ *   [{id, score, data()}]}, data() -> {url, meta: {title (HTML-escaped), date}, filters: {topic}, excerpt}.
  */
 
 const settings = { baseUrl: "/", excerptLength: 24 };
@@ -195,7 +195,7 @@ function result(m, doc, score, matches) {
       const [url, title, date, topics, text] = records[doc % m.docs_per_file];
       return {
         url: new URL(url, new URL(settings.baseUrl.replace(/\/?$/, "/"), location.href)).pathname,
-        meta: { title, date },
+        meta: { title: escapeText(title), date }, // search.js decodes it, as it did the old engine's
         filters: { topic: topics },
         excerpt: excerpt(text, matches, settings.excerptLength),
       };
