@@ -16,7 +16,7 @@ multiple of the vocabulary instead of growing with the square of each word's len
 browser checks every candidate against the whole word.
 
 The browser side, which picks the correction and re-runs the search, is in
-``content/assets/search.js``; the hash and the deletions must stay identical on both sides.
+``overrides/assets/search.js``; the hash and the deletions must stay identical on both sides.
 
 Pure: ``typo_files(papers, topics)`` returns ``{path inside the site: bytes}`` and writes nothing.
 """
