@@ -13,6 +13,7 @@ others 100). Scores from simulated throttling still move a little with the machi
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from typing import Any
 
 from benchmarks.bench import CHROMIUM_ARGS
 from benchmarks.static_server import serve_site
+from generator.outputs.exports import JSON_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -44,8 +46,8 @@ MATH_PAPER = ROOT / "tests" / "fixtures" / "math" / "scaling-laws-in-o-n-log-n.m
 
 def math_paper_url(site: Path) -> str | None:
     """The site path of a paper whose page holds math (the KaTeX renderer's cost is measured
-    there), read from the built ``papers.json`` so that it holds for any collection."""
-    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    there), read from the built export so that it holds for any collection."""
+    data = json.loads(gzip.decompress((site / JSON_PATH).read_bytes()))
     for paper in data["papers"]:
         if "$" in paper["title"] or "$" in paper["abstract"]:
             return str(paper["url"]).removeprefix(data["site"]["url"].rstrip("/") + "/")

@@ -40,7 +40,6 @@ from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock, stamp, stamp_path
 from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
-from generator.search.index import index_files
 from generator.site.icons import icon_files
 from generator.site.plan import (
     Files,
@@ -50,6 +49,7 @@ from generator.site.plan import (
     neighbours,
     paper_body,
     paper_file,
+    whole_collection_files,
     with_related,
 )
 from generator.site.sanitize import RenderedPage, render_page
@@ -168,7 +168,8 @@ class Stager:
         self._warm: RelatedJob | None = None  # a child started early, waiting for its work
         self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
         self._signature: int | None = None  # of the collection last staged (papers and topics)
-        self._index: tuple[int, Files] | None = None  # the search index, and the collection it is of
+        # The search index and the exports, and the collection and settings they are of.
+        self._index: tuple[tuple[int, Site], Files] | None = None
 
     def run(self) -> StageReport:
         if self._related_for is None and self.wait_for_related and self._warm is None:
@@ -182,11 +183,11 @@ class Stager:
         papers = self._collection(identity.content_dir / routes.PAPERS_DIR, root, report)
         topics = assign_topics(papers, site.settings.taxonomy, self._topics)
         related = self._related_lists(papers, topics)
-        index = self._search_index(papers, topics)  # while the related papers are computed
+        whole = self._whole_collection(papers, site, topics)  # while the related papers are computed
         pages, assets = read_content(identity.content_dir, root, report)
         assets.update(icon_files())
         files: Files = dict(assets)
-        files.update(index)
+        files.update(whole)
         files.update(maintainer_files(pages, site))
         files.update(generated_files(papers, site, topics))
         if self.lean:
@@ -299,15 +300,15 @@ class Stager:
         if self.on_related is not None:
             self.on_related()
 
-    def _search_index(self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> Files:
-        """The search index of the collection. A build makes it while the child computes the
-        related papers (15 s of the wait at 50,000 papers). In a preview an edit shows at once
-        with the index of a moment ago, and the index follows, with the related lists, once
-        saves pause (a second or so of work at 10,000 papers)."""
-        current = self._signature
+    def _whole_collection(self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+        """The search index and the exports (``plan.whole_collection_files``). A build makes them
+        while the child computes the related papers (15 s of the wait at 50,000 papers). In a
+        preview an edit shows at once with the files of a moment ago, and they follow, with the
+        related lists, once saves pause (a second or so of work at 10,000 papers)."""
+        current = (self._signature or 0, site)
         stale = self._index is not None and self._index[0] != current
-        if self._index is None or (stale and (self.wait_for_related or self._related_for == current)):
-            self._index = (current or 0, dict(index_files(papers, topics)))
+        if self._index is None or (stale and (self.wait_for_related or self._related_for == current[0])):
+            self._index = (current, whole_collection_files(papers, site, topics))
         return self._index[1]
 
     def _early_bodies(

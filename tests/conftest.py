@@ -27,6 +27,14 @@ FIXTURE_PAPERS = FIXTURE_CONTENT / "papers"
 SEED_LISTING = FIXTURE_CONTENT / "sources" / "hf-papers-listing.txt"
 
 
+def read_export(site: Path) -> dict:  # type: ignore[type-arg]
+    """The JSON export of a built or staged site (published compressed)."""
+    import gzip
+    import json
+
+    return json.loads(gzip.decompress((site / "papers.json.gz").read_bytes()))  # type: ignore[no-any-return]
+
+
 def listing_papers() -> list:  # type: ignore[type-arg]
     """The seed listing's 91 papers: a fixed input of realistic size for topic and related checks."""
     from generator.readers.hf_listing import read_listing

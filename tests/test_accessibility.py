@@ -8,7 +8,6 @@ first topic), so the test holds for any collection."""
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.request
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, screenshot
+from tests.conftest import ROOT, read_export, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ MISSING = "no-such-page/ab%3Cc%3E/"
 
 def site_pages(site: Path) -> dict[str, str]:
     """Site paths of one page of each kind, chosen from what the build wrote."""
-    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(site)
     base = data["site"]["url"].rstrip("/") + "/"
     papers = data["papers"]
     with_buttons = next(p for p in papers if p["code"] or p["arxiv"] or p["links"])

@@ -15,7 +15,7 @@ import pytest
 
 from generator.content.collection import load_collection, page_paths
 from generator.stage import stage
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_export
 
 PAGES = sorted(p.stem for p in page_paths(ROOT / "content" / "papers"))
 
@@ -36,7 +36,7 @@ def test_every_page_reads_and_is_staged_exactly_once(staged: Path) -> None:
 
 
 def test_home_feeds_and_export_agree(staged: Path) -> None:
-    data = json.loads((staged / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(staged)
     slugs = [p["slug"] for p in data["papers"]]
     assert data["count"] == len(slugs) == len(PAGES) and sorted(slugs) == PAGES
     home = [staged / "index.md", *sorted((staged / "page").glob("*.md"), key=lambda p: int(p.stem))]

@@ -11,7 +11,6 @@ recurse into itself.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -25,7 +24,7 @@ import pytest
 from generator.content.fields import normalize_arxiv
 from generator.content.pages import read_page
 from generator.content.validate import title_key
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_export
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +131,7 @@ def check_invariants(clone: Path, site: Path) -> None:
     assert all(paper is not None for paper in pages.values())
     built = {p.parent.name for p in (site / "papers").glob("*/index.html")}
     assert built == set(pages)
-    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(site)
     slugs = [p["slug"] for p in data["papers"]]
     assert len(slugs) == len(set(slugs)) == data["count"] == len(pages)
     assert set(slugs) == set(pages)

@@ -21,7 +21,7 @@ from generator.engine.run import STAGED_MARKER, EngineError, build, plugin_names
 from generator.search.index import INDEX_DIR
 from generator.site.icons import icon_files
 from generator.stage import stage
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, copy_project, read_export
 
 FIXTURE = ROOT / "tests" / "fixtures" / "staged"
 HOSTILE_RAW = ('<script>alert("staged")</script>', "<img src=x onerror", "<b>Bold</b>", 'href="javascript:')
@@ -161,7 +161,7 @@ def test_zensical_builds_the_staged_site_with_search_and_nothing_raw(tmp_path: P
 
     # Feeds, exports and the search index are published as they were staged, byte for byte.
     statics = [p for p in docs.rglob("*") if p.is_file() and p.suffix != ".md" and p.name != STAGED_MARKER]
-    wanted = {"feeds/atom.xml", "papers.json", "papers.bib", "assets/search-filters.json", "assets/icons/arxiv.svg"}
+    wanted = {"feeds/atom.xml", "papers.json.gz", "papers.bib", "assets/search-filters.json", "assets/icons/arxiv.svg"}
     assert wanted <= {p.relative_to(docs).as_posix() for p in statics}
     for path in statics:
         rel = path.relative_to(docs)
@@ -172,7 +172,7 @@ def test_zensical_builds_the_staged_site_with_search_and_nothing_raw(tmp_path: P
     for path in (overrides / "assets").rglob("*"):
         if path.is_file():
             assert (site / path.relative_to(overrides)).read_bytes() == path.read_bytes(), path
-    json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    read_export(site)
 
     # The hostile paper stays escaped everywhere: once (no double escaping), never raw.
     hostile = html_of(site, "papers/hostile-contributor-markup/")

@@ -1,9 +1,10 @@
-"""Exports: ``papers.json`` against its published schema and documentation, ``papers.bib`` entry by
+"""Exports: the JSON (``papers.json.gz``) against its published schema and documentation, ``papers.bib`` entry by
 entry, and both byte-identical across two builds."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import re
 from pathlib import Path
@@ -14,15 +15,23 @@ import pytest
 from generator.content.collection import load_collection, page_paths
 from generator.core.model import Link, Paper, sort_key
 from generator.outputs.citations import bibtex_entry, citation_keys
-from generator.outputs.exports import EXPORT_VERSION, PAPER_FIELDS, SCHEMA, TOP_FIELDS, papers_bib, papers_json
-from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
+from generator.outputs.exports import (
+    EXPORT_VERSION,
+    JSON_PATH,
+    PAPER_FIELDS,
+    SCHEMA,
+    TOP_FIELDS,
+    papers_bib,
+    papers_json,
+)
+from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, read_export
 
 SITE_URL = "https://papershelf.example.org/"
 PAPERS = load_collection(page_paths(FIXTURE_PAPERS)).papers
 
 
 def test_papers_json_follows_its_schema(built_site: Path) -> None:
-    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(built_site)
     published = json.loads((built_site / "papers.schema.json").read_text(encoding="utf-8"))
     assert published == SCHEMA
     jsonschema.Draft202012Validator.check_schema(published)
@@ -36,7 +45,7 @@ def test_papers_json_follows_its_schema(built_site: Path) -> None:
 
 
 def test_papers_json_carries_each_field(built_site: Path) -> None:
-    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(built_site)
     by_slug = {p["slug"]: p for p in data["papers"]}
     melange = by_slug["melange-cost-efficient-large-language-model-serving-by-exploiting-gpu"]
     assert melange["title"].startswith("Mélange: Cost Efficient")
@@ -59,7 +68,7 @@ def test_papers_bib_has_every_entry(built_site: Path) -> None:
     for paper in PAPERS:
         assert bibtex_entry(paper, cite_keys[paper.slug]) in text
     keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
-    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(built_site)
     assert keys == [p["bibtex_key"] for p in data["papers"]]
     assert len(set(keys)) == len(keys), "citation keys must be unique within papers.bib"
 
@@ -124,8 +133,21 @@ def test_two_builds_give_identical_bytes(built_site: Path, tmp_path: Path) -> No
     again = tmp_path / "again"
     result = mkdocs_build(copy_project(tmp_path / "project"), again)
     assert result.returncode == 0, result.stderr
-    names = ["papers.json", "papers.schema.json", "papers.bib", "feeds/atom.xml", "feeds/rss.xml", "feeds/feed.json"]
+    names = ["papers.json.gz", "papers.schema.json", "papers.bib", "feeds/atom.xml", "feeds/rss.xml", "feeds/feed.json"]
     names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/*.xml")]
     names += [p.relative_to(built_site).as_posix() for p in (built_site / "topics").glob("*/feed.json")]
     for name in names:
         assert (again / name).read_bytes() == (built_site / name).read_bytes(), name
+
+
+def test_json_export_is_gzip_of_the_documented_json(built_site: Path) -> None:
+    """The published file is gzip of the JSON the schema describes, with no timestamp or file
+    name in its header (so two builds give the same bytes), readable by the Data page's example."""
+    data = (built_site / JSON_PATH).read_bytes()
+    assert JSON_PATH.endswith(".json.gz") and data[:2] == b"\x1f\x8b"
+    assert data[4:8] == b"\0\0\0\0" and not data[3] & 0x08  # MTIME zero, no FNAME
+    assert read_export(built_site)["count"] == len(PAPERS)
+    with gzip.open(built_site / JSON_PATH) as stream:  # what the Data page tells readers to do
+        assert json.load(stream) == read_export(built_site)
+    page = (built_site / "data" / "index.html").read_text(encoding="utf-8")
+    assert f"<code>{JSON_PATH}</code>" in page and "gzip.open(response)" in page

@@ -23,7 +23,7 @@ from generator.core.model import Link, Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
 from generator.outputs.feeds import all_feeds, atom_feed, json_feed, rss_feed, site_info
-from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, screenshot
+from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build, read_export, screenshot
 
 SITE_URL = "https://papershelf.example.org/"
 JSON_FEED_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
@@ -265,7 +265,7 @@ def topic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_topic_feeds_in_a_real_build(topic_site: Path) -> None:
-    exported = json.loads((topic_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    exported = read_export(topic_site)["papers"]
     counts = {}
     for topic in TAXONOMY:
         slug = slugify(topic["name"])

@@ -21,7 +21,7 @@ from generator.core.tex import has_math, plain_title
 from generator.og_image import DEFAULT_PATH, HEIGHT, WIDTH, og_png
 from generator.site.head import lastmod, paper_head, robots_txt, scholarly_article, site_head
 from generator.site.render import paper_item, related_html, title_html
-from tests.conftest import ROOT, copy_project, mkdocs_build
+from tests.conftest import ROOT, copy_project, mkdocs_build, read_export
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "schema-org-terms.json").read_text(encoding="utf-8"))
 MATH_FIXTURE = Path(__file__).parent / "fixtures" / "math" / "scaling-laws-in-o-n-log-n.md"
@@ -199,7 +199,7 @@ def test_every_built_page_has_opengraph(built_site: Path) -> None:
 
 def test_robots_and_sitemap_dates_come_from_the_content(built_site: Path) -> None:
     assert (built_site / "robots.txt").read_text() == robots_txt("https://papershelf.example.org/")
-    data = json.loads((built_site / "papers.json").read_text(encoding="utf-8"))
+    data = read_export(built_site)
     dates = {p["url"]: p["date"] for p in data["papers"]}
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = ET.parse(built_site / "sitemap.xml").getroot().findall("s:url", ns)

@@ -115,6 +115,6 @@ def test_site_built_under_a_private_umask_is_world_readable(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     files = [p for p in site.rglob("*") if p.is_file()]
     names = {p.name for p in files}
-    assert {"index.html", "papers.json", "papers.bib", "atom.xml", "feed.json"} <= names, sorted(names)[:40]
+    assert {"index.html", "papers.json.gz", "papers.bib", "atom.xml", "feed.json"} <= names, sorted(names)[:40]
     assert any(p.parent.name == "search-index" for p in files)
     assert wrong_modes(site) == {}

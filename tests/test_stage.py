@@ -132,7 +132,7 @@ def test_a_build_without_the_plugin_publishes_only_escaped_pages(tmp_path: Path)
     assert not [url for url in links if url.strip().lower().startswith(("javascript:", "data:"))]
     assert not [text for text in elements.scripts if "alert(" in text and "\\u003c" not in text]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert (site / "feeds" / "atom.xml").is_file() and (site / "papers.json").is_file()
+    assert (site / "feeds" / "atom.xml").is_file() and (site / "papers.json.gz").is_file()
 
 
 def test_an_engine_that_skips_staging_publishes_nothing(tmp_path: Path) -> None:

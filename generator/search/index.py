@@ -45,8 +45,9 @@ import snowballstemmer
 
 from generator.core import routes
 from generator.core.caches import per_paper
+from generator.core.gz import compressed
 from generator.core.model import Paper
-from generator.search.typos import compress, paper_words, words
+from generator.search.typos import paper_words, words
 
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""
@@ -266,22 +267,8 @@ def index_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
         "filters": filters,
     }
     out = {f"{INDEX_DIR}/meta.json": _json(meta) + b"\n"}
-    out.update((f"{INDEX_DIR}/{name}", _compressed(name, raw)) for name, raw in named)
+    out.update((f"{INDEX_DIR}/{name}", compressed(f"{INDEX_DIR}/{name}", raw)) for name, raw in named)
     return out
-
-
-_LAST: dict[str, tuple[bytes, bytes]] = {}
-
-
-def _compressed(name: str, raw: bytes) -> bytes:
-    """``raw`` compressed, or the bytes of the last call for the same name and content: under
-    ``serve`` an edit changes a few of thousands of files. Only a digest of the content is
-    kept, not the content. Level 4: within 4 % of level 6's size in half its time."""
-    digest = hashlib.blake2b(raw, digest_size=16).digest()
-    known = _LAST.get(name)
-    if known is None or known[0] != digest:
-        known = _LAST[name] = (digest, compress(raw, level=4))
-    return known[1]
 
 
 def file_of(firsts: Sequence[str], key: str) -> int:

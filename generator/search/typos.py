@@ -24,7 +24,6 @@ Pure: ``typo_files(papers, topics)`` returns ``{path inside the site: bytes}`` a
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import json
 import math
@@ -35,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator.core.caches import per_paper
+from generator.core.gz import compressed
 from generator.core.model import Paper
 
 TYPOS_DIR = "assets/search-typos"
@@ -143,11 +143,6 @@ def bucket(key: str, buckets: int) -> int:
     return h % buckets
 
 
-def compress(data: bytes, level: int = 6) -> bytes:
-    """gzip without a timestamp: the same bytes give the same file, build after build."""
-    return gzip.compress(data, compresslevel=level, mtime=0)
-
-
 def _json(value: object) -> bytes:
     """Compact JSON; maps keep their insertion order, which ``typo_files`` makes sorted."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -186,5 +181,5 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
     }
     out = {f"{TYPOS_DIR}/meta.json": _json(meta) + b"\n"}
     for n, data in enumerate(raw):
-        out[f"{TYPOS_DIR}/{n}.bin"] = compress(data)
+        out[f"{TYPOS_DIR}/{n}.bin"] = compressed(f"{TYPOS_DIR}/{n}.bin", data, level=6)
     return out

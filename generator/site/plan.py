@@ -22,7 +22,7 @@ from generator.core.site_config import SiteConfig
 from generator.core.tex import has_math, math_head, plain_title
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
-from generator.search.index import FILTERS_FILE, filter_menu
+from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
 from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages
@@ -170,9 +170,20 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
                 config=settings.feeds,
             )
         )
-        out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     out[FILTERS_FILE] = filter_menu(papers, topics)
     out.update(typo_files(papers, topics))  # the search's vocabulary, for misspelt queries
+    return out
+
+
+def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """The search index and the exports: files that hold every paper, each compressed.
+
+    Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
+    on a page waits for them: a build makes them while the related papers are computed, a
+    preview once saves pause (``Stager``)."""
+    out: Files = dict(index_files(papers, topics))
+    if site.url:  # exports need absolute links
+        out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     return out
 
 

@@ -124,7 +124,7 @@ def _type_name(schema: dict[str, object]) -> str:
 
 
 def data_page(*, site_name: str, site_url: str) -> str:
-    """Markdown of the Data page: the files, and the documented schema of ``papers.json``."""
+    """Markdown of the Data page: the files, and the documented schema of the JSON export."""
     url = DATA_URL
 
     def href(path: str) -> str:
@@ -138,15 +138,17 @@ def data_page(*, site_name: str, site_url: str) -> str:
     )
     out.append(
         "<ul>\n"
-        f'<li><a href="{e(href(JSON_PATH))}"><code>{JSON_PATH}</code></a>: every paper, in the format below '
-        f'(a <a href="{e(href(SCHEMA_PATH))}">JSON Schema</a> of it is published too).</li>\n'
+        f'<li><a href="{e(href(JSON_PATH))}"><code>{JSON_PATH}</code></a>: every paper, as JSON in the format '
+        f'below, compressed with gzip (a <a href="{e(href(SCHEMA_PATH))}">JSON Schema</a> of it is published '
+        "too).</li>\n"
         f'<li><a href="{e(href(BIBTEX_PATH))}"><code>{BIBTEX_PATH}</code></a>: a BibTeX entry for every paper, '
         "the same as on each paper's page.</li>\n"
         "</ul>\n\n"
     )
     out.append(f"## The format of {JSON_PATH}\n\n")
     out.append(
-        f"The file is one JSON object. Its `version` is {EXPORT_VERSION}. Within a version, fields may be added "
+        "Uncompressed (`gunzip`, or `gzip.open` in Python), the file is one JSON object, one paper per line. "
+        f"Its `version` is {EXPORT_VERSION}. Within a version, fields may be added "
         "but none is renamed, retyped or removed; a change that would break a reader raises the version. "
         "Every field below is always present: missing values are `null` or an empty list.\n\n"
     )
@@ -156,9 +158,9 @@ def data_page(*, site_name: str, site_url: str) -> str:
     out.append(
         "\n### Example\n\n"
         "```python\n"
-        "import json, urllib.request\n\n"
+        "import gzip, json, urllib.request\n\n"
         f'with urllib.request.urlopen("{href(JSON_PATH)}") as response:\n'
-        "    data = json.load(response)\n"
+        "    data = json.load(gzip.open(response))\n"
         f'assert data["version"] == {EXPORT_VERSION}\n'
         'for paper in data["papers"][:5]:\n'
         '    print(paper["date"], paper["title"], paper["url"])\n'
