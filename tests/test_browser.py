@@ -59,3 +59,20 @@ def test_dark_mode_toggle(page: Any, site_url: str) -> None:
     page.reload()  # the choice is remembered
     assert body.get_attribute("data-md-color-scheme") == "slate"
     assert page.console_errors == []
+
+
+def test_chosen_scheme_is_kept_from_page_to_page(page: Any, site_url: str) -> None:
+    """A reader who switches to the dark scheme keeps it on the next page, set before the page
+    shows (by the header's inline script, not after load by the theme's bundle)."""
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url)
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.locator('label[for="__palette_1"]').click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.route("**/bundle.*.min.js", lambda route: route.abort())  # only the inline script runs
+    page.goto(site_url.rstrip("/") + "/about/")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.unroute("**/bundle.*.min.js")
+    page.goto(site_url)
+    page.locator('label[for="__palette_0"]').click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
