@@ -7,9 +7,9 @@ import html
 import re
 
 from generator.core.model import Paper
-from generator.core.site_config import HomeConfig, SiteConfig
+from generator.core.site_config import EXCERPT_CHARS, HomeConfig, SiteConfig
 from generator.site.listings import archive_pages, home_pages
-from generator.site.render import EXCERPT_CHARS, paper_item
+from generator.site.render import paper_item
 from generator.taxonomy.topics import Topic, topic_pages
 
 ABSTRACT = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters, cut at a word
@@ -21,8 +21,10 @@ def _excerpts(text: str) -> list[str]:
     return [html.unescape(m) for m in _EXCERPT.findall(text)]
 
 
-def test_the_setting_defaults_to_the_length_listings_always_had() -> None:
-    assert SiteConfig().home.excerpt_chars == EXCERPT_CHARS == 320
+def test_the_setting_defaults_to_two_lines_of_a_listing() -> None:
+    """The schema's default is the one the listings use when given none; the stylesheet shows
+    two lines of it, so a default much longer only weighs down every listing page."""
+    assert SiteConfig().home.excerpt_chars == EXCERPT_CHARS <= 200
 
 
 def test_two_lengths_give_two_excerpt_lengths() -> None:
@@ -46,7 +48,7 @@ def test_every_listing_takes_the_length() -> None:
         found = [x for text in pages.values() for x in _excerpts(text)]
         assert found and all(len(x) <= 101 for x in found)
     default = [x for text in home_pages(PAPERS, 100).values() for x in _excerpts(text)]
-    assert all(250 < len(x) <= EXCERPT_CHARS + 1 for x in default)
+    assert all(EXCERPT_CHARS - 40 < len(x) <= EXCERPT_CHARS + 1 for x in default)
 
 
 def test_the_stager_passes_the_setting_to_the_listings() -> None:
@@ -59,3 +61,18 @@ def test_the_stager_passes_the_setting_to_the_listings() -> None:
 
     assert {len(x) for x in home(80)} != {len(x) for x in home(600)}
     assert all(len(x) <= 81 for x in home(80))
+
+
+def test_an_excerpt_never_ends_inside_a_formula() -> None:
+    """Cut before a formula the limit falls in, so its delimiters stay paired."""
+    from generator.site.render import excerpt
+
+    abstract = r"We bound the error by $$\|A - \hat{A}\|_F \le \epsilon \|A\|_F$$ and by $\delta$ too."
+    start = abstract.index("$$")
+    for limit in range(start + 1, abstract.index("$$", start + 2) + 2):
+        cut = excerpt(abstract, limit)
+        assert cut == "We bound the error by…", limit
+    inside = abstract.index("$\\delta$") + 3  # in the last formula: cut before it, at a word
+    assert excerpt(abstract, inside) == abstract[: abstract.index(" $\\delta$")] + "…"
+    assert excerpt(abstract, len(abstract) - 3) == abstract[: abstract.index(" too.")] + "…"
+    assert excerpt("x" * 500, 50) == "x" * 50 + "…"  # one long word: cut inside it rather than lose it

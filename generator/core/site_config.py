@@ -18,9 +18,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+EXCERPT_CHARS = 180
+"""The default length of a listing's excerpt: two lines of a wide screen, which is what a
+listing shows (the stylesheet clamps it); a paper is listed on its home, archive and topic
+pages, so at 50,000 papers each character here is 150 KB of the site."""
+
+
 class HomeConfig(_Section):
     papers_per_page: int = Field(100, ge=1, le=500, description="Papers on each page of the home listing.")
-    excerpt_chars: int = Field(320, ge=40, le=2000, description="Length of the abstract excerpt in listings.")
+    excerpt_chars: int = Field(EXCERPT_CHARS, ge=40, le=2000, description="Length of the abstract excerpt in listings.")
     max_pages: int = Field(
         20, ge=1, le=100_000, description="Pages of the home listing at most; the archive lists the older papers."
     )

@@ -78,10 +78,15 @@ def page_og(title: str, description: str, url: str, kind: str) -> str:
     return "".join(out)
 
 
+DESCRIPTION_CHARS = 160
+"""The length of a paper's description, in its meta and OpenGraph tags and its JSON-LD: about
+what a search result or a link preview shows; the whole abstract is on the page."""
+
+
 def page_description(abstract: str) -> str:
     """The meta and OpenGraph description of a paper: the start of its abstract as plain text,
     math included (``$O(n^2)$`` -> ``O(n²)``), since neither is typeset."""
-    return excerpt(plain_title(abstract), 200)
+    return excerpt(plain_title(abstract), DESCRIPTION_CHARS)
 
 
 def robots_txt(site_url: str) -> str:
@@ -159,9 +164,6 @@ def paper_head(
     return "".join(out)
 
 
-LD_ABSTRACT_CHARS = 200
-
-
 def _doi(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname in ("doi.org", "dx.doi.org") and parts.path.startswith("/10."):
@@ -180,8 +182,8 @@ def scholarly_article(
     ``abstract``, ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and
     ``isPartOf`` this site.
 
-    ``abstract`` is the abstract as plain text, cut at ``LD_ABSTRACT_CHARS``: the whole of it is
-    on the page already, and a paper page must stay small at any abstract length.
+    ``abstract`` is the start of the abstract as plain text, the page's description: the whole of
+    it is on the page already, and a paper page must stay small at any abstract length.
 
     ``datePublished`` is the publication date only (``published``), else nothing. The listing date says when the paper
     was added to the site, which is not when it was published.
@@ -196,7 +198,7 @@ def scholarly_article(
         article["url"] = url
     if paper.published:  # the publication date only; the listing date or the id's month never
         article["datePublished"] = paper.published.isoformat()
-    abstract = excerpt(plain_title(paper.abstract), LD_ABSTRACT_CHARS)
+    abstract = page_description(paper.abstract)
     if abstract:
         article["abstract"] = abstract
     if paper.authors:

@@ -18,8 +18,9 @@ from itertools import groupby
 
 from generator.core.model import Paper
 from generator.core.routes import ARCHIVE_DIR, src_to_url
+from generator.core.site_config import EXCERPT_CHARS
 from generator.site.head import lastmod
-from generator.site.render import EXCERPT_CHARS, e, human_date, paper_item, relative_url
+from generator.site.render import e, human_date, paper_item, relative_url
 
 LATEST_DATES_IN_ARCHIVE = 10
 MONTH_PAGES_FROM = 5_000

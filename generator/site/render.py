@@ -22,6 +22,7 @@ from generator.content.fields import is_https_url
 from generator.core.caches import per_paper
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
+from generator.core.site_config import EXCERPT_CHARS
 from generator.core.slugs import slugify
 from generator.outputs.citations import bibtex_entry
 
@@ -158,12 +159,19 @@ def abstract_html(abstract: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 17)  # a paper shows in several listings, its meta and feeds
 def excerpt(abstract: str, limit: int = 320) -> str:
-    """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines)."""
+    """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines); never
+    inside a formula, which would leave its delimiters unpaired."""
     text = plain_text(abstract)
     if len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    for m in _MATH.finditer(text):
+        if m.start() >= limit:
+            break
+        if m.end() > limit:
+            limit = m.start()
+            break
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;: ") + "…"
 
 
 def host_label(url: str) -> str:
@@ -358,10 +366,6 @@ def listing_authors(authors: Sequence[str]) -> str:
     if len(authors) <= LISTING_AUTHORS:
         return ", ".join(authors)
     return ", ".join(authors[:LISTING_AUTHORS]) + " et al."
-
-
-EXCERPT_CHARS = 320
-"""The default length of a listing's excerpt (``home.excerpt_chars`` in site_config.yml)."""
 
 
 @per_paper(1 << 18)
