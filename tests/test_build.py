@@ -44,8 +44,28 @@ def test_paper_page_shows_fields_and_source(built_site: Path) -> None:
     assert 'href="../../sources/hf-papers-listing.txt"' in html
     assert (built_site / "sources" / "hf-papers-listing.txt").exists()
     assert html.count("<p>", html.index('class="ps-abstract"')) >= 1
-    nav = html[html.index('<nav class="md-nav md-nav--primary') :]
-    assert "papers/" not in nav[: nav.index("</nav>")]  # papers are not in the sidebar
+    nav = html[html.index('<nav class="md-tabs') :]
+    assert "papers/" not in nav[: nav.index("</nav>")]  # papers are not in the navigation
+
+
+def test_a_flat_navigation_is_the_tabs_alone(built_site: Path, tmp_path: Path) -> None:
+    """With the site's flat navigation, the tabs are shown at every width and no drawer repeats
+    them; a navigation with a section keeps the theme's drawer and its menu button."""
+    for page in ("index.html", f"papers/{PAPERS[0]}/index.html", "about/index.html", "404.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert '<nav class="md-tabs ps-tabs--always"' in html, page
+        assert "md-nav--primary" not in html and 'class="md-header__button md-icon ps-c ps-c-menu"' not in html, page
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    flat = "\nnav:\n  - Home: index.md\n"
+    assert flat in text
+    config.write_text(text.replace(flat, flat + "  - More:\n    - data.md\n"))
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert '<nav class="md-tabs"' in html and "md-nav--primary" in html and "ps-c-menu" in html
 
 
 def test_theme_icons_are_shared_files(built_site: Path) -> None:
@@ -63,7 +83,7 @@ def test_theme_icons_are_shared_files(built_site: Path) -> None:
     for page in ("index.html", f"papers/{PAPERS[0]}/index.html", "about/index.html", "404.html"):
         html = (built_site / page).read_text(encoding="utf-8")
         used = set(re.findall(r"\bps-c-([a-z0-9-]+)", html))
-        assert {"library", "menu", "search", "brightness-7", "brightness-4"} <= used <= set(masked.values()), page
+        assert {"library", "search", "brightness-7", "brightness-4"} <= used <= set(masked.values()), page
         search = html[html.index('<div class="md-search ') : html.index('<div class="md-header__source">')]
         assert html.count("<svg") == search.count("<svg"), page  # only the search box's own
 

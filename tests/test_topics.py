@@ -137,7 +137,7 @@ def test_topics_index_shows_counts_and_is_in_the_navigation(built_site: Path) ->
     assert [(name, int(n)) for _, name, n in rows] == [(e(t.name), counts[t.name]) for t in shown]
     assert all((built_site / "topics" / href / "index.html").is_file() for href, _, _ in rows)
     home = (built_site / "index.html").read_text(encoding="utf-8")
-    tabs = home[home.index('class="md-tabs"') :]
+    tabs = home[home.index('class="md-tabs') :]
     assert re.search(r'href="topics/"[^>]*>\s*Topics', tabs[: tabs.index("</nav>")])
 
 
