@@ -16,10 +16,15 @@ from generator.core.tex import plain_title
 from generator.outputs.citations import paper_url, pdf_url
 from generator.outputs.feeds import feed_links
 from generator.site.render import e, excerpt, relative_url
+from generator.site.subscribe import SUBSCRIBE_URL
 
 OG_IMAGE = "assets/og.png"
 """The site-wide picture for link previews (``overrides/assets/og.png``, made by ``og_image``)."""
 OG_IMAGE_SIZE = (1200, 630)  # the size link previews ask for; written beside the URL
+
+
+ALL_FEEDS_ON = frozenset({"", SUBSCRIBE_URL})
+"""The pages that announce every feed format (the home page and Subscribe); others, Atom alone."""
 
 
 def absolute_url(site_url: str, page_url: str) -> str:
@@ -38,6 +43,10 @@ def site_head(
     """Tags that every page carries: feed autodiscovery, so that a feed reader given the address
     of any page finds the site's feeds, and the OpenGraph tags that link previews read.
 
+    Every page names the Atom feed, which every feed reader reads; the home and Subscribe pages
+    name all three formats (``ALL_FEEDS_ON``). Two more links on every page would be 10 MB of a
+    50,000-paper site, for readers that find them on those pages anyway.
+
     The feed links are relative (path-absolute on the 404 page, which is served at any address):
     the theme fetches ``sitemap.xml`` from the folder of every ``rel="alternate"`` link, so a
     link must stay on the site's own origin and point into the folder that holds the sitemap.
@@ -52,9 +61,12 @@ def site_head(
         base = base if base.endswith("/") else base + "/"
     else:
         base = relative_url(page_url, "").rstrip("/") + "/"
+    links = feed_links(base, site_name)
+    if page_url not in ALL_FEEDS_ON:
+        links = links[:1]
     out = [
         f'<link rel="alternate" type="{e(kind)}" title="{e(feed_title)}" href="{e(href)}">\n'
-        for kind, feed_title, href in feed_links(base, site_name)
+        for kind, feed_title, href in links
     ]
     out.append(_meta("property", "og:site_name", site_name))
     if site_url:  # OpenGraph wants absolute URLs; without a site address there is none to give
