@@ -199,13 +199,38 @@ def test_search_box_fills_in_without_moving_the_header(
 ) -> None:
     """The page carries an empty placeholder that search.js fills: whether the script has run or
     not, every element of the header has the same box, on a wide screen (the box stands in the
-    header) and a narrow one (a search button opens it)."""
+    header) and a narrow one (a search button opens it). Before the theme's own script has run,
+    the search button and box are unseen but keep their place too."""
     paper = next((built_site / "papers").glob("*/index.html")).parent.relative_to(built_site).as_posix()
     for url in (site_url, f"{site_url}{paper}/"):
         boxes, search = _header(browser, url, width)
         assert len(boxes) >= 10 and len(search) == 2
         assert any(b[1].startswith("md-search ps-search") and b[4] > 0 for b in boxes) == (width >= 960)
         assert _header(browser, url, width, ("**/assets/search.js",)) == [boxes, search], url
+        _, before_theme = _header(browser, url, width, ("**/javascripts/bundle.*.js", "**/assets/search.js"))
+        assert [b[:4] for b in before_theme] == [b[:4] for b in search], url
+        assert all(b[4] == "hidden" for b in before_theme if b[2] > 0), url  # unseen where it takes room
+        assert all(b[4] == "visible" for b in search), url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_without_scripts_no_search_button_shows(browser: Any, pages_url: str, width: int) -> None:
+    """Search is the script's: without scripts no button offers it, and the box takes no room."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        # the 404 page has a search button of its own, in a line of its list
+        for path, count in (("", 2), ("about/", 2), ("no-such-page/", 4)):
+            page.goto(pages_url + path)
+            assert page.locator("html").get_attribute("class") == "no-js"
+            assert page.locator("header .md-header__title").is_visible(), path
+            buttons = page.locator("label[for='__search'], .ps-search, .ps-404-search")
+            assert buttons.count() == count, path
+            assert [buttons.nth(i).is_visible() for i in range(count)] == [False] * count, path
+            assert page.locator(".ps-search").bounding_box() is None, path  # and it takes no room
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
