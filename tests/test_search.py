@@ -82,6 +82,8 @@ def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: 
     for page in ("index.html", "about/index.html", "archive/index.html"):
         html = (built_site / page).read_text(encoding="utf-8")
         assert 'class="md-search ps-search"' in html, page
+        # only the placeholder: the box inside it is built by search.js, not sent with each page
+        assert re.search(r'<div class="md-search ps-search" [^>]*data-ps-base="[^"]*"></div>', html), page
         assert 'for="__search"' in html, page
         assert 'name="search"' not in html, page  # the theme's own search would fetch its index
         assert "assets/search.js" in html, page
@@ -160,6 +162,75 @@ def test_keyboard_shortcut_opens_and_escape_closes(page: Any, site_url: str) -> 
     page.keyboard.press("Escape")
     assert not page.locator("#__search").is_checked()
     assert page.console_errors == []
+
+
+# Every element of the header but what search.js builds inside the placeholder, with its box.
+HEADER_BOXES = """() => [...document.querySelectorAll("header *:not(.ps-search *)")].map(e => {
+    const r = e.getBoundingClientRect();
+    return [e.tagName, e.getAttribute("class") || "", r.x, r.y, r.width, r.height];
+})"""
+SEARCH_BUTTONS = "label.md-header__button[for='__search'], .ps-search"
+
+
+def _header(browser: Any, url: str, width: int, blocked: tuple[str, ...] = ()) -> list[Any]:
+    """The header's boxes on `url` at `width`, with the scripts matching `blocked` not loaded."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        for pattern in blocked:
+            page.route(pattern, lambda route: route.abort())
+        page.goto(url)
+        page.wait_for_load_state("load")
+        filled = page.locator(".ps-search input.md-search__input").count() == 1
+        assert filled == ("**/assets/search.js" not in blocked)
+        search = page.locator(SEARCH_BUTTONS).evaluate_all(
+            """els => els.map(e => { const r = e.getBoundingClientRect();
+                return [r.x, r.y, r.width, r.height, getComputedStyle(e).visibility]; })"""
+        )
+        return [page.evaluate(HEADER_BOXES), search]
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_search_box_fills_in_without_moving_the_header(
+    browser: Any, built_site: Path, site_url: str, width: int
+) -> None:
+    """The page carries an empty placeholder that search.js fills: whether the script has run or
+    not, every element of the header has the same box, on a wide screen (the box stands in the
+    header) and a narrow one (a search button opens it). Before the theme's own script has run,
+    the search button and box are unseen but keep their place too."""
+    paper = next((built_site / "papers").glob("*/index.html")).parent.relative_to(built_site).as_posix()
+    for url in (site_url, f"{site_url}{paper}/"):
+        boxes, search = _header(browser, url, width)
+        assert len(boxes) >= 10 and len(search) == 2
+        assert any(b[1].startswith("md-search ps-search") and b[4] > 0 for b in boxes) == (width >= 960)
+        assert _header(browser, url, width, ("**/assets/search.js",)) == [boxes, search], url
+        _, before_theme = _header(browser, url, width, ("**/javascripts/bundle.*.js", "**/assets/search.js"))
+        assert [b[:4] for b in before_theme] == [b[:4] for b in search], url
+        assert all(b[4] == "hidden" for b in before_theme if b[2] > 0), url  # unseen where it takes room
+        assert all(b[4] == "visible" for b in search), url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_without_scripts_no_search_button_shows(browser: Any, pages_url: str, width: int) -> None:
+    """Search is the script's: without scripts no button offers it, and the box takes no room."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        # the 404 page has a search button of its own, in a line of its list
+        for path, count in (("", 2), ("about/", 2), ("no-such-page/", 4)):
+            page.goto(pages_url + path)
+            assert page.locator("html").get_attribute("class") == "no-js"
+            assert page.locator("header .md-header__title").is_visible(), path
+            buttons = page.locator("label[for='__search'], .ps-search, .ps-404-search")
+            assert buttons.count() == count, path
+            assert [buttons.nth(i).is_visible() for i in range(count)] == [False] * count, path
+            assert page.locator(".ps-search").bounding_box() is None, path  # and it takes no room
+    finally:
+        context.close()
 
 
 @pytest.mark.browser

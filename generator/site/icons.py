@@ -33,6 +33,8 @@ ICON_FILES: dict[str, str] = {
     "brightness-7": "material/brightness-7.svg",
     "brightness-4": "material/brightness-4.svg",
     "file-edit-outline": "material/file-edit-outline.svg",
+    "arrow-left": "material/arrow-left.svg",
+    "close": "material/close.svg",
 }
 
 

@@ -28,12 +28,37 @@
 (() => {
   "use strict";
 
+  /* The box is the same on every page, so a page carries only its placeholder
+     (partials/papershelf-search.html) and the box is made here, from this constant markup:
+     nothing from the page goes into it. Its icons are drawn by the stylesheet from the shared
+     icon files (assets/papershelf.css), like the header's; the back arrow takes the
+     magnifier's place on a narrow screen, where the open box covers the page (search.css). */
+  const BOX = `<label class="md-search__overlay" for="__search"></label>
+<div class="md-search__inner" role="search">
+<form class="md-search__form" action="javascript:void(0)" autocomplete="off">
+<input type="text" class="md-search__input ps-search__input" name="q" aria-label="Search papers" placeholder="Search papers" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" enterkeyhint="search" data-ps-search-input>
+<label class="md-search__icon md-icon" for="__search"><span class="ps-c ps-c-search"></span><span class="ps-c ps-c-arrow-left"></span></label>
+<nav class="md-search__options" aria-label="Search options">
+<button type="reset" class="md-search__icon md-icon ps-c ps-c-close" title="Clear" aria-label="Clear" tabindex="-1"></button>
+</nav>
+</form>
+<div class="md-search__output" data-ps-search-output>
+<div class="md-search__scrollwrap" tabindex="0">
+<div class="ps-search__filters" data-ps-search-filters hidden>
+<label>Topic <select data-ps-filter="topic" aria-label="Filter by topic"><option value="">All topics</option></select></label>
+<label>Year <select data-ps-filter="year" aria-label="Filter by year"><option value="">All years</option></select></label>
+</div>
+<div class="md-search-result" aria-live="polite">
+<div class="ps-search__corrected" data-ps-search-corrected hidden></div>
+<div class="md-search-result__meta" data-ps-search-meta>Type to search titles, authors and abstracts</div>
+<ol class="md-search-result__list" data-ps-search-results></ol>
+<button type="button" class="md-button ps-search__more" data-ps-search-more hidden>More results</button>
+</div>
+</div>
+</div>
+</div>`;
   const root = document.querySelector("[data-ps-search]");
-  // The results area is the same on every page, so it is made here rather than sent with each.
-  const output = root && root.querySelector("[data-ps-search-output]");
-  if (output && !output.firstElementChild) {
-    output.innerHTML = `<div class="md-search__scrollwrap" tabindex="0"> <div class="ps-search__filters" data-ps-search-filters hidden> <label>Topic <select data-ps-filter="topic" aria-label="Filter by topic"><option value="">All topics</option></select> </label> <label>Year <select data-ps-filter="year" aria-label="Filter by year"><option value="">All years</option></select> </label> </div> <div class="md-search-result" aria-live="polite"> <div class="ps-search__corrected" data-ps-search-corrected hidden></div> <div class="md-search-result__meta" data-ps-search-meta>Type to search titles, authors and abstracts</div> <ol class="md-search-result__list" data-ps-search-results></ol> <button type="button" class="md-button ps-search__more" data-ps-search-more hidden>More results</button> </div> </div>`;
-  }
+  if (root && !root.firstElementChild) root.innerHTML = BOX;
   const toggle = document.getElementById("__search");
   if (!root || !toggle) return;
 
