@@ -236,7 +236,7 @@ def find_paper_html(paper: Paper) -> str:
     if reaches_paper(paper):
         return ""
     links = " ".join(
-        f'<a class="md-button" href="{e(url)}" rel="nofollow">Search {e(label)}</a>'  # icon: discovery.css
+        f'<a class="md-button" href="{e(url)}" rel="nofollow">Search {e(label)}</a>'  # icon: papershelf.css
         for label, url in title_searches(paper.title)
     )
     lead = "No link to the paper is known yet. Find it by its title:"

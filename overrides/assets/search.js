@@ -32,7 +32,7 @@
      (partials/papershelf-search.html) and the box is made here, from this constant markup:
      nothing from the page goes into it. Its icons are drawn by the stylesheet from the shared
      icon files (assets/papershelf.css), like the header's; the back arrow takes the
-     magnifier's place on a narrow screen, where the open box covers the page (search.css). */
+     magnifier's place on a narrow screen, where the open box covers the page (papershelf.css). */
   const BOX = `<label class="md-search__overlay" for="__search"></label>
 <div class="md-search__inner" role="search">
 <form class="md-search__form" action="javascript:void(0)" autocomplete="off">
