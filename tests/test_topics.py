@@ -20,7 +20,7 @@ from generator.core.model import Paper
 from generator.core.site_config import TopicConfig, load_site_config
 from generator.site.listings import LISTING_BYTES
 from generator.site.render import e
-from generator.taxonomy.topics import assign_topics, collect_topics, suggest_topics, topic_pages, topics_of
+from generator.taxonomy.topics import Topic, assign_topics, collect_topics, suggest_topics, topic_pages, topics_of
 from tests.conftest import FIXTURE_PAPERS, ROOT, listing_papers
 
 TAXONOMY = (
@@ -224,3 +224,21 @@ def test_topics_json_is_stable_between_runs() -> None:
     first = assign_topics(SEED_PAPERS, SITE_TAXONOMY)
     second = assign_topics(list(reversed(SEED_PAPERS)), SITE_TAXONOMY)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_a_topic_lists_its_papers_under_a_heading_per_month() -> None:
+    """One heading per month (its line in the table of contents too), in the listing's order,
+    whatever the number of listing dates; the newest date's papers keep their "new" badge."""
+    days = [dt.date(2025, 7, 8), dt.date(2025, 7, 3), dt.date(2025, 6, 30), dt.date(2025, 6, 2), dt.date(2024, 12, 9)]
+    papers = tuple(
+        Paper(slug=f"p{i}-{n}", title=f"Paper {i}-{n}", date=day, abstract="Text.")
+        for i, day in enumerate(days)
+        for n in range(2)
+    )
+    topic = Topic(name="T", slug="t", description="", papers=papers)
+    text = topic_pages([topic], 100, days[0])["topics/t/index.md"]
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)<a class="headerlink"', text)
+    assert headings == [("2025-07", "July 2025"), ("2025-06", "June 2025"), ("2024-12", "December 2024")]
+    listed = re.findall(r'href="../../papers/([^/"]+)/"', text)
+    assert listed == [p.slug for p in papers]
+    assert text.count('<span class="ps-new">new</span>') == 2

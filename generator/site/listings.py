@@ -59,13 +59,24 @@ def count_label(n: int, noun: str = "paper") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _by_date(papers: Sequence[Paper], url: str, newest: dt.date | None, excerpt_chars: int) -> str:
-    """Papers under a heading per listing date, keeping the given (site-wide) order."""
+def _group_key(by_month: bool) -> Callable[[Paper], object]:
+    return (lambda p: (p.date.year, p.date.month)) if by_month else (lambda p: p.date)
+
+
+def _by_date(
+    papers: Sequence[Paper], url: str, newest: dt.date | None, excerpt_chars: int, by_month: bool = False
+) -> str:
+    """Papers under a heading per listing date, or per month (``by_month``), keeping the given
+    (site-wide) order; the papers of the newest date have the "new" badge."""
     out = []
-    for date, group in groupby(papers, key=lambda p: p.date):
-        out.append(heading(human_date(date), date.isoformat()))
-        badge = NEW_BADGE if date == newest else ""
-        items = "".join(paper_item(p, url, badge, excerpt_chars) for p in group)
+    for _, group_iter in groupby(papers, key=_group_key(by_month)):
+        group = list(group_iter)
+        first = group[0].date
+        if by_month:
+            out.append(heading(f"{first:%B %Y}", f"{first:%Y-%m}"))
+        else:
+            out.append(heading(human_date(first), first.isoformat()))
+        items = "".join(paper_item(p, url, NEW_BADGE if p.date == newest else "", excerpt_chars) for p in group)
         out.append(f'<ul class="ps-list">{items}</ul>\n')
     return "\n".join(out)
 
@@ -94,18 +105,21 @@ def _item_bytes(paper: Paper, excerpt_chars: int) -> int:
     return len(paper_item(paper, "a/b/c/d/", NEW_BADGE, excerpt_chars).encode("utf-8"))
 
 
-def _chunks(papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS) -> list[Sequence[Paper]]:
+def _chunks(
+    papers: Sequence[Paper], per_page: int, excerpt_chars: int = EXCERPT_CHARS, by_month: bool = False
+) -> list[Sequence[Paper]]:
     """Split a listing at ``per_page`` papers or ``LISTING_BYTES`` of entries, whichever comes first."""
     chunks: list[Sequence[Paper]] = []
+    group = _group_key(by_month)
     start, size, last_date = 0, 0, None
     for i, paper in enumerate(papers):
-        cost = _item_bytes(paper, excerpt_chars) + (_HEADING_BYTES if paper.date != last_date else 0)
+        cost = _item_bytes(paper, excerpt_chars) + (_HEADING_BYTES if group(paper) != last_date else 0)
         if i > start and (i - start >= per_page or size + cost > LISTING_BYTES):
             chunks.append(papers[start:i])
             start, size = i, _item_bytes(paper, excerpt_chars) + _HEADING_BYTES
         else:
             size += cost
-        last_date = paper.date
+        last_date = group(paper)
     if start < len(papers):
         chunks.append(papers[start:])
     return chunks
@@ -123,16 +137,18 @@ def paginated(
     excerpt_chars: int = EXCERPT_CHARS,
     max_pages: int | None = None,
     older: str | None = None,
+    by_month: bool = False,
 ) -> dict[str, str]:
     """A listing split into pages of at most ``per_page`` papers and ``LISTING_BYTES`` of
-    entries: ``first_src``, then ``<dir>page/N.md``.
+    entries: ``first_src``, then ``<dir>page/N.md``; under a heading per date, or per month
+    (``by_month``).
 
     ``intro`` gets each page's URL, so the links it makes are relative to that page. With
     ``max_pages``, the papers that would come after that page are left out, and the last page
     links to ``older``, the URL of a listing that holds them.
     """
     first_url = src_to_url(first_src)
-    chunks = _chunks(papers, per_page, excerpt_chars) or [[]]
+    chunks = _chunks(papers, per_page, excerpt_chars, by_month) or [[]]
     cut = max_pages is not None and len(chunks) > max_pages
     if cut:
         chunks = chunks[:max_pages]
@@ -141,7 +157,7 @@ def paginated(
         src = first_src if n == 1 else f"{first_url}page/{n}.md"
         url = src_to_url(src)
         heading = title if n == 1 else f"{title}, page {n}"
-        body = _by_date(chunk, url, newest, excerpt_chars) if chunk else f"<p>{e(empty)}</p>\n"
+        body = _by_date(chunk, url, newest, excerpt_chars, by_month) if chunk else f"<p>{e(empty)}</p>\n"
         pager = _pager(first_url, url, n, len(chunks), older if cut else None) if len(chunks) > 1 or cut else ""
         pages[src] = front_matter(heading, chunk) + f"<h1>{e(heading)}</h1>\n\n{intro(url)}{body}{pager}"
     return pages

@@ -194,7 +194,11 @@ def topics_index(topic_list: Sequence[Topic]) -> str:
 def topic_pages(
     topic_list: Sequence[Topic], per_page: int, newest: dt.date | None, excerpt_chars: int = EXCERPT_CHARS
 ) -> dict[str, str]:
-    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``."""
+    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``.
+
+    A topic's papers are listed under a heading per month, not per date as on the home page:
+    a topic has a paper on few of the site's listing dates, so a heading per date (and its line
+    in the page's table of contents) came with almost every paper, 300 bytes each."""
     pages = {"topics/index.md": topics_index(topic_list)}
     for topic in topic_list:
 
@@ -215,6 +219,7 @@ def topic_pages(
                 intro=intro,
                 empty="No papers on this topic yet.",
                 excerpt_chars=excerpt_chars,
+                by_month=True,
             )
         )
     return pages
