@@ -14,7 +14,7 @@ import pytest
 from benchmarks.bench import seed_papers, synthesize
 from generator.content.collection import load_collection
 from generator.core.model import sort_key
-from generator.search.index import DOCS_PER_FILE, INDEX_DIR, file_of, index_files, stem
+from generator.search.index import DOCS_PER_FILE, EXCERPT_TEXT_CHARS, INDEX_DIR, file_of, index_files, stem
 from tests.conftest import FIXTURE_PAPERS
 
 TYPOS = Path(__file__).parent / "fixtures" / "typos"
@@ -107,3 +107,17 @@ def test_files_grow_far_slower_than_papers() -> None:
     assert len(files) < len(papers) / 10
     assert max(len(data) for data in files.values()) < 64 * 1024
     assert sum(name.split("/")[-1].startswith("d") for name in files) == -(-len(papers) // DOCS_PER_FILE)
+
+
+def test_a_result_excerpt_comes_from_the_start_of_the_abstract_and_ranking_from_all_of_it() -> None:
+    """The papers files hold the abstract's first ``EXCERPT_TEXT_CHARS`` characters, cut at a
+    space; a word after them still finds the paper."""
+    base = _papers(FIXTURE_PAPERS)[0]
+    long = dataclasses.replace(base, slug="long-one", abstract=("Opening words here. " * 80) + "zymurgical ending.")
+    short = dataclasses.replace(base, slug="short-one", abstract="A short abstract.")
+    index = _unpacked(index_files([long, short], {}))
+    kept_long, kept_short = (record[4] for record in index["d0.bin"])
+    assert len(kept_long) <= EXCERPT_TEXT_CHARS and long.abstract.startswith(kept_long)
+    assert kept_long.endswith("here.") and "zymurgical" not in kept_long
+    assert kept_short == "A short abstract."
+    assert set(_postings(index, "zymurgical")) == {0}
