@@ -75,4 +75,4 @@ def test_safe_pages_are_published_sanitized(built: tuple[Path, subprocess.Comple
     assert '<span class="arithmatex">\\(x^2\\)</span>' in guide
     assert 'href="../papers/a-paper/"' in guide
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
-    assert 'id="add-a-paper"' in about and "md-nav__link" in about  # headings and the table of contents
+    assert 'id="add-a-paper"' in about and 'href="#add-a-paper"' in about  # headings, with their permalinks
