@@ -2,17 +2,31 @@
 
 Why scikit-learn: its ``TfidfVectorizer`` is a well-kept, documented implementation of exactly
 this weighting (tokenising, stop words, sublinear term frequency, L2 normalisation) that
-produces a SciPy sparse matrix, so the similarity of every pair is one sparse matrix product
-done in compiled code. Writing the same by hand in Python would be slower by orders of
-magnitude at 10,000 papers and would be more code to get right.
+produces a SciPy sparse matrix, so the similarity of every pair is defined by one sparse matrix
+product done in compiled code (and computed by parts of it, below). Writing the same by hand in
+Python would be slower by orders of magnitude at 10,000 papers and would be more code to get
+right.
 
 Determinism: the vocabulary is sorted, the papers are ordered by slug before vectorising, the
 scores are rounded (so that sums computed in another order cannot split a tie) and ties are
-broken by slug. The same collection therefore gives the same lists on every machine.
+broken by slug. The same collection therefore gives the same lists on every machine. The lists
+are exactly those of the whole product: every score that can rank is computed by the same
+float32 operations in the same order as the product computes it.
 
-Cost: the products are taken a block of rows at a time, so memory stays bounded
-(``BLOCK_ROWS`` x papers floats) however large the collection grows. Measured by
-``make bench-related``.
+Cost: the whole product is quadratic in the collection, and dense: a paper shares a topic with a
+large part of it (a fifth, with this site's taxonomy and seed papers), and every such pair is a
+score to round and rank. Here it is never formed (see "exact top k"): pairs that share a word
+come from the product of the words alone, the others are scored by their topic groups, and
+bounds set most pairs aside before their scores are finished. CPU seconds for the lists of
+synthetic collections (``make bench-related`` makes them from the seed papers), one run each on
+this project's shared 2-core machine, forming the whole product (a dense block of rows at a
+time) in brackets: 1.3 at 10,000 papers (2.5), 16 at 50,000 (46), 44 at 100,000 (180). Of the
+44, vectorising takes 7 and the product of the words about 22: the synthetic papers come from
+fewer than a hundred seeds, so each shares a word with a quarter of the others and that product
+is still quadratic. (A real collection's vocabulary grows with it, so its papers may share fewer
+words; not measured.) Memory stays bounded: the rows go a block at a time, each block's product
+of the words holding at most about ``BLOCK_PAIRS`` pairs; at 100,000 papers the vectorising, not
+the scoring, sets the peak.
 """
 
 from __future__ import annotations
@@ -97,8 +111,8 @@ def _matrix(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> tup
 # of the two papers' shared entries, rounded to SCORE_DECIMALS. The lists below are those of
 # that product taken whole; only the work differs, as follows.
 #
-# Topics are few, so a paper shares one with a large part of the collection, while it shares
-# a word with far fewer: the whole product is quadratic because of the topics. A paper's topic
+# Topics are few, so a paper shares one with a large part of the collection, and the whole
+# product has a score for every such pair, to be rounded and ranked. But a paper's topic
 # entries depend only on its topics and on whether it has words (the row's normalisation), so
 # papers fall into groups with identical topic entries, and the topic part of a pair's score is
 # a function of the two groups. So:
@@ -109,7 +123,8 @@ def _matrix(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> tup
 # - most pairs that share a word cannot be among a row's best: bounds on the score (at least
 #   the word sum, at most the word sum plus the row's best group score) and a lower bound on
 #   the row's k-th best score discard them before their scores are finished. The bounds keep a
-#   margin (``_slack``) above float32 rounding, so they never discard a pair that could rank.
+#   margin (``slack``) of a rounding step and float32 rounding: they never discard a pair that
+#   could rank, or tie with one once rounded.
 # The lists are the same as the whole product's, ties included, because every score that can
 # rank is computed by the same float32 operations in the same order, then rounded the same way.
 
