@@ -136,9 +136,11 @@ def _kth_lower_bound(values: np.ndarray, indptr: np.ndarray, k: int) -> np.ndarr
     """For each row ``values[indptr[r]:indptr[r + 1]]``, a number at most its ``k``-th largest
     value, or -inf for a row of fewer than ``k`` values.
 
-    It is the ``k``-th largest of the maxima of ``_SEGMENTS`` consecutive pieces of the row: that
-    many distinct values are at least as large. One pass over the values, where the exact
-    ``k``-th largest of every row would sort them all."""
+    It is the ``k``-th largest of the maxima of ``_SEGMENTS`` consecutive pieces of the row: ``k``
+    distinct values of the row are at least as large. One pass over the values, where the exact
+    ``k``-th largest of every row would sort them all. (The pieces are many because the papers
+    closest to a row tend to lie together in its row of the product, met through the same words:
+    with few pieces they would fill one or two.)"""
     n = len(indptr) - 1
     segments = max(_SEGMENTS, k)
     lengths = np.diff(indptr).astype(np.int64)
@@ -171,9 +173,9 @@ class _Lookup:
         if self._table is not None:
             return self._table[rows, cols]
         keys = rows.astype(np.int64) * self._cols + cols
-        at = np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
         if not self._keys.size:
             return np.zeros(keys.size, dtype=np.float32)
+        at = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
         return np.where(self._keys[at] == keys, self._values[at], np.float32(0))
 
 
@@ -191,7 +193,9 @@ class _Topics:
 
     @classmethod
     def of(cls, x: sp.csr_matrix, n_words: int) -> tuple[_Topics, sp.csr_matrix]:
-        """The topics' groups, and the word part of ``x``."""
+        """The topics' groups, and the word part of ``x``. Both parts keep each row's order (its
+        words come first, then its topics: ``_matrix``), the order in which the whole product
+        adds their products."""
         n = x.shape[0]
         rows = np.repeat(np.arange(n), np.diff(x.indptr))
         is_word = x.indices < n_words
