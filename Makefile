@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
+# Collection sizes `make bench-related` times.
+RELATED_PAPERS ?= 1000 10000 50000
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
@@ -69,8 +71,8 @@ bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m benchmarks validate
 
-bench-related: install  ## time topics and related papers on 1,000 and 10,000 synthetic papers
-	$(PY) -m benchmarks related 1000 10000
+bench-related: install  ## time topics and related papers on 1,000, 10,000 and 50,000 synthetic papers (RELATED_PAPERS=)
+	$(PY) -m benchmarks related $(RELATED_PAPERS)
 
 bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
 	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse

@@ -1,6 +1,6 @@
 """How long topics plus related papers take at each collection size.
 
-Run: ``make bench-related`` or ``python -m benchmarks related 1000 10000``.
+Run: ``make bench-related`` (1,000, 10,000 and 50,000 papers) or ``python -m benchmarks related 1000 10000``.
 """
 
 from __future__ import annotations
