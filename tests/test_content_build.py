@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import subprocess
 from pathlib import Path
 
@@ -75,4 +76,6 @@ def test_safe_pages_are_published_sanitized(built: tuple[Path, subprocess.Comple
     assert '<span class="arithmatex">\\(x^2\\)</span>' in guide
     assert 'href="../papers/a-paper/"' in guide
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
-    assert 'id="add-a-paper"' in about and 'href="#add-a-paper"' in about  # headings, with their permalinks
+    assert 'id="add-a-paper"' in about  # its headings, and the table of contents that lists them
+    toc = about[about.index('data-md-type="toc"') :]
+    assert re.search(r'<a href="#add-a-paper" class="md-nav__link">', toc[: toc.index("</nav>")])

@@ -105,6 +105,10 @@ class StagedPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.html is None or self.markdown != self.html:
             super().render(config, files)
+            if not list(self.toc) and not routes.is_paper_src(self.file.src_uri):
+                # A maintainer's page is HTML that the stage step made from Markdown, which this
+                # Markdown passes over: its headings are read from it, as a listing's are.
+                self.toc = get_toc(cast(Any, toc_tokens(self.content or "")))
             return
         self.content = self.html
         tokens = [] if routes.is_paper_src(self.file.src_uri) else toc_tokens(self.html)
