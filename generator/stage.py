@@ -169,7 +169,7 @@ class Stager:
         self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
         self._signature: int | None = None  # of the collection last staged (papers and topics)
         # The search index and the exports, and the collection and settings they are of.
-        self._index: tuple[tuple[int, Site], Files] | None = None
+        self._whole: tuple[tuple[int, Site], Files] | None = None
 
     def run(self) -> StageReport:
         if self._related_for is None and self.wait_for_related and self._warm is None:
@@ -306,10 +306,10 @@ class Stager:
         preview an edit shows at once with the files of a moment ago, and they follow, with the
         related lists, once saves pause (a second or so of work at 10,000 papers)."""
         current = (self._signature or 0, site)
-        stale = self._index is not None and self._index[0] != current
-        if self._index is None or (stale and (self.wait_for_related or self._related_for == current[0])):
-            self._index = (current, whole_collection_files(papers, site, topics))
-        return self._index[1]
+        stale = self._whole is not None and self._whole[0] != current
+        if self._whole is None or (stale and (self.wait_for_related or self._related_for == current[0])):
+            self._whole = (current, whole_collection_files(papers, site, topics))
+        return self._whole[1]
 
     def _early_bodies(
         self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], keys: Mapping[str, str]

@@ -76,3 +76,11 @@ def test_an_excerpt_never_ends_inside_a_formula() -> None:
     assert excerpt(abstract, inside) == abstract[: abstract.index(" $\\delta$")] + "…"
     assert excerpt(abstract, len(abstract) - 3) == abstract[: abstract.index(" too.")] + "…"
     assert excerpt("x" * 500, 50) == "x" * 50 + "…"  # one long word: cut inside it rather than lose it
+
+
+def test_a_word_that_ends_at_the_limit_is_kept() -> None:
+    from generator.site.render import excerpt, text_start
+
+    assert excerpt("alpha beta gamma", 10) == "alpha beta…"
+    assert excerpt("alpha beta gamma", 9) == "alpha…"
+    assert text_start("alpha beta\n\ngamma", 12) == "alpha beta"  # the search's text keeps paragraphs

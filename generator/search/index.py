@@ -49,6 +49,7 @@ from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
 from generator.search.typos import paper_words, words
+from generator.site.render import text_start
 
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""
@@ -200,18 +201,8 @@ most of what a query matches. At 50,000 papers the rest was 12 MB of the site.""
 
 @per_paper()
 def _doc_record(paper: Paper, topics: tuple[str, ...]) -> bytes:
-    text = _start(paper.abstract, EXCERPT_TEXT_CHARS) or ", ".join(paper.authors)
+    text = text_start(paper.abstract, EXCERPT_TEXT_CHARS) or ", ".join(paper.authors)
     return _json([routes.paper_url(paper.slug), paper.title, paper.date.isoformat(), list(topics), text])
-
-
-def _start(text: str, limit: int) -> str:
-    """``text`` up to ``limit`` characters, cut at a space, never inside a word."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    if text[limit].isspace() or head[-1].isspace() or not any(c.isspace() for c in head):
-        return head.rstrip()
-    return head.rsplit(None, 1)[0]
 
 
 def _doc_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> list[bytes]:

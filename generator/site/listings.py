@@ -111,15 +111,15 @@ def _chunks(
     """Split a listing at ``per_page`` papers or ``LISTING_BYTES`` of entries, whichever comes first."""
     chunks: list[Sequence[Paper]] = []
     group = _group_key(by_month)
-    start, size, last_date = 0, 0, None
+    start, size, last_group = 0, 0, None
     for i, paper in enumerate(papers):
-        cost = _item_bytes(paper, excerpt_chars) + (_HEADING_BYTES if group(paper) != last_date else 0)
+        cost = _item_bytes(paper, excerpt_chars) + (_HEADING_BYTES if group(paper) != last_group else 0)
         if i > start and (i - start >= per_page or size + cost > LISTING_BYTES):
             chunks.append(papers[start:i])
             start, size = i, _item_bytes(paper, excerpt_chars) + _HEADING_BYTES
         else:
             size += cost
-        last_date = group(paper)
+        last_group = group(paper)
     if start < len(papers):
         chunks.append(papers[start:])
     return chunks

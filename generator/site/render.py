@@ -164,14 +164,25 @@ def excerpt(abstract: str, limit: int = 320) -> str:
     text = plain_text(abstract)
     if len(text) <= limit:
         return text
+    return text_start(text, limit).rstrip(",;: ") + "…"
+
+
+def text_start(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters: cut at a space, never inside a word (unless the
+    first word is longer than ``limit``) nor inside a formula, which would leave its delimiters
+    unpaired. Listings' excerpts and the search's excerpt text are both cut here."""
+    if len(text) <= limit:
+        return text
     for m in _MATH.finditer(text):
         if m.start() >= limit:
             break
         if m.end() > limit:
             limit = m.start()
             break
-    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(",;: ") + "…"
+    head = text[:limit]
+    if text[limit].isspace() or not head or head[-1].isspace() or not any(c.isspace() for c in head):
+        return head.rstrip()
+    return head.rsplit(None, 1)[0]
 
 
 def host_label(url: str) -> str:
