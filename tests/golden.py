@@ -35,6 +35,7 @@ def snapshot(listing: Path) -> dict[str, Any]:
                 "slug": p.slug,
                 "title": p.title,
                 "date": p.date.isoformat(),
+                "rank": p.rank,
                 "code": p.code,
                 "links": [{"label": link.label, "url": link.url} for link in p.links],
                 "abstract": p.abstract,

@@ -68,3 +68,14 @@ def test_malformed_records_keep_good_ones() -> None:
     )
     assert [p["title"] for p in expected["papers"]] == ["First Paper", "Third Paper"]
     assert expected["problems"][0]["line"] == 7
+
+
+def test_rank_is_the_place_in_its_day() -> None:
+    """Each record's rank counts from 1 on every listing date, in the listing's order."""
+    abstract = "An abstract sentence that is long enough to be one. " * 6
+    text = "".join(
+        f"{day}\n\n" + "".join(f"Paper {day} {n}\n\n{abstract}\n\n" for n in range(1, count + 1))
+        for day, count in (("Jul 8", 3), ("Jul 7", 2))
+    )
+    result = read_listing(text, year=2025)
+    assert [(p.date.day, p.rank) for p in result.papers] == [(8, 1), (8, 2), (8, 3), (7, 1), (7, 2)]

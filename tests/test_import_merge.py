@@ -74,7 +74,7 @@ def test_force_updates_only_what_the_listing_carries(tmp_path: Path, capsys: pyt
     page = out / "sparse-attention-for-everyone.md"
     imported, _ = read_page(page)
     assert imported is not None
-    page.write_text(to_front_matter(replace(PAGE, source=imported.source)), encoding="utf-8")
+    page.write_text(to_front_matter(replace(PAGE, source=imported.source, rank=imported.rank)), encoding="utf-8")
     edited = page.read_bytes()
 
     code, summary, err = run_import(out, capsys)

@@ -34,8 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="on pages edited by hand, update the fields the listing carries (title, date, abstract, code, "
-        "links, source); every other field is kept",
+        help="where a page gives a field differently from the listing (title, date, abstract, code, rank), "
+        "take the listing's; every other field is kept (fields a page lacks are filled without it)",
     )
     p.set_defaults(run=run)
 

@@ -31,9 +31,9 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _DATE_LINE = re.compile(r"^(?P<month>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?$")
 
 
-CARRIED_FIELDS = frozenset({"title", "date", "abstract", "code", "links", "source"})
+CARRIED_FIELDS = frozenset({"title", "date", "abstract", "code", "links", "source", "rank"})
 """What a listing says about a paper: no arXiv id, authors, tags or login (code and links are the
-URLs found in the abstract)."""
+URLs found in the abstract; rank is the record's place in its day, as on the listed site)."""
 
 
 class ListingError(FileError):
@@ -81,6 +81,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
     """Read a listing into papers; problems carry line numbers and never stop the other records."""
     result = ReadResult(carried=CARRIED_FIELDS)
     taken: set[str] = set()
+    places: dict[dt.date, int] = {}  # records read so far on each listing date
     date: dt.date | None = None
     pending: tuple[int, str] | None = None  # a title waiting for its abstract
 
@@ -93,6 +94,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
         clean_title = clean_text(title)
         slug = unique_slug(slugify(clean_title), taken)
         taken.add(slug)
+        places[date] = places.get(date, 0) + 1
         result.lines.append(title_line)
         result.papers.append(
             Paper(
@@ -103,6 +105,7 @@ def read_listing(text: str, *, year: int | None, source: str | None = None) -> R
                 code=found.code,
                 links=found.links,
                 source=source,
+                rank=places[date],
             )
         )
 
