@@ -49,7 +49,10 @@ def test_repeats_are_imported_once_and_shared_titles_kept_apart(
     code, summary, err = run_import(out, capsys)
     assert code == 0
     assert summary == "3 new, 0 unchanged, 0 skipped, 0 errors"
-    assert f"{REPEATS}:11: warning: the same paper as line 3 ('Sparse Attention for EVERYONE'): imported once" in err
+    assert (
+        f"{REPEATS}:11: warning: the same paper as line 3 (the same title and date): imported once, from line 3"
+        " — the first one listed is kept\n" in err
+    )
     assert f"{REPEATS}:17: warning: shares its title with line 7, but is another paper" in err
     assert err.count("warning:") == 2
     assert sorted(p.name for p in out.iterdir()) == [
