@@ -27,7 +27,9 @@ from generator.core.site_identity import IdentityError
 
 
 def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager | None = None) -> int:
-    """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings."""
+    """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings, 3 a
+    file that could not be written (named)."""
+    from generator.content.writer import WriteFailed
     from generator.stage import Stager
 
     start = time.perf_counter()
@@ -38,6 +40,9 @@ def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager |
     except (IdentityError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except WriteFailed as err:  # a full disk: nothing of this run was put in place
+        print(f"error: {err}; the staged folder and the site are left as they were", file=sys.stderr)
+        return 3
     finally:
         if own:
             stager.close()
@@ -128,10 +133,16 @@ def run_build(args: argparse.Namespace) -> int:
 
     try:
         site_dir = args.site_dir or load_identity(args.config_file).site_dir
-        build(args.engine, args.config_file, site_dir)
-        publish_modes(site_dir)  # a web server running as another user can read every file
+        # Modes set before the new site takes the old one's place: a web server running as
+        # another user can read every file of it from its first moment.
+        build(args.engine, args.config_file, site_dir, finish=publish_modes)
     except EngineError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # the site could not be put in place: the previous one is whole
+        print(
+            f"error: {err.filename or site_dir}: {err.strerror}; the previous site is left as it was", file=sys.stderr
+        )
         return 1
     return staged
 

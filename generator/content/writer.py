@@ -10,11 +10,13 @@ atomically and only when their bytes change, which keeps re-imports quiet in ``g
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.content.merge import FIELDS, match_pages, reconcile
 from generator.content.pages import to_front_matter
@@ -90,6 +92,61 @@ def write_bytes_if_changed(path: Path, data: bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+class WriteFailed(OSError):
+    """A file could not be written (a full disk, a read-only folder); names the file. Nothing of
+    the batch it belonged to was put in place (``prepare_writes``)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"could not write {path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def write_data(handle: BinaryIO, data: bytes) -> None:
+    """Where every batch write puts its bytes: one place, so a test can make the disk full."""
+    handle.write(data)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """True when ``path`` already holds ``data`` (a missing file holds nothing)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def prepare_writes(scratch: Path, root: Path, changes: Iterable[tuple[str, bytes]]) -> list[tuple[Path, Path]]:
+    """Write each change into ``scratch`` (a folder beside ``root``, on the same disk, emptied
+    first: a killed run may have left files there): (temporary, target) pairs for
+    ``commit_writes``. If one cannot be written (``ENOSPC``), ``scratch`` is emptied and
+    ``WriteFailed`` names the file: ``root`` is exactly as it was, however far the batch got,
+    and never holds a temporary file an engine might publish."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    pending: list[tuple[Path, Path]] = []
+    path = root
+    try:
+        make_dirs(scratch)
+        for n, (rel, data) in enumerate(changes):
+            path = root / rel
+            tmp = scratch / f"{n}{path.suffix}"
+            pending.append((tmp, path))
+            with tmp.open("wb") as fh:
+                write_data(fh, data)
+                os.fchmod(fh.fileno(), FILE_MODE)
+    except OSError as err:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise WriteFailed(path, err.strerror or str(err)) from err
+    return pending
+
+
+def commit_writes(pending: Iterable[tuple[Path, Path]], scratch: Path) -> None:
+    """Put each prepared file in its place: a rename, so each file is whole wherever a kill
+    stops the batch, and no new space is needed but for new folders."""
+    for tmp, path in pending:
+        make_dirs(path.parent)
+        os.replace(tmp, path)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def write_if_changed(path: Path, text: str | bytes) -> bool:
