@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench import ROOT, seed_papers, synthesize
+from benchmarks.constants import ROOT
+from benchmarks.corpus import seed_papers, synthesize
 from generator.content.pages import to_front_matter
 
 

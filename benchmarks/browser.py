@@ -1,0 +1,244 @@
+"""Probes in headless Chromium: what a reader's search costs and how fast it answers, on a built
+site served from 127.0.0.1.
+
+Only public behaviour is read: the search box and result list both sites share (the theme's
+classes), the requests the page makes, and the attributes our ``search.js`` sets on its list to
+say which query it answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarks.constants import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.measure import BuildFigures
+from generator.search.index import INDEX_DIR
+from generator.search.typos import TYPOS_DIR
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+QUERIES = ("heterogeneity", "diffusion")  # cold, then warm: words that occur in the seed papers
+TYPO_QUERIES = ("heterogenity", "difusion")  # the same words misspelt: cold, then warm
+TYPING_DELAY_MS = 100  # between keystrokes when typing a query: a fast typist
+
+# Types a query into the header search right after the page has loaded and resolves when the
+# first result is in the page; the same script drives both sites since both use the theme's
+# search classes. Times come from the page's own clock.
+_PROBE_JS = """
+async ([query, selector]) => {
+  const input = document.querySelector('input.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  const before = list.innerHTML;
+  const t0 = performance.now();
+  input.focus();
+  input.value = query;
+  for (const type of ['input', 'keyup']) input.dispatchEvent(new Event(type, {bubbles: true}));
+  await new Promise((resolve) => {
+    const check = () => {
+      if (list.querySelector(selector) && list.innerHTML !== before) { resolve(); return true; }
+      return false;
+    };
+    if (check()) return;
+    const obs = new MutationObserver(() => { if (check()) obs.disconnect(); });
+    obs.observe(list, {childList: true, subtree: true, characterData: true});
+  });
+  return performance.now() - t0;
+}
+"""
+
+
+# A misspelt query: resolves when our list has shown every first-page result of it (which
+# search.js marks in ``data-ps-complete``), with what was searched instead; the stock theme,
+# which has no correction, answers null after ``timeout`` ms.
+_TYPO_PROBE_JS = """
+async ([query, timeout]) => {
+  const input = document.querySelector('input.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  const t0 = performance.now();
+  input.focus();
+  input.value = query;
+  for (const type of ['input', 'keyup']) input.dispatchEvent(new Event(type, {bubbles: true}));
+  while (performance.now() - t0 < timeout) {
+    if (list.dataset.psQuery === query && list.querySelector('.md-search-result__item')) {
+      return [performance.now() - t0, list.dataset.psSearched || null];
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return [null, null];
+}
+"""
+
+
+# Set up before typing: the time of each keydown as the browser stamped it (so a busy page
+# cannot hide its own delay) and each time the result list answers a query. Our search.js names
+# the query it answers in ``data-ps-query``; the stock theme marks the query's words in its
+# results, and an answer to a shorter prefix marks only that prefix.
+_TYPING_SETUP_JS = """
+() => {
+  window.__keys = [];
+  window.__answered = [];
+  document.addEventListener('keydown', (e) => window.__keys.push(e.timeStamp), true);
+  const list = document.querySelector('.md-search-result__list');
+  new MutationObserver(() => {
+    if (!list.querySelector('.md-search-result__item')) return;
+    const mark = list.querySelector('mark');
+    const answers = list.dataset.psQuery || (mark ? mark.textContent.toLowerCase() : '');
+    if (answers) window.__answered.push([answers, performance.now()]);
+  }).observe(list, {attributes: true, childList: true, subtree: true, characterData: true});
+}
+"""
+
+# After typing: milliseconds from the last keystroke to the list answering the whole query.
+_TYPED_RESULT_JS = """
+async (query) => {
+  const start = performance.now();
+  const last = () => window.__keys[window.__keys.length - 1];
+  const hit = () => window.__answered.find(([q, t]) => q === query && t >= last());
+  while (!hit() && performance.now() - start < 15000) await new Promise((r) => setTimeout(r, 5));
+  return hit() ? hit()[1] - last() : null;
+}
+"""
+
+
+def typed_query_ms(page: object, query: str, delay_ms: int = TYPING_DELAY_MS) -> float | None:
+    """Type ``query`` key by key into the open search box and time the answer to the whole of
+    it from the last keystroke: what a person typing sees."""
+    page.evaluate(_TYPING_SETUP_JS)  # type: ignore[attr-defined]
+    box = page.locator("input.md-search__input")  # type: ignore[attr-defined]
+    box.fill("")
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    page.keyboard.type(query, delay=delay_ms)  # type: ignore[attr-defined]
+    return page.evaluate(_TYPED_RESULT_JS, query)  # type: ignore[attr-defined]
+
+
+class _Watch:
+    """The bytes a page downloads, split into search (the engine, its index and the typo
+    vocabulary, or the theme's whole index and worker) and everything else; once ``typed`` is
+    set, every request counts as the query's."""
+
+    def __init__(self, page: object) -> None:
+        self.typed = False
+        self.after: set[object] = set()
+        self.search_bytes: list[int] = []
+        self.page_bytes: list[int] = []
+        page.on("request", self._request)  # type: ignore[attr-defined]
+        page.on("requestfinished", self._finished)  # type: ignore[attr-defined]
+
+    def _request(self, request: object) -> None:
+        if self.typed:
+            self.after.add(request)
+
+    def _finished(self, request: object) -> None:
+        try:
+            body = request.sizes()["responseBodySize"]  # type: ignore[attr-defined]
+        except Exception:  # a request that failed or was cancelled has no sizes
+            return
+        name = request.url  # type: ignore[attr-defined]
+        searchy = any(
+            part in name
+            for part in ("search_index", "/workers/search", "/search-engine.js", f"/{INDEX_DIR}/", f"/{TYPOS_DIR}/")
+        )
+        if request in self.after or searchy:
+            self.search_bytes.append(max(body, 0))
+        else:
+            self.page_bytes.append(max(body, 0))
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A page closed mid-download (the stock theme's index) is normal here, not news."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """The site's folder served as it is (no compression: the bytes are the files' own) on an
+    ephemeral port of 127.0.0.1; yields its base URL."""
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium (Debian's), closed on the way out whatever happened."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def browser_figures(
+    site: Path,
+    figures: BuildFigures,
+    queries: Sequence[str] = QUERIES,
+    typo_queries: Sequence[str] = TYPO_QUERIES,
+) -> None:
+    """Cold first result (empty cache, typed right after load), its bytes, then a warm query;
+    a query typed key by key; what a page view without a search downloads; a misspelt query
+    on a cold cache and a warm one."""
+    with served(site) as url, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        watch = _Watch(page)
+        page.goto(url, wait_until="load")
+        watch.typed = True
+        cold = page.evaluate(_PROBE_JS, [queries[0], ".md-search-result__item"])
+        page.wait_for_load_state("networkidle")
+        first_query_kb = sum(watch.search_bytes) / 1000
+        warm = page.evaluate(_PROBE_JS, [queries[1], ".md-search-result__item"])
+        page.wait_for_load_state("networkidle")
+        figures.cold_first_result_ms = cold
+        figures.cold_kb = first_query_kb
+        figures.page_load_kb = sum(watch.page_bytes) / 1000
+        figures.warm_query_ms = warm
+        context.close()
+        # Typing, on a fresh page: the same cold query first, then the warm word key by key.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.evaluate(_PROBE_JS, [queries[0], ".md-search-result__item"])
+        page.wait_for_load_state("networkidle")
+        figures.typed_query_ms = typed_query_ms(page, queries[1])
+        context.close()
+        # A page view with no interaction: what search downloads for a reader who never searches.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        watch = _Watch(page)
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)
+        figures.idle_search_kb = sum(watch.search_bytes) / 1000
+        # A misspelt query on a cold cache, then another on the same page.
+        watch.typed = True
+        cold_typo, searched = page.evaluate(_TYPO_PROBE_JS, [typo_queries[0], 5000])
+        page.wait_for_load_state("networkidle")
+        if cold_typo is not None:
+            figures.typo_cold_ms = cold_typo
+            figures.typo_cold_kb = sum(watch.search_bytes) / 1000
+            figures.extra["typo_searched_" + typo_queries[0]] = float(searched == queries[0])
+            warm_typo, _ = page.evaluate(_TYPO_PROBE_JS, [typo_queries[1], 5000])
+            figures.typo_warm_ms = warm_typo
+        context.close()
