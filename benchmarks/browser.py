@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from benchmarks.constants import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.measure import BuildFigures
+from benchmarks.queries import Query
 from generator.search.index import INDEX_DIR
 from generator.search.typos import TYPOS_DIR
 
@@ -242,3 +244,128 @@ def browser_figures(
             warm_typo, _ = page.evaluate(_TYPO_PROBE_JS, [typo_queries[1], 5000])
             figures.typo_warm_ms = warm_typo
         context.close()
+
+
+# --------------------------------------------------------------------------- known-item search
+
+# Ours: a query put in the search box, answered when search.js marks the list complete for it
+# (``data-ps-complete``), or says it found nothing (a summary over an empty list). The list and
+# its summary are emptied first so that nothing from the last query passes for this one's answer.
+_OURS_TOP_JS = """
+async ([query, timeout]) => {
+  const input = document.querySelector('input.md-search__input');
+  const list = document.querySelector('.md-search-result__list');
+  const meta = document.querySelector('.md-search-result__meta');
+  delete list.dataset.psComplete;
+  list.replaceChildren();
+  meta.textContent = '';
+  input.focus();
+  input.value = query;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeout) {
+    if (list.dataset.psComplete === query || (meta.textContent && !list.children.length)) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return [...list.querySelectorAll('.md-search-result__item a[href]')].map((a) => a.href);
+}
+"""
+
+# Stock Material: its search worker, wrapped before the theme starts it, so that the probe sees
+# each query the theme sends and each answer; the theme's own UI sends the query.
+_STOCK_WORKER_INIT_JS = """
+(() => {
+  const Base = window.Worker;
+  window.__sent = []; window.__got = [];
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => window.__got.push([performance.now(), e.data]));
+    }
+    postMessage(message, ...rest) {
+      window.__sent.push([performance.now(), message]);
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();
+"""
+
+_STOCK_TOP_JS = """
+async ([query, timeout]) => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const t0 = performance.now();
+  const ready = () => window.__got.some(([, m]) => m && m.type === 1);
+  while (!ready() && performance.now() - t0 < timeout) await sleep(20);
+  const from = performance.now();
+  const input = document.querySelector('input.md-search__input');
+  input.focus();
+  input.value = query;
+  for (const type of ['input', 'keyup']) input.dispatchEvent(new Event(type, {bubbles: true}));
+  while (performance.now() - t0 < timeout) {
+    const asked = window.__sent.filter(([t, m]) => t >= from && m && m.type === 2).length;
+    const answers = window.__got.filter(([t, m]) => t >= from && m && m.type === 3);
+    if (asked && answers.length >= asked) {
+      const items = answers[answers.length - 1][1].data.items || [];
+      return items.map((group) => group.map((doc) => doc.location)).flat();
+    }
+    await sleep(10);
+  }
+  return [];
+}
+"""
+
+# Pagefind: its JavaScript API, on a page of the site it indexed.
+_PAGEFIND_TOP_JS = """
+async ([query, bundle]) => {
+  if (!window.__pagefind) {
+    window.__pagefind = await import(bundle + 'pagefind.js');
+    await window.__pagefind.init();
+  }
+  const search = await window.__pagefind.search(query);
+  const data = await Promise.all(search.results.slice(0, 5).map((r) => r.data()));
+  return data.map((d) => d.url);
+}
+"""
+
+_PAPER = re.compile(r"papers/([^/#?]+)/")
+
+
+def _slugs(urls: Sequence[str], top: int = 3) -> list[str]:
+    """The first ``top`` distinct papers among result URLs (a page's sections count once)."""
+    out: list[str] = []
+    for url in urls:
+        m = _PAPER.search(url)
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
+    return out[:top]
+
+
+ENGINES = ("PaperShelf", "Pagefind", "Material")
+
+
+def known_item_hits(
+    ours: Path, stock: Path, queries: Sequence[Query], timeout_ms: int = 120_000
+) -> dict[str, list[list[str]]]:
+    """Each engine's first three papers for each query: ours on our site, Material's search and
+    Pagefind (its index under ``stock/pagefind/``) on the stock site."""
+    hits: dict[str, list[list[str]]] = {engine: [] for engine in ENGINES}
+    with chromium() as browser:
+        with served(ours) as url:
+            page = browser.new_page()
+            page.goto(url, wait_until="load")
+            for q in queries:
+                hits["PaperShelf"].append(_slugs(page.evaluate(_OURS_TOP_JS, [q.text, timeout_ms])))
+            page.close()
+        with served(stock) as url:
+            page = browser.new_page()
+            page.goto(url, wait_until="load")
+            for q in queries:
+                hits["Pagefind"].append(_slugs(page.evaluate(_PAGEFIND_TOP_JS, [q.text, f"{url}pagefind/"])))
+            page.close()
+            page = browser.new_page()
+            page.add_init_script(_STOCK_WORKER_INIT_JS)
+            page.goto(url, wait_until="load")
+            for q in queries:
+                hits["Material"].append(_slugs(page.evaluate(_STOCK_TOP_JS, [q.text, timeout_ms])))
+            page.close()
+    return hits

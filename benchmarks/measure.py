@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +110,14 @@ def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildF
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    figures = run_measured(cmd, env, f"build of {project}")
+    site_figures(site, figures)
+    return figures
+
+
+def run_measured(cmd: Sequence[str], env: Mapping[str, str] | None = None, what: str = "") -> BuildFigures:
+    """Run a command to its end: its wall and CPU time and the peak memory of its process tree.
+    Raises with the end of its error output if it fails."""
     peak = peak_pss = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -133,15 +142,13 @@ def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildF
     done.set()
     sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"build of {project} failed:\n{err.decode(errors='replace')[-4000:]}")
-    figures = BuildFigures(
+        raise RuntimeError(f"{what or cmd[0]} failed:\n{err.decode(errors='replace')[-4000:]}")
+    return BuildFigures(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_mb=max(peak, usage.ru_maxrss) / 1024,
         peak_pss_mb=peak_pss / 1024 or max(peak, usage.ru_maxrss) / 1024,
     )
-    site_figures(site, figures)
-    return figures
 
 
 def site_figures(site: Path, figures: BuildFigures) -> None:
