@@ -16,13 +16,16 @@ child process, its memory from ``/proc``), ``browser`` (probes in headless Chrom
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks.browser import browser_figures
+from benchmarks.browser import browser_figures, known_item_hits
 from benchmarks.constants import ROOT
 from benchmarks.corpus import collection, write_ours, write_stock
-from benchmarks.measure import Result, measure_build
+from benchmarks.measure import Result, measure_build, run_measured
+from benchmarks.queries import known_item_queries, probe_queries, top3_rates
+from generator.core.model import Paper
 
 
 def run_benchmark(
@@ -31,14 +34,17 @@ def run_benchmark(
     browser: bool = False,
     workdir: Path | None = None,
     corpus: Path | None = None,
+    quality: bool = False,
     say: Callable[[str], None] = lambda _: None,
 ) -> Result:
     """Build ours and stock ``runs`` times each, alternating, in a throw-away folder, from the
-    first ``n`` papers of ``corpus`` (synthetic papers without one)."""
+    first ``n`` papers of ``corpus`` (synthetic papers without one); with ``quality``, then index
+    the stock site with Pagefind and ask the three engines the known-item queries."""
     import tempfile
 
     papers = collection(n, corpus)
-    result = Result(papers=n, ours=[], stock=[])
+    probes = probe_queries(papers)
+    result = Result(papers=n, ours=[], stock=[], corpus=corpus.name if corpus else "synthetic")
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-", dir=workdir) as tmp:
         base = Path(tmp)
         ours_project = write_ours(papers, base / "ours")
@@ -57,11 +63,32 @@ def run_benchmark(
                 if browser:
                     say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
                     try:
-                        browser_figures(site, figures)
+                        browser_figures(site, figures, probes)
                     except Exception as err:  # a crashed page or browser, whatever its error class
                         # The stock theme's whole index (about 190 MB at 100,000 papers) crashed the
                         # page: the run keeps its build figures and says so instead of dying.
                         say(f"{n} papers, run {k}/{runs}: the browser probe of {name} failed: {err}")
                         figures.extra["browser_failed"] = 1.0
                 into.append(figures)
+        if quality:
+            compare_engines(papers, base / "site-ours", base / "site-stock", result, say)
     return result
+
+
+def compare_engines(
+    papers: Sequence[Paper], ours: Path, stock: Path, result: Result, say: Callable[[str], None]
+) -> None:
+    """Index the stock site with Pagefind (timed, as a build is), then ask our search, Pagefind
+    and Material's the known-item and misspelt queries; their top-3 rates go into ``result``."""
+    say(f"{result.papers} papers: indexing the stock site with Pagefind…")
+    result.pagefind = run_measured([sys.executable, "-m", "pagefind", "--site", str(stock)], what="Pagefind")
+    folder = stock / "pagefind"
+    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
+    result.pagefind.files, result.pagefind.site_mb = len(sizes), sum(sizes) / 1e6
+    queries = known_item_queries(papers)
+    say(f"{result.papers} papers: {len(queries)} known-item queries to each engine in Chromium…")
+    for engine, hits in known_item_hits(ours, stock, queries).items():
+        result.quality[engine] = top3_rates(queries, hits)
+        result.misses[engine] = [
+            f"{q.kind}: {q.text}" for q, top in zip(queries, hits, strict=True) if q.slug not in top
+        ]

@@ -31,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="papers as JSON Lines in arXiv's shape (.gz read as is); without it, synthetic papers",
     )
+    p.add_argument(
+        "--quality",
+        action="store_true",
+        help="also index the stock site with Pagefind and ask the three engines known-item queries (top-3 rates)",
+    )
     p.add_argument("--workdir", type=Path, metavar="DIR", help="where the temporary folder goes")
     p.set_defaults(run=run)
 
@@ -48,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 browser=args.browser,
                 workdir=args.workdir,
                 corpus=args.corpus,
+                quality=args.quality,
                 say=lambda m: print(m, file=sys.stderr),
             )
         except (RuntimeError, ValueError, OSError) as err:  # a failed build, an unreadable corpus

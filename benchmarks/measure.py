@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.search.index import INDEX_DIR
 from generator.search.typos import TYPOS_DIR
 
 
@@ -36,12 +35,14 @@ class BuildFigures:
     largest_page_kb: float = 0.0
     largest_page: str = ""
     largest_paper_page_kb: float = 0.0
-    search_payload_kb: float = 0.0
     cold_first_result_ms: float | None = None
     cold_kb: float | None = None
     page_load_kb: float | None = None
     warm_query_ms: float | None = None
     typed_query_ms: float | None = None
+    typed_kb: float | None = None
+    typed_files: float | None = None
+    typed: list[list[object]] = field(default_factory=list)  # each typed query, its KB, files and ms
     typo_cold_ms: float | None = None
     typo_cold_kb: float | None = None
     typo_warm_ms: float | None = None
@@ -172,41 +173,20 @@ def site_figures(site: Path, figures: BuildFigures) -> None:
     figures.largest_page_kb = largest[0] / 1000
     figures.largest_page = largest[1]
     figures.largest_paper_page_kb = largest_paper / 1000
-    figures.search_payload_kb = search_payload(site) / 1000
     typos = site / TYPOS_DIR
     if typos.is_dir():
         sizes = [p.stat().st_size for p in typos.rglob("*") if p.is_file()]
         figures.typo_files, figures.typo_kb = len(sizes), sum(sizes) / 1000
 
 
-def search_payload(site: Path, results: int = 10) -> int:
-    """Bytes a first one-word query needs, from the files alone (the browser probe measures the
-    real thing).
-
-    Ours: the engine's script, the index's table of contents, the largest words file and the
-    largest stems file (one of each serves a one-word query) and ``results`` papers files (the
-    most a first page of results can need). Material: its whole index, which every page load
-    downloads.
-    """
-    stock_index = site / "search" / "search_index.json"
-    if stock_index.exists():
-        return stock_index.stat().st_size
-    index = site / INDEX_DIR
-    if not index.exists():
-        return 0
-
-    def size(pattern: str) -> list[int]:
-        return sorted(p.stat().st_size for p in index.glob(pattern)) or [0]
-
-    fixed = (site / "assets" / "search-engine.js").stat().st_size + (index / "meta.json").stat().st_size
-    docs = size("d*.bin")
-    return fixed + max(size("w*.bin")) + max(size("s*.bin")) + sum(docs[-results:])
-
-
 @dataclass(slots=True)
 class Result:
-    """Every run of both sites at one collection size."""
+    """Every run of both sites at one collection size, and how well each engine finds papers."""
 
     papers: int
     ours: list[BuildFigures]
     stock: list[BuildFigures]
+    corpus: str = "synthetic"
+    pagefind: BuildFigures | None = None  # its indexing of the stock site
+    quality: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # engine: kind: (found, asked)
+    misses: dict[str, list[str]] = field(default_factory=dict)  # engine: the queries it missed

@@ -159,3 +159,49 @@ def top3_rates(queries: Sequence[Query], hits: Sequence[Sequence[str]]) -> dict[
             have, total = rates.get(kind, (0, 0))
             rates[kind] = (have + found, total + 1)
     return rates
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    """The words the browser probes search a collection for: two one-word queries (cold, then
+    warm), the same words misspelt, and four-word queries typed key by key."""
+
+    words: tuple[str, str]
+    typos: tuple[str, str]
+    typed: tuple[str, ...]
+
+
+def probe_queries(papers: Sequence[Paper], typed: int = 3, seed: int = 24) -> Probes:
+    """Probe queries drawn (seeded) from the collection: the one-word queries are long words that
+    1-10 % of the papers use (common enough to have many results, rare enough to be a topic);
+    a typed query is the first four consecutive words of a title that are all letters and none
+    a stop word, lowercased: a topic as a reader types it."""
+    drawer = _Drawer(papers)
+    rng = random.Random(seed)
+    n = len(papers)
+    topical = sorted(w for w, df in drawer.df.items() if len(w) >= 9 and n * 0.01 <= df <= max(2, n * 0.1))
+    if len(topical) < 2:  # a tiny collection: its most common long words
+        topical = sorted((w for w in drawer.df if len(w) >= 6), key=lambda w: (-drawer.df[w], w))[:20]
+    words = tuple(rng.sample(topical, 2)) if len(topical) >= 2 else ("paper", "model")
+    typos = tuple(_unknown_misspelling(w, drawer.df, rng) for w in words)
+    order = list(drawer.papers)
+    rng.shuffle(order)
+    starts: list[str] = []
+    for paper in order:
+        title = paper.title.split()
+        for i in range(len(title) - 3):
+            window = title[i : i + 4]
+            if all(w.isalpha() and w.lower() not in _STOP for w in window):
+                starts.append(" ".join(window).lower())
+                break
+        if len(starts) == typed:
+            break
+    return Probes(words=(words[0], words[1]), typos=(typos[0], typos[1]), typed=tuple(starts))
+
+
+def _unknown_misspelling(word: str, known: Counter[str], rng: random.Random) -> str:
+    for _ in range(50):
+        wrong = misspell(word, rng)
+        if wrong not in known:
+            return wrong
+    return word[:1] + word[2:]
