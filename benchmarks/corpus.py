@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks import synthetic
 from benchmarks.constants import ROOT
 from generator.content.collection import load_collection, page_paths
 from generator.content.pages import to_front_matter
@@ -161,7 +162,10 @@ def load_corpus(path: Path, n: int | None = None, say: Callable[[str], None] = _
     return papers
 
 
-# --------------------------------------------------------------------------- synthetic papers
+# --------------------------------------------------------------------------- papers from the seeds
+
+# The committed papers shuffled and renumbered: a few thousand words, no more. Kept for the tests
+# that need papers sharing topics with the seeds; benchmarks use ``benchmarks.synthetic``.
 
 _QUALIFIERS = (
     "Revisited",
@@ -179,7 +183,10 @@ _QUALIFIERS = (
 )
 
 
-# --------------------------------------------------------------------------- synthetic papers
+# --------------------------------------------------------------------------- papers from the seeds
+
+# The committed papers shuffled and renumbered: a few thousand words, no more. Kept for the tests
+# that need papers sharing topics with the seeds; benchmarks use ``benchmarks.synthetic``.
 
 
 def _sentences(text: str) -> list[str]:
@@ -245,8 +252,9 @@ def seed_papers(papers_dir: Path = SEED_DIR) -> list[Paper]:
 
 
 def collection(n: int, corpus: Path | None = None) -> list[Paper]:
-    """The ``n`` papers a benchmark builds: the first ``n`` of ``corpus``, else synthetic ones."""
-    return load_corpus(corpus, n) if corpus is not None else synthesize(seed_papers(), n)
+    """The ``n`` papers a benchmark builds: the first ``n`` of ``corpus``, else real-shaped
+    synthetic ones (``benchmarks.synthetic``)."""
+    return load_corpus(corpus, n) if corpus is not None else synthetic.synthesize(n)
 
 
 def write_ours(papers: Sequence[Paper], dest: Path) -> Path:

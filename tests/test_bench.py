@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import synthetic
+from benchmarks.calibrate import text_vocabulary
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
 from benchmarks.report import OURS_ONLY, ROWS
 from benchmarks.static_server import serve_site
@@ -148,3 +150,29 @@ def test_corpus_repeats_papers_with_their_own_ids_when_asked_for_more(tmp_path: 
     assert said == ["corpus.jsonl: 3 papers in the file, 7 asked for: repeating them with new titles and ids"]
     assert load_corpus(corpus, 2, say=said.append) == papers[:2]
     assert len(said) == 1  # nothing to say when the file holds enough
+
+
+def test_real_shaped_papers_are_distinct_valid_pages() -> None:
+    papers = synthetic.synthesize(1500)
+    assert len({p.slug for p in papers}) == len({p.title.lower() for p in papers}) == 1500
+    assert len({p.arxiv for p in papers}) == 1500
+    counts = sorted(len(p.authors) for p in papers)
+    assert 3 <= counts[len(counts) // 2] <= 8 and counts[-1] >= 20  # real lists: mostly a few names, some dozens
+    assert 0.3 < sum(":" in p.title for p in papers) / 1500 < 0.7  # a name and a colon start half the titles
+    text = " ".join(p.abstract for p in papers)
+    assert "$" in text and "-" in text and any(c.isdigit() for c in text) and "\n\n" in text
+    assert all(p.category for p in papers) and len({p.date for p in papers}) > 3
+    for paper in papers[::15] + [p for p in papers if "$" in p.abstract][:20]:
+        parsed, problems = parse_page(to_front_matter(paper), paper.slug)
+        assert problems == [] and parsed == paper
+
+
+def test_real_shaped_vocabulary_grows_as_real_text_does() -> None:
+    """Heaps' law: four times the papers have far fewer than four times the words, but many more."""
+    small, large = (text_vocabulary(synthetic.synthesize(n, seed=3)) for n in (500, 2000))
+    assert 4**0.4 < large / small < 4**0.8
+
+
+def test_real_shaped_synthesis_is_deterministic() -> None:
+    assert synthetic.synthesize(200, seed=5) == synthetic.synthesize(200, seed=5)
+    assert synthetic.synthesize(200, seed=5) != synthetic.synthesize(200, seed=6)
