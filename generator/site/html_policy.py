@@ -30,7 +30,7 @@ MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
     "toc": {"permalink": True},
     "tables": {"use_align_attribute": True},  # align="…" instead of a style attribute
     # Math is kept as TeX inside class="arithmatex", exactly as paper pages mark it
-    # (generator.site.render, generator.core.tex), so the same KaTeX script typesets both.
+    # (generator.core.html, generator.core.tex), so the same KaTeX script typesets both.
     "pymdownx.arithmatex": {"generic": True},
 }
 

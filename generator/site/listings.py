@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 
+from generator.core.html import e, relative_url
 from generator.core.model import Paper
 from generator.core.routes import ARCHIVE_DIR, src_to_url
 from generator.core.site_config import EXCERPT_CHARS
+from generator.core.text import human_date
 from generator.site.head import lastmod
-from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.render import paper_item
 
 LATEST_DATES_IN_ARCHIVE = 10
 MONTH_PAGES_FROM = 5_000

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 import yaml
 
 from generator.core import routes
+from generator.core.html import e
 from generator.core.model import Paper
 from generator.core.site_config import SiteConfig
-from generator.core.tex import has_math, math_head, plain_title
+from generator.core.tex import plain_title
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
-from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
+from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, paper_page, related_html
+from generator.site.render import paper_page, related_html
 from generator.site.sanitize import RenderedPage
 from generator.site.subscribe import generated_pages
 from generator.taxonomy.topics import collect_topics, topic_pages

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from generator.content.fields import text_field
 from generator.content.frontmatter_format import MAX_PAGE_BYTES, read_front_matter
+from generator.core.html import relative_url
 from generator.core.problems import Problem
 from generator.site.finding_lines import locate
 from generator.site.html_policy import converter, findings
-from generator.site.render import relative_url
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
 """The front matter a page may carry. Anything else (``template``, ``hide``…) would reach the

@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from generator.core.html import e, relative_url
 from generator.core.model import Paper
 from generator.core.site_config import EXCERPT_CHARS, TopicConfig
 from generator.core.slugs import slugify
 from generator.site.listings import count_label, front_matter, paginated
-from generator.site.render import e, relative_url
 
 # A title mention counts this many abstract mentions: titles are short and deliberate.
 TITLE_WEIGHT = 2
