@@ -8,9 +8,9 @@ import re
 
 from generator.core.model import Paper
 from generator.core.site_config import EXCERPT_CHARS, HomeConfig, SiteConfig
-from generator.site.listings import archive_pages, home_pages
+from generator.site.listings import archive_pages, home_pages, topic_pages
 from generator.site.render import paper_item
-from generator.taxonomy.topics import Topic, topic_pages
+from generator.taxonomy.topics import Topic
 
 ABSTRACT = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters, cut at a word
 PAPERS = [Paper(slug=f"p{i}", title=f"Paper {i}", date=dt.date(2025, 7, 8), abstract=ABSTRACT) for i in range(3)]

@@ -14,6 +14,10 @@ SOURCES_DIR = "sources"
 """Folder of the listings papers were imported from, published as they are."""
 TOPICS_DIR = "topics"
 ARCHIVE_DIR = "archive"
+STAGED_MARKER = ".papershelf-staged"
+"""A file the stage step writes at the top of its folder. Engines skip dot-files, so it is
+never published; its presence says the folder holds only escaped, rendered pages (the engine's
+runner refuses a folder without it)."""
 FEEDS_DIR = "feeds/"
 ASSETS_DIR = "assets/"
 

@@ -1,5 +1,5 @@
 """What the site publishes of a maintainer page's HTML: the Markdown dialect, the allowlist,
-and what the allowlist would remove (``findings``), for ``generator.site.sanitize``.
+and what the allowlist would remove (``findings``), for ``generator.content.sanitize``.
 
 How "would have to remove" is known without a second HTML parser guessing: the rendered HTML
 goes through nh3 twice, once with a pass that keeps every element, attribute and URL it holds
