@@ -86,9 +86,16 @@ class Shape:
         return cls(**data)
 
     def dump(self, path: Path = SHAPE_FILE) -> None:
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data["head"] = [list(pair) for pair in self.head]
-        path.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+        """One field a line, the head one word a line: a refit's diff shows what moved."""
+        fields = []
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if name == "head":
+                words = ",\n".join(json.dumps(list(pair), ensure_ascii=False) for pair in value)
+                fields.append(f'"head": [\n{words}\n]')
+            else:
+                fields.append(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+        path.write_text("{\n" + ",\n".join(fields) + "\n}\n", encoding="utf-8")
 
 
 @cache
