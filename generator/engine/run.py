@@ -38,12 +38,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.core.routes import STAGED_MARKER
+
 ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
 PLUGIN = "papershelf"
 """The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
-STAGED_MARKER = ".papershelf-staged"
-"""A file the stage step writes at the top of its folder. Engines skip dot-files, so it is
-never published; its presence says the folder holds only escaped, rendered pages."""
 
 
 class EngineError(RuntimeError):

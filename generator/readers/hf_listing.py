@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content.fields import is_arxiv_category, is_doi, is_https_url, normalize_arxiv
 from generator.core.model import Paper
 from generator.core.problems import FileError, read_problem
 from generator.core.slugs import slugify, unique_slug
 from generator.core.textclean import clean_text, extract_links
+from generator.core.values import is_arxiv_category, is_doi, is_https_url, normalize_arxiv
 from generator.readers import ReadResult
 from generator.readers.listing_lines import chrome, labelled, strip_title_chrome, strip_trailing_more
 
