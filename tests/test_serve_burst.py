@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench import seed_papers, synthesize
+from benchmarks.corpus import seed_papers, synthesize
 from generator.content.pages import to_front_matter
 from generator.core.model import Paper
 from generator.search.index import INDEX_DIR
