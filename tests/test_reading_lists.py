@@ -82,10 +82,7 @@ def test_the_writer_and_the_reader_are_inverses() -> None:
         ("title: [\n", ":2: file: is not valid YAML"),
         ("- a\n", ":1: file: must be a mapping"),
         ("title: !!binary aGk=\n", ":1: title: uses the YAML tag"),
-        (
-            GOOD.replace("    note: 'Start here: the problem in one paper.'", "    note: |\n      two\n      lines"),
-            ":9:",
-        ),
+        (GOOD.replace("note: 'Start here: the problem in one paper.'", "note: |\n      two\n      lines"), ":9:"),
     ],
 )
 def test_each_problem_names_its_line(text: str, expected: str) -> None:
