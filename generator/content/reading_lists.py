@@ -251,8 +251,12 @@ def _document(text: str) -> _Raw:
 
 def _problems(err: ValidationError, raw: _Raw) -> list[Problem]:
     out = []
-    for item in err.errors():
+    errors = err.errors()
+    bad_entries = any(len(item["loc"]) > 1 and item["loc"][0] == "papers" for item in errors)
+    for item in errors:
         loc = tuple(item["loc"])
+        if item["type"] == "too_short" and bad_entries:
+            continue  # pydantic counts the entries it could read: the bad ones are named already
         line = next((raw.lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in raw.lines), 1)
         name = ".".join(str(part) for part in loc if isinstance(part, str)) or "file"
         message = str(item["msg"]).removeprefix("Value error, ")
