@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,3 +138,41 @@ def dump_votes(votes: Mapping[str, Vote]) -> str:
             value["discussion"] = vote.discussion
         rows.append(f"  {json.dumps(slug)}: {json.dumps(value, ensure_ascii=False)}")
     return "{\n" + ",\n".join(rows) + "\n}\n"
+
+
+def _count(node: Mapping[str, Any]) -> int:
+    """A discussion's votes: its 👍 reactions plus its upvotes (the arrow GitHub shows in the
+    list of discussions). A reader who gives both counts twice, as on GitHub itself."""
+    up = node.get("upvoteCount")
+    total = up if isinstance(up, int) and not isinstance(up, bool) and up > 0 else 0
+    for group in node.get("reactionGroups") or ():
+        if isinstance(group, Mapping) and group.get("content") == "THUMBS_UP":
+            reactors = group.get("reactors") or group.get("users") or {}
+            count = reactors.get("totalCount") if isinstance(reactors, Mapping) else None
+            if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                total += count
+    return total
+
+
+def votes_from_discussions(
+    nodes: Sequence[Mapping[str, Any]], slugs: Mapping[str, object]
+) -> tuple[dict[str, Vote], int]:
+    """Each paper's votes, from the discussions giscus opened (titled with the paper's slug);
+    and how many discussions name no paper on the shelf (left out). Two discussions with one
+    title are added up: giscus opens one per paper, but a person may open another."""
+    votes: dict[str, Vote] = {}
+    others = 0
+    for node in nodes:
+        title = node.get("title")
+        slug = title.strip() if isinstance(title, str) else ""
+        if slug not in slugs:
+            others += 1
+            continue
+        url = node.get("url")
+        link = url if is_https_url(url) else None
+        known = votes.get(slug)
+        if known is not None:
+            votes[slug] = Vote(known.up + _count(node), known.discussion or link)
+        else:
+            votes[slug] = Vote(_count(node), link)
+    return votes, others
