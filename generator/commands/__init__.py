@@ -50,7 +50,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "review",
         "generator.commands.review",
-        "summarise the paper pages a change adds or edits, with their validation result",
+        "summarise the paper pages and reading lists a change adds or edits, with their validation result",
     ),
     Command(
         "digest",
