@@ -42,7 +42,8 @@ def discussion_html(slug: str, config: DiscussionConfig) -> str:
         "Showing them loads giscus and GitHub; nothing is loaded from them before you ask.</p>\n"
         f'<button type="button" class="md-button ps-discussion-show" aria-controls="ps-giscus" aria-expanded="false" '
         f"hidden {attrs}>Show discussion</button>\n"
-        '<div id="ps-giscus" class="giscus" tabindex="-1" aria-live="polite" hidden></div>\n'
+        '<p class="ps-discussion-status" role="status"></p>\n'
+        '<div id="ps-giscus" class="giscus" tabindex="-1" hidden></div>\n'
         "</section>"
     )
 

@@ -117,8 +117,9 @@ def _explanation(window: Window, now: dt.date | None, shown: int, total: int, co
     if shown < total:
         held += f" (the first {shown} shown)"
     return (
-        f'<p class="ps-trending-how">{held}, ordered by score: votes here (👍 on the paper\'s discussion)'
-        f" and the upvotes it had on Hugging Face when imported, with a time decay: a paper's score"
+        f'<p class="ps-trending-how">{held}, ordered by score: votes here (thumbs-up reactions and upvotes'
+        " on the paper's discussion) and the upvotes it had on Hugging Face when imported, with a time decay:"
+        " a paper's score"
         f" halves every {config.half_life_days:g} days since it was listed, counted to the newest listing"
         f" date, {human_date(now)}. Papers without votes follow in the listing's order."
         f' <a href="{e(relative_url(window.url, window.url + "atom.xml"))}">Atom feed</a></p>\n'

@@ -8,6 +8,7 @@
   var button = document.querySelector(".ps-discussion-show");
   if (!button) return;
   var frame = document.getElementById(button.getAttribute("aria-controls"));
+  var status = button.parentNode.querySelector(".ps-discussion-status");
   button.hidden = false;
 
   button.addEventListener("click", function () {
@@ -25,12 +26,10 @@
     };
     Object.keys(settings).forEach(function (key) { script.setAttribute("data-" + key, settings[key]); });
     frame.hidden = false;
-    frame.textContent = "Loading the discussion…";
-    script.addEventListener("load", function () {
-      if (frame.textContent === "Loading the discussion…") frame.textContent = "";
-    });
+    status.textContent = "Loading the discussion…";
+    script.addEventListener("load", function () { status.textContent = "The discussion is shown below."; });
     script.addEventListener("error", function () {
-      frame.textContent = "The discussion could not be loaded. It is also on GitHub (the link above).";
+      status.textContent = "The discussion could not be loaded. It is also on GitHub (the link above).";
     });
     button.setAttribute("aria-expanded", "true");
     button.hidden = true;
