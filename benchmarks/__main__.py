@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related``: the project's benchmarks, one entry point."""
+"""``python -m benchmarks build|validate|related|preview|community``: the project's benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks import cli
+from benchmarks import cli, community_bench
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
     preview.add_argument("--runs", type=int, default=3, metavar="K")
     preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs))
+    community_bench.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

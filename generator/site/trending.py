@@ -103,7 +103,7 @@ def _tabs(current: Window, all_windows: Sequence[Window]) -> str:
     for window in all_windows:
         label = f"Trending {window.name}"
         if window == current:
-            links.append(f'<a class="md-button md-button--primary" aria-current="page">{e(label)}</a>')
+            links.append(f'<span class="md-button ps-tab-current" aria-current="page">{e(label)}</span>')
         else:
             links.append(f'<a class="md-button" href="{e(relative_url(current.url, window.url))}">{e(label)}</a>')
     return f'<nav class="ps-trending-tabs" aria-label="Trending periods">{" ".join(links)}</nav>\n'
