@@ -120,3 +120,59 @@ def test_a_list_with_a_bad_field_is_left_out_and_a_bad_name_is_named(tmp_path: P
     messages = [p.format() for p in problems["collections/Bad_Name.yml"]]
     assert any("file name: 'Bad_Name' is not a valid slug" in m for m in messages)
     assert any(":5: curator:" in m for m in messages)
+
+
+# --------------------------------------------------------------------------- collection new
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a-paper.md").write_text("---\ntitle: A Paper\ndate: 2025-07-08\n---\n\nA.\n", encoding="utf-8")
+    (papers / "b-paper.md").write_text(
+        "---\ntitle: B Paper\ndate: 2025-07-08\narxiv: '2401.10020'\n---\n\nB.\n", encoding="utf-8"
+    )
+    return tmp_path
+
+
+NEW = ["collection", "new", "kv", "--title", "KV: a list", "--description", "Why.", "--curator", "octocat"]
+
+
+def test_collection_new_writes_a_list_that_reads_back(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    assert main([*NEW, "--paper", "2401.10020", "--note", "First: this.", "--paper", "a-paper"]) == 0
+    assert capsys.readouterr().out == "wrote content/collections/kv.yml (2 papers)\n"
+    found = read_list_file(project / "content" / "collections" / "kv.yml")
+    assert found.problems == ()
+    assert found.reading_list == ReadingList(
+        title="KV: a list",
+        description="Why.",
+        curator="octocat",
+        papers=(ListEntry(paper="2401.10020", note="First: this."), ListEntry(paper="a-paper")),
+    )
+    before = (project / "content" / "collections" / "kv.yml").read_bytes()
+    assert main([*NEW, "--paper", "b-paper"]) == 2  # never replaced
+    assert "exists already" in capsys.readouterr().err
+    assert (project / "content" / "collections" / "kv.yml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--paper", "nowhere"], "error: --paper nowhere is not on the shelf"),
+        (["--paper", "a-paper", "--note", "see <b>this</b>"], "error: --note of paper 1: holds markup"),
+        (["--paper", "a-paper", "--paper", "a-paper"], "error: --paper a-paper is listed twice"),
+        (["--paper", "arXiv:2401.10020"], "error: --paper 1: write the bare arXiv id"),
+    ],
+)
+def test_collection_new_refuses_what_validate_would(
+    project: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    from generator.cli import main
+
+    assert main([*NEW, *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert not (project / "content" / "collections").exists()

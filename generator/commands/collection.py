@@ -79,7 +79,8 @@ def _fail(lines: Sequence[str]) -> int:
 def _option(loc: Sequence[object]) -> str:
     """The option a pydantic error is about: ``('papers', 2, 'note')`` is the third --note."""
     if len(loc) >= 3 and loc[0] == "papers":
-        return f"--{loc[2]} of paper {int(str(loc[1])) + 1}"
+        n = int(str(loc[1])) + 1
+        return f"--paper {n}" if loc[2] == "paper" else f"--{loc[2]} of paper {n}"
     return f"--{loc[0]}" if loc else "the list"
 
 
