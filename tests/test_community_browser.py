@@ -90,6 +90,7 @@ def test_a_reading_list_shows_its_papers_in_order_with_notes(page: Any, site_url
     assert page.console_errors == []
 
 
+@pytest.mark.slow  # builds the fixture site once more, with discussion on
 def test_the_discussion_loads_nothing_until_pressed(browser: Any, discussion_site: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     requested: list[str] = []
@@ -138,6 +139,7 @@ def test_the_discussion_loads_nothing_until_pressed(browser: Any, discussion_sit
         context.close()
 
 
+@pytest.mark.slow
 def test_without_scripts_the_discussion_is_a_link(browser: Any, discussion_site: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
