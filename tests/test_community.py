@@ -97,20 +97,20 @@ def body(text: str) -> str:
 
 def test_trending_pages_show_the_score_its_sources_and_the_decay(staged: Path) -> None:
     week = body((staged / "trending" / "index.md").read_text(encoding="utf-8"))
-    order = [week.index(f'href="../papers/{slug}') for slug in ("fast-sampling", "melange", "qlora")]
-    assert order == sorted(order)  # 12 upvotes, then 5 votes, then 2 votes
-    assert "12 upvotes on Hugging Face · score 12.0" in week and "5 votes here · score 5.0" in week
+    order = [week.index(f'href="../papers/{slug}') for slug in ("melange", "qlora", "aim-2024")]
+    assert order == sorted(order)  # 5 votes, then 2 votes, then the listing's order
+    assert "5 votes here · score 5.0" in week and "2 votes here · score 2.0" in week
     assert "halves every 7 days" in week and "newest listing date, July 8, 2025" in week
     assert 'href="month/"' in week and "sorted-sketches" not in week  # listed June 30: not this week
     month = body((staged / "trending" / "month" / "index.md").read_text(encoding="utf-8"))
-    assert month.index("sorted-sketches") < month.index("fast-sampling")  # 40 votes, 8 days old: 18.1
-    assert "40 votes here · score 18.1" in month
+    assert month.index("sorted-sketches") < month.index("melange")  # 40 votes + 12 upvotes, 8 days old
+    assert "40 votes here · 12 upvotes on Hugging Face · score 23.5" in month
 
 
 def test_trending_and_reading_lists_have_atom_feeds_in_their_order(staged: Path) -> None:
     feed = ET.parse(staged / "trending" / "atom.xml").getroot()
     links = [e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry")]  # type: ignore[union-attr]
-    assert links[0].endswith("/papers/fast-sampling-of-diffusion-models-with-exponential-integrator/")
+    assert links[0].endswith("/papers/melange-cost-efficient-large-language-model-serving-by-exploiting-gpu/")
     assert feed.find(f"{ATOM}link[@rel='self']").get("href").endswith("/trending/atom.xml")  # type: ignore[union-attr]
     assert (staged / "trending" / "month" / "atom.xml").exists()
     lst = ET.parse(staged / "collections" / "kv-cache-reading" / "atom.xml").getroot()
@@ -196,6 +196,7 @@ def test_bad_lists_and_votes_are_named_and_the_rest_stages(tmp_path: Path) -> No
     missing = (out / "collections" / "missing" / "index.md").read_text(encoding="utf-8")
     assert missing.count('class="ps-item"') == 1  # the entry on the shelf, once
     assert (out / "collections" / "kv-cache-reading" / "index.md").exists()  # the other lists stand
-    week = (out / "trending" / "index.md").read_text(encoding="utf-8")
-    assert " votes here ·" not in week and "12 upvotes on Hugging Face" in week  # no votes, upvotes still count
+    month = (out / "trending" / "month" / "index.md").read_text(encoding="utf-8")
+    assert " votes here ·" not in month  # no votes are counted
+    assert "12 upvotes on Hugging Face · score 5.4" in month  # the imported upvotes still are
     assert report.papers == 14 and (out / "index.md").exists()

@@ -58,9 +58,10 @@ def test_trending_lists_papers_by_score_with_their_sources(page: Any, site_url: 
     items = page.locator("ol.ps-trending > li")
     assert items.count() >= 3
     first = items.nth(0)
-    assert first.locator(".ps-item-title").inner_text().startswith("Fast Sampling of Diffusion Models")
-    assert first.locator(".ps-score").inner_text() == "12 upvotes on Hugging Face · score 12.0"
-    assert items.nth(1).locator(".ps-score").inner_text() == "5 votes here · score 5.0"
+    assert first.locator(".ps-item-title").inner_text().startswith("Mélange")
+    assert first.locator(".ps-score").inner_text() == "5 votes here · score 5.0"
+    assert items.nth(1).locator(".ps-score").inner_text() == "2 votes here · score 2.0"
+    assert items.nth(2).locator(".ps-score").inner_text() == "No votes yet"  # then the listing's order
     assert "halves every 7 days" in page.locator(".ps-trending-how").inner_text()
     screenshot(page, "trending-week")
     page.get_by_role("link", name="Trending this month").click()
