@@ -66,7 +66,8 @@ def test_trending_lists_papers_by_score_with_their_sources(page: Any, site_url: 
     screenshot(page, "trending-week")
     page.get_by_role("link", name="Trending this month").click()
     page.wait_for_url("**/trending/month/")
-    assert page.locator("ol.ps-trending > li").first.locator(".ps-score").inner_text() == ("40 votes here · score 18.1")
+    month_first = page.locator("ol.ps-trending > li").first.locator(".ps-score").inner_text()
+    assert month_first == "40 votes here · 12 upvotes on Hugging Face · score 23.5"  # both sources, labelled
     assert page.locator(".ps-trending-tabs [aria-current=page]").inner_text() == "Trending this month"
     screenshot(page, "trending-month")
     assert page.console_errors == []
