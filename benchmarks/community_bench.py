@@ -2,8 +2,9 @@
 
 Staged-only: it times the stage step's own work for them (reading the lists and ``votes.json``,
 the trending pages and feeds, the lists' pages, feeds and BibTeX files) beside all of the
-generated files, on N synthetic papers with votes on every ``--votes-every``-th paper and
-``--lists`` reading lists of ``--list-size`` papers (CPU seconds, medians of ``--runs``), and
+generated files, on N papers (real-shaped synthetic ones, or ``--corpus``) with votes on every
+``--votes-every``-th paper and ``--lists`` reading lists of ``--list-size`` papers (CPU seconds,
+medians of ``--runs``), and
 sizes what they stage, with the line naming the lists on each paper page. The engine then renders
 the few pages they add (2 trending pages, the lists' index and one page per list) like any other.
 
@@ -20,15 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from benchmarks.bench import ROOT, seed_papers, synthesize
+from benchmarks.constants import ROOT
+from benchmarks.corpus import collection
 from generator.content.reading_lists import ListEntry, ReadingList, dump_list
 from generator.content.votes import Vote, dump_votes
 from generator.core.model import sort_key
 from generator.core.site_config import load_site_config
 from generator.outputs.citations import citation_keys
 from generator.outputs.feeds import FeedInfo, atom_feed
+from generator.plan import Site, generated_files, list_files
 from generator.site.collections import collection_pages
-from generator.site.plan import Site, generated_files, list_files
 from generator.site.render import lists_html
 from generator.site.trending import trending_pages
 from generator.stage import StageReport, read_community
@@ -57,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--list-size", type=int, default=30, metavar="K", help="papers on each list (default 30)")
     parser.add_argument("--votes-every", type=int, default=3, metavar="M", help="votes on every M-th paper")
     parser.add_argument("--runs", type=int, default=3, metavar="R")
+    parser.add_argument("--corpus", type=Path, metavar="FILE", help="papers as JSON Lines in arXiv's shape")
     parser.set_defaults(run=run)
 
 
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_site_config(ROOT / "site_config.yml")
     site = Site("PaperShelf", "https://papershelf.example.org/", "A shelf.", settings)
-    papers = synthesize(seed_papers(), args.papers)
+    papers = collection(args.papers, args.corpus)
     papers.sort(key=sort_key)
     topics = assign_topics(papers, settings.taxonomy)
     with tempfile.TemporaryDirectory() as tmp:

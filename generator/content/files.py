@@ -7,7 +7,7 @@ bypasses PaperShelf's sanitizing, so the rule is an allowlist over the whole fol
 - ``collections/*.yml``: reading lists, judged by ``reading_lists`` (they name papers, so the
   collection is needed to judge them), and ``votes.json``, read by the build for trending:
   data the build reads, never published as they are;
-- other ``*.md`` pages (``about.md``…): ``site.sanitize.render_page``, refused if unsafe;
+- other ``*.md`` pages (``about.md``…): ``sanitize.render_page``, refused if unsafe;
 - raster images (png, jpg, jpeg, gif, webp, avif) anywhere, copied as they are;
 - listings under ``sources/`` (txt, json, bib, xml), copied as they are;
 - everything else is an error whose message says what happens to it: pages spelt
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from generator.content.pages import read_page_file
 from generator.content.reading_lists import LIST_SUFFIX
+from generator.content.sanitize import render_page
 from generator.core.problems import Problem
 from generator.core.routes import LISTS_DIR, PAPERS_DIR, SOURCES_DIR, VOTES_FILE
-from generator.site.sanitize import render_page
 
 GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
 GENERATED_FOLDERS = frozenset({"page", "archive", "topics", "trending"})

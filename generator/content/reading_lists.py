@@ -32,10 +32,10 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from generator.content.fields import GITHUB_LOGIN, normalize_arxiv
 from generator.core.model import Paper
 from generator.core.problems import Problem
 from generator.core.routes import LISTS_DIR as LISTS_DIR
+from generator.core.values import GITHUB_LOGIN, normalize_arxiv
 
 LIST_SUFFIX = ".yml"
 MAX_LIST_BYTES = 64 * 1024

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.content.fields import is_https_url
 from generator.core.problems import Problem
 from generator.core.routes import VOTES_FILE
+from generator.core.values import is_https_url
 
 MAX_VOTES_BYTES = 16 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.content.reading_lists import ShelfList
+from generator.core.html import e, relative_url
 from generator.core.routes import LISTS_DIR, list_src, list_url
 from generator.site.listings import count_label, front_matter
-from generator.site.render import e, paper_item, relative_url
+from generator.site.render import paper_item
 
 INDEX_SRC = f"{LISTS_DIR}/index.md"
 INDEX_URL = f"{LISTS_DIR}/"

@@ -14,8 +14,8 @@ it (no button, no script, no data).
 
 from __future__ import annotations
 
+from generator.core.html import e, relative_url
 from generator.core.site_config import DiscussionConfig
-from generator.site.render import e, relative_url
 
 SCRIPT = "assets/discussion.js"
 

@@ -22,11 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.content.votes import Vote
+from generator.core.html import e, relative_url
 from generator.core.model import Paper, sort_key
 from generator.core.routes import TRENDING_DIR
 from generator.core.site_config import TrendingConfig
+from generator.core.text import human_date
 from generator.site.listings import count_label, front_matter
-from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.render import paper_item
 
 
 @dataclass(frozen=True, slots=True)
