@@ -165,20 +165,3 @@ def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list
 
     walk(content_dir, Path())
     return found, sorted(published)
-
-
-def refused_sources(content_dir: Path) -> dict[str, list[Problem]]:
-    """``content_problems`` keyed by the path inside content/ as the engine names files
-    (``papers/x.markdown``), for a build that must drop them from its list of files."""
-    return {
-        path.relative_to(content_dir).as_posix(): problems for path, problems in content_problems(content_dir).items()
-    }
-
-
-def is_refused(src_uri: str, refused: dict[str, list[Problem]]) -> bool:
-    """Whether the engine's file ``src_uri`` is refused itself or lies in a refused folder (a
-    symbolic link to a folder, which the engine would follow)."""
-    if src_uri in refused:
-        return True
-    parts = src_uri.split("/")
-    return any("/".join(parts[:n]) in refused for n in range(1, len(parts)))

@@ -19,7 +19,6 @@ STAGED_MARKER = ".papershelf-staged"
 never published; its presence says the folder holds only escaped, rendered pages (the engine's
 runner refuses a folder without it)."""
 FEEDS_DIR = "feeds/"
-ASSETS_DIR = "assets/"
 
 
 def paper_src(slug: str) -> str:

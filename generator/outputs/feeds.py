@@ -25,14 +25,13 @@ from itertools import islice
 
 from generator import __version__
 from generator.core.html import abstract_html, e
-from generator.core.links import arxiv_abs
+from generator.core.links import arxiv_abs, paper_link
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
 from generator.core.tex import plain_title
 from generator.core.text import excerpt
 from generator.core.values import is_https_url
-from generator.outputs.citations import paper_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -225,9 +224,9 @@ def json_feed(
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),
         }
-        paper_link = paper_url(paper)  # the paper itself (arXiv, DOI or PDF), never its code
-        if paper_link:
-            item["external_url"] = paper_link
+        external = paper_link(paper)  # the paper itself (arXiv, DOI or PDF), never its code
+        if external:
+            item["external_url"] = external
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if topics.get(paper.slug):
