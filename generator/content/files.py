@@ -24,12 +24,7 @@ from pathlib import Path
 from generator.content.pages import read_page_file
 from generator.content.sanitize import render_page
 from generator.core.problems import Problem
-from generator.core.routes import PAPERS_DIR, SOURCES_DIR
-
-GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
-GENERATED_FOLDERS = frozenset({"page", "archive", "topics"})
-"""Where the build writes its own pages (``listings``, ``topics``, ``subscribe``): a file of
-content/ there would be replaced by the generated page, so it is an error."""
+from generator.core.routes import GENERATED_FOLDERS, GENERATED_PAGES, PAPERS_DIR, SOURCES_DIR
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 LISTING_SUFFIXES = frozenset({".txt", ".json", ".bib", ".xml"})

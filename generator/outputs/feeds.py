@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
+from generator.core import routes
 from generator.core.html import abstract_html, e
 from generator.core.links import arxiv_abs, paper_link
 from generator.core.model import Paper
@@ -43,11 +44,9 @@ GENERATOR_NAME = "PaperShelf"
 # ``sitemap.xml`` from that link's folder on each page load; beside the site's own sitemap that
 # costs megabytes per page view on a large collection. So ``feeds/`` holds a sitemap with no
 # entries (``EMPTY_SITEMAP``), and the fetch the theme makes stays a few bytes.
-SITE_FEEDS_DIR = "feeds/"
 EMPTY_SITEMAP = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 )
-TOPIC_FEEDS_DIR = "topics/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +273,7 @@ def _feed_files(
 
 
 def topic_feed_folder(topic: TopicConfig) -> str:
-    return f"{TOPIC_FEEDS_DIR}{topic.slug}/"
+    return routes.topic_url(topic.slug)
 
 
 @lru_cache(maxsize=4096)  # a handful of distinct topic names, asked about for every paper
@@ -288,14 +287,14 @@ def in_topic(paper: Paper, topic: TopicConfig, topics: Mapping[str, tuple[str, .
 
 
 def site_info(site_name: str, description: str) -> FeedInfo:
-    return FeedInfo(title=site_name, description=description, home_path="", folder=SITE_FEEDS_DIR)
+    return FeedInfo(title=site_name, description=description, home_path="", folder=routes.FEEDS_DIR)
 
 
 def topic_info(topic: TopicConfig, site_name: str) -> FeedInfo:
     return FeedInfo(
         title=f"{site_name}: {topic.name}",
         description=topic.description or f"The latest papers on {topic.name}.",
-        home_path=f"topics/{topic.slug}/",
+        home_path=routes.topic_url(topic.slug),
         folder=topic_feed_folder(topic),
     )
 
@@ -316,7 +315,7 @@ def all_feeds(
     ``config.max_items``.
     """
     files = _feed_set(papers[: config.max_items], site_info(site_name, description), site_url, site_name, topics)
-    files[SITE_FEEDS_DIR + "sitemap.xml"] = EMPTY_SITEMAP
+    files[routes.FEEDS_DIR + "sitemap.xml"] = EMPTY_SITEMAP
     if config.topic_feeds:
         for topic in taxonomy:
             chosen = list(islice((p for p in papers if in_topic(p, topic, topics)), config.max_items))
@@ -324,6 +323,6 @@ def all_feeds(
     return files
 
 
-def feed_links(base: str, title: str, folder: str = SITE_FEEDS_DIR) -> list[tuple[str, str, str]]:
+def feed_links(base: str, title: str, folder: str = routes.FEEDS_DIR) -> list[tuple[str, str, str]]:
     """(media type, title, href) of a feed folder's three formats, for autodiscovery and pages."""
     return [(f.media_type, f"{title} ({f.label})", base + folder + f.filename) for f in FORMATS]

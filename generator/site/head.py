@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from generator.core.html import e, relative_url
 from generator.core.links import arxiv_abs, doi_url, paper_link, pdf_link
 from generator.core.model import Paper
+from generator.core.routes import SUBSCRIBE_URL
 from generator.core.tex import plain_title
 from generator.core.text import excerpt
 from generator.outputs.feeds import feed_links
-from generator.site.subscribe import SUBSCRIBE_URL
 
 KATEX_DIR = "assets/vendor/katex/"
 MATH_SCRIPT = "assets/math.js"

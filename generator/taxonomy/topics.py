@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.core.model import Paper
+from generator.core.routes import topic_url
 from generator.core.site_config import TopicConfig
 from generator.core.slugs import slugify
 
@@ -150,7 +151,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"topics/{self.slug}/"
+        return topic_url(self.slug)
 
 
 def collect_topics(
