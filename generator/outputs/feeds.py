@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import lru_cache
@@ -51,18 +51,13 @@ EMPTY_SITEMAP = (
 
 @dataclass(frozen=True, slots=True)
 class FeedFormat:
-    """One of the three formats: the file name inside a feed folder, its media type, a label."""
+    """One of the three formats: the file name inside a feed folder, its media type, a label,
+    and the function that writes it (``FORMATS``)."""
 
     filename: str
     media_type: str
     label: str
-
-
-FORMATS: tuple[FeedFormat, ...] = (
-    FeedFormat("atom.xml", "application/atom+xml", "Atom"),
-    FeedFormat("rss.xml", "application/rss+xml", "RSS"),
-    FeedFormat("feed.json", "application/feed+json", "JSON Feed"),
-)
+    write: Callable[[Sequence[Paper], FeedInfo, str, str, Mapping[str, tuple[str, ...]]], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +144,8 @@ def atom_feed(
     if info.description:
         _sub(feed, "subtitle", info.description)
     _sub(feed, "link", rel="alternate", type="text/html", href=absolute(site_url, info.home_path))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(site_url, info.folder + "atom.xml"))
-    _sub(feed, "id", absolute(site_url, info.folder + "atom.xml"))
+    _sub(feed, "link", rel="self", type=ATOM.media_type, href=absolute(site_url, info.folder + ATOM.filename))
+    _sub(feed, "id", absolute(site_url, info.folder + ATOM.filename))
     _sub(feed, "updated", rfc3339(_updated(papers)))
     author = _sub(feed, "author")
     _sub(author, "name", site_name)
@@ -189,9 +184,9 @@ def rss_feed(
     _sub(
         channel,
         "atom:link",
-        href=absolute(site_url, info.folder + "rss.xml"),
+        href=absolute(site_url, info.folder + RSS.filename),
         rel="self",
-        type="application/rss+xml",
+        type=RSS.media_type,
     )
     for paper in papers:
         url = absolute(site_url, paper.url)
@@ -235,13 +230,21 @@ def json_feed(
         "version": JSON_FEED_VERSION,
         "title": info.title,
         "home_page_url": absolute(site_url, info.home_path),
-        "feed_url": absolute(site_url, info.folder + "feed.json"),
+        "feed_url": absolute(site_url, info.folder + JSON_FEED.filename),
         "description": info.description,
         "language": "en",
         "authors": [{"name": site_name, "url": absolute(site_url, "")}],
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom", atom_feed)
+RSS = FeedFormat("rss.xml", "application/rss+xml", "RSS", rss_feed)
+JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed", json_feed)
+FORMATS: tuple[FeedFormat, ...] = (ATOM, RSS, JSON_FEED)
+"""Every feed format, once: the files each feed folder holds, the links pages and the digest
+announce, in this order."""
 
 
 def _feed_set(
@@ -265,11 +268,7 @@ def _feed_texts(
 def _feed_files(
     papers: Sequence[Paper], info: FeedInfo, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
 ) -> dict[str, str]:
-    return {
-        info.folder + "atom.xml": atom_feed(papers, info, site_url, site_name, topics),
-        info.folder + "rss.xml": rss_feed(papers, info, site_url, site_name, topics),
-        info.folder + "feed.json": json_feed(papers, info, site_url, site_name, topics),
-    }
+    return {info.folder + f.filename: f.write(papers, info, site_url, site_name, topics) for f in FORMATS}
 
 
 def topic_feed_folder(topic: TopicConfig) -> str:

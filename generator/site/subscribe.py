@@ -14,7 +14,7 @@ from generator.core.html import e, relative_url
 from generator.core.routes import DATA_SRC, DATA_URL, FEEDS_DIR, SUBSCRIBE_SRC, SUBSCRIBE_URL
 from generator.core.site_config import DigestConfig, FeedsConfig, TopicConfig
 from generator.outputs.exports import BIBTEX_PATH, EXPORT_VERSION, JSON_PATH, PAPER_FIELDS, SCHEMA_PATH, TOP_FIELDS
-from generator.outputs.feeds import FORMATS, absolute, topic_feed_folder
+from generator.outputs.feeds import ATOM, FORMATS, absolute, topic_feed_folder
 
 DIGEST_ANCHOR = "email-digest"
 
@@ -58,7 +58,8 @@ def subscribe_page(
         "collection for your own tools.\n\n"
     )
     out.append("## Feeds\n\n")
-    atom = absolute(site_url, FEEDS_DIR + "atom.xml") if site_url else relative_url(url, FEEDS_DIR + "atom.xml")
+    atom = FEEDS_DIR + ATOM.filename
+    atom = absolute(site_url, atom) if site_url else relative_url(url, atom)
     out.append(
         "Copy a feed's address into your feed reader: any of the three formats works, Atom is the most "
         f"widely supported. Each feed lists the {feeds.max_items} most recently listed papers, newest "
