@@ -62,9 +62,6 @@ from generator.taxonomy.topics import assign_topics
 RELATED_PAUSE_S = 2.0
 """Under ``serve``, the related papers are recomputed once saves pause for this long."""
 
-STAGE_DIR = "build/stage"
-"""Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
-
 
 @dataclass(slots=True)
 class StageReport:

@@ -28,12 +28,7 @@ from generator.content.pages import read_page_file
 from generator.content.reading_lists import LIST_SUFFIX
 from generator.content.sanitize import render_page
 from generator.core.problems import Problem
-from generator.core.routes import LISTS_DIR, PAPERS_DIR, SOURCES_DIR, VOTES_FILE
-
-GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
-GENERATED_FOLDERS = frozenset({"page", "archive", "topics", "trending"})
-"""Where the build writes its own pages (``listings``, ``topics``, ``subscribe``): a file of
-content/ there would be replaced by the generated page, so it is an error."""
+from generator.core.routes import GENERATED_FOLDERS, GENERATED_PAGES, LISTS_DIR, PAPERS_DIR, SOURCES_DIR, VOTES_FILE
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 LISTING_SUFFIXES = frozenset({".txt", ".json", ".bib", ".xml"})
@@ -188,20 +183,3 @@ def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list
 
     walk(content_dir, Path())
     return found, sorted(published)
-
-
-def refused_sources(content_dir: Path) -> dict[str, list[Problem]]:
-    """``content_problems`` keyed by the path inside content/ as the engine names files
-    (``papers/x.markdown``), for a build that must drop them from its list of files."""
-    return {
-        path.relative_to(content_dir).as_posix(): problems for path, problems in content_problems(content_dir).items()
-    }
-
-
-def is_refused(src_uri: str, refused: dict[str, list[Problem]]) -> bool:
-    """Whether the engine's file ``src_uri`` is refused itself or lies in a refused folder (a
-    symbolic link to a folder, which the engine would follow)."""
-    if src_uri in refused:
-        return True
-    parts = src_uri.split("/")
-    return any("/".join(parts[:n]) in refused for n in range(1, len(parts)))

@@ -14,7 +14,7 @@ from generator.core.caches import per_paper
 from generator.core.html import abstract_html, e, relative_url, title_html
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
-from generator.core.routes import list_url
+from generator.core.routes import HF_DAILY_PREFIX, list_url, source_name, source_src, topic_url
 from generator.core.site_config import EXCERPT_CHARS
 from generator.core.slugs import slugify
 from generator.core.text import excerpt, human_date
@@ -110,7 +110,9 @@ def listing_facts_html(paper: Paper) -> str:
             f'submitted by <a href="{e(hf_user(paper.hf_submitter))}" rel="nofollow noopener">'
             f"{e(paper.hf_submitter)}</a> (Hugging Face)"
         )
-    from_hf = paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith("sources/hf-daily-")
+    from_hf = (
+        paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith(source_src(HF_DAILY_PREFIX))
+    )
     if daily and from_hf:
         where = (
             f'<a href="{e(hf_paper(paper.arxiv))}" rel="nofollow noopener">Hugging Face Daily Papers</a>'
@@ -128,7 +130,7 @@ def topics_html(topics: Sequence[str], page_url: str) -> str:
     if not topics:
         return ""
     links = ", ".join(
-        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}">{e(t)}</a>' for t in topics
+        f'<a class="ps-topic" href="{e(relative_url(page_url, topic_url(slugify(t))))}">{e(t)}</a>' for t in topics
     )
     return f'<p class="ps-topics">Topics: {links}</p>'
 
@@ -187,9 +189,10 @@ def paper_page(
     source = ""
     if paper.source:
         src = paper.source
-        if src.startswith("sources/") and "/" not in src.removeprefix("sources/"):
+        name = source_name(src)
+        if name is not None:
             href = relative_url(page_url, src)
-            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(src.removeprefix("sources/"))}</a></p>'
+            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(name)}</a></p>'
         else:
             source = f'<p class="ps-source">Imported from {e(src)}</p>'
     lists = lists_html(on_lists, page_url) + "\n" if on_lists else ""  # no line at all without lists
