@@ -105,7 +105,8 @@ async (query) => {
   const start = performance.now();
   const last = () => window.__keys[window.__keys.length - 1];
   const hit = () => window.__answered.find(([q, t]) => q === query && t >= last());
-  while (!hit() && performance.now() - start < 15000) await new Promise((r) => setTimeout(r, 5));
+  // generous: the stock theme answers only once its worker has indexed the whole collection
+  while (!hit() && performance.now() - start < 180000) await new Promise((r) => setTimeout(r, 5));
   return hit() ? hit()[1] - last() : null;
 }
 """

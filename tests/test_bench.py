@@ -45,7 +45,7 @@ def test_synthesis_is_deterministic() -> None:
 def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "build", "--papers", "200", "--browser", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks", "build", "--papers", "200", "--browser", "--quality", "--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -53,10 +53,11 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     table = proc.stdout
-    assert "200 papers, 1 run" in table
-    for label, key, _ in ROWS:
-        line = next(line for line in table.splitlines() if line.startswith(label))
-        ours, stock, _ratio = line[len(label) :].split()[-3:]
+    assert "200 papers (synthetic), 1 run" in table
+    for label, key, unit in ROWS:
+        name = f"{label} ({unit})" if unit else label
+        line = next(line for line in table.splitlines() if line.startswith(name))
+        ours, stock, _ratio = line[len(name) :].split()[:3]
         if key in OURS_ONLY:  # the stock site corrects no typo
             assert ours != "—" and stock in ("—", "0.00"), line
         else:
@@ -66,16 +67,24 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     for site in ("ours", "stock"):
         [run] = result[site]
         for _, key, _ in ROWS:
-            if key == "idle_search_kb" or (site == "stock" and key in OURS_ONLY):
+            if key in ("idle_search_kb", "kb_per_paper") or (site == "stock" and key in OURS_ONLY):
                 continue
             assert run[key] > 0, (site, key)
+        assert len(run["typed"]) == 3 and all(len(query.split()) == 4 for query, *_ in run["typed"])
     # a page view downloads no search engine; the stock theme loads its whole index with every page
     assert result["ours"][0]["idle_search_kb"] == 0
     assert result["stock"][0]["idle_search_kb"] > 0
-    assert result["ours"][0]["extra"]["typo_searched_heterogenity"] == 1.0  # corrected to heterogeneity
-    assert "targets at 200 papers:" in table
+    assert result["ours"][0]["extra"]["typo_corrected"] == 1.0  # the misspelt probe word is corrected
+    assert "site size per paper (KB)" in table and "≤ 16 KB/paper" in table
     assert result["ours"][0]["largest_paper_page_kb"] < 20  # a paper page stays small
     assert Path(result["ours"][0]["largest_page"]).suffix == ".html"
+    # the engines' comparison: every engine asked every query, and the report says how each did
+    assert set(result["quality"]) == {"PaperShelf", "Pagefind", "Material"}
+    for rates in result["quality"].values():
+        assert rates["known item"][1] == 60 and rates["misspelt"][1] == 20
+        assert rates["known item"][0] >= 30  # a search that finds half the titles it is given works
+    assert result["pagefind"]["files"] > 0
+    assert "known-item search, paper in the top 3 (synthetic, 200 papers):" in table
 
 
 def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
