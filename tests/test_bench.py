@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 import urllib.error
@@ -15,6 +16,7 @@ import pytest
 from benchmarks import synthetic
 from benchmarks.calibrate import text_vocabulary
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
+from benchmarks.queries import KINDS, MISSPELT, known_item_queries, misspell, top3_rates
 from benchmarks.report import OURS_ONLY, ROWS
 from benchmarks.static_server import serve_site
 from generator.content.pages import parse_page, to_front_matter
@@ -185,3 +187,37 @@ def test_real_shaped_vocabulary_grows_as_real_text_does() -> None:
 def test_real_shaped_synthesis_is_deterministic() -> None:
     assert synthetic.synthesize(200, seed=5) == synthetic.synthesize(200, seed=5)
     assert synthetic.synthesize(200, seed=5) != synthetic.synthesize(200, seed=6)
+
+
+def test_known_item_queries_are_made_by_rule_one_paper_each() -> None:
+    papers = synthetic.synthesize(800, seed=2)
+    queries = known_item_queries(papers, per_kind=10, misspelt=10)
+    assert queries == known_item_queries(papers, per_kind=10, misspelt=10)  # seeded: the same every run
+    assert [q.kind for q in queries] == [k for k in (*KINDS, MISSPELT) for _ in range(10)]
+    assert len({q.slug for q in queries}) == 40  # a different paper for each query
+    by_slug = {p.slug: p for p in papers}
+    known = {w for p in papers for w in re.findall(r"[a-z]+", f"{p.title} {p.abstract}".lower())}
+    for q in queries:
+        title = by_slug[q.slug].title
+        if q.kind == "title start":
+            assert title.startswith(q.text) and 3 <= len(q.text.split()) <= 5
+        elif q.kind == "name":
+            assert title.startswith(q.text + ":")
+        elif q.kind == "two words":
+            assert len(q.text.split()) == 2 and all(w.lower() in title.lower() for w in q.text.split())
+        else:  # one word is no word of the collection, the others are the title's
+            unknown = [w for w in q.text.lower().split() if w not in known and w.isalpha()]
+            assert len(unknown) == 1, q
+    hits = [[q.slug] if i % 2 else [] for i, q in enumerate(queries)]
+    rates = top3_rates(queries, hits)
+    assert rates["known item"] == (15, 30) and rates["misspelt"] == (5, 10)
+
+
+def test_misspell_makes_one_edit() -> None:
+    import random
+
+    rng = random.Random(1)
+    for word in ("transformer", "diffusion", "segmentation"):
+        for _ in range(20):
+            wrong = misspell(word, rng)
+            assert wrong != word and wrong[0] == word[0] and abs(len(wrong) - len(word)) <= 1
