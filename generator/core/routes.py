@@ -12,6 +12,11 @@ PAPERS_DIR = "papers"
 """Folder of paper pages, in ``content/`` and in the staged folder alike."""
 SOURCES_DIR = "sources"
 """Folder of the listings papers were imported from, published as they are."""
+VOTES_FILE = "votes.json"
+"""The readers' votes on each paper's discussion, in ``content/`` (``python -m generator votes``)."""
+LISTS_DIR = "collections"
+"""Reading lists: ``content/collections/<slug>.yml``, and their pages at ``collections/<slug>/``."""
+TRENDING_DIR = "trending"
 TOPICS_DIR = "topics"
 ARCHIVE_DIR = "archive"
 STAGED_MARKER = ".papershelf-staged"
@@ -54,3 +59,13 @@ def src_to_url(src: str) -> str:
     if stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+def list_url(slug: str) -> str:
+    """A reading list's page."""
+    return f"{LISTS_DIR}/{slug}/"
+
+
+def list_src(slug: str) -> str:
+    """A reading list's staged page (its file in ``content/`` is ``collections/<slug>.yml``)."""
+    return f"{LISTS_DIR}/{slug}/index.md"
