@@ -41,8 +41,6 @@ from typing import Any
 from generator.core.routes import STAGED_MARKER
 
 ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
-PLUGIN = "papershelf"
-"""The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
 
 
 class EngineError(RuntimeError):
