@@ -36,7 +36,8 @@ decompresses itself: they cost the same on any server.
 Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), plus
 ``TITLE_BONUS`` times a word's weight when the title holds it, and ``LEAD_BONUS`` more when the
 word is in the paper's name (``lead_words``): a paper whose title says what was searched comes
-first, and "Bridge: ..." before the many titles that merely contain "bridge". Words are stemmed with Snowball's English stemmer, so "models" finds "model" and
+first, and "Bridge: ..." before the many titles that merely contain "bridge". Words are
+stemmed with Snowball's English stemmer, so "models" finds "model" and
 "accurate" finds "accuracy".
 """
 
@@ -256,12 +257,12 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
     return firsts, files, tails
 
 
-EXCERPT_TEXT_CHARS = 400
+EXCERPT_TEXT_CHARS = 600
 """How much of an abstract a result's excerpt is chosen from. The papers files are most of what
 a typed query fetches (each result shown is in a file of ``DOCS_PER_FILE`` papers), and a
-result shows 24 words: the first 400 characters (about 60 words) hold the abstract's opening,
-where it says what the paper does. At 1,000 characters a typed query on real papers fetched
-twice the bytes."""
+result shows 24 words: the first 600 characters (about 90 words) hold the abstract's opening,
+where it says what the paper does, and most of what a query matches. At 1,000 characters a
+typed query on real papers fetched half as much again."""
 
 
 @per_paper()
