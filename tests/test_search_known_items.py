@@ -8,6 +8,9 @@ and "Mirror: ..." each among papers whose titles merely contain the word, more o
 
 from __future__ import annotations
 
+import gzip
+import itertools
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from generator.search.index import lead_words
+from generator.content.collection import load_collection
+from generator.core.model import sort_key
+from generator.search.index import file_of, index_files, lead_words
 from tests.conftest import copy_project, mkdocs_build, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "known-items"
@@ -46,6 +51,25 @@ def test_a_papers_name_is_before_its_colon_or_its_first_word() -> None:
     assert lead_words("Follow Anything in Any Video") == ["follow"]
     # a colon after a sentence names nothing: the first word does
     assert lead_words("How well do large language models reason about time: a study") == ["how"]
+
+
+def test_a_word_names_the_papers_it_names_not_those_of_its_stem() -> None:
+    """ "bridge" and "bridging" share a stem; the paper named "Bridge" is named by "bridge" alone."""
+    collection = load_collection(sorted(FIXTURE.glob("*.md")))
+    papers = sorted(collection.papers, key=sort_key)
+    files = {k.rsplit("/", 1)[1]: v for k, v in index_files(papers, {}).items()}
+    meta = json.loads(files["meta.json"])
+    slugs = [p.slug for p in papers]
+
+    def names(word: str) -> list[str]:
+        terms = json.loads(gzip.decompress(files[f"t{file_of(meta['terms'], word)}.bin"]))
+        _bonus, *gaps = terms["names"].get(word, [0])
+        return [slugs[d] for d in itertools.accumulate(gaps, initial=-1)][1:]
+
+    assert names("bridge") == ["bridge"]
+    assert names("bridging") == ["bridging-gaps"]
+    assert names("mirror") == ["mirror"]
+    assert names("3daware") == names("3d") == names("aware") == ["scene-generation"]
 
 
 @pytest.fixture(scope="module")

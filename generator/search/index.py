@@ -14,7 +14,8 @@ Layout, inside ``INDEX_DIR`` (the browser side is ``overrides/assets/search-engi
   with the content (the other files are fetched as ``<name>?v=<version>``).
 - ``t<n>.bin``: terms, a range of words in order, the file closing once it passes
   ``TERM_FILE_BYTES``: ``{"words": [word, stem or "" when the same, ...], "stems": {stem:
-  [[its words], papers with it, top, tail score, tail file or -1]}}``, where ``top`` holds the
+  [[its words], papers with it, top, tail score, tail file or -1]}, "names": {word: [bonus,
+  papers]}}``, where ``names`` holds the papers a word names (``lead_words``) and ``top`` the
   stem's ``TOP_POSTINGS`` heaviest papers as gaps between ascending numbers, each with its
   score (a BM25 weight times ``SCALE``, computed here, so a query only adds). A word, its stem
   and the words it begins are in one file, so typing a word longer narrows to a file already
@@ -34,9 +35,11 @@ no query, list the newest first. The ``.bin`` files are gzip-compressed JSON, wh
 decompresses itself: they cost the same on any server.
 
 Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), plus
-``TITLE_BONUS`` times a word's weight when the title holds it, and ``LEAD_BONUS`` more when the
-word is in the paper's name (``lead_words``): a paper whose title says what was searched comes
-first, and "Bridge: ..." before the many titles that merely contain "bridge". Words are
+``TITLE_BONUS`` times a word's weight when the title holds it; and the browser adds ``LEAD_BONUS``
+times it when the word is in the paper's name (``lead_words``), by word and not by stem, and only
+for a word that names at most ``LEAD_PAPERS`` papers: a paper whose title says what was searched
+comes first, and "Bridge: ..." before the many titles that merely contain "bridge" or start with
+"Bridging". Words are
 stemmed with Snowball's English stemmer, so "models" finds "model" and
 "accurate" finds "accuracy".
 """
@@ -67,6 +70,7 @@ INDEX_DIR = "assets/search-index"
 FORMAT = 2  # search-engine.js reads only the format it knows
 TITLE_BONUS = 2.0  # a word of the title adds this many times its weight (BM25's most) to the score
 LEAD_BONUS = 3.0  # and a word of the paper's name (``lead_words``) this many more
+LEAD_PAPERS = 64  # a word that names more papers than this names none: "Towards ...", "A ..."
 K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation
 SCALE = 100  # scores are stored as integers: BM25 times this
 TOP_POSTINGS = 400  # a stem's heaviest papers stored with their scores; the rest in its tail
@@ -106,13 +110,14 @@ NAME_WORDS = 6  # a title's part before a colon longer than this is a sentence, 
 
 def lead_words(title: str) -> list[str]:
     """The words that name a paper: what comes before a colon ("Bridge: ..."), or else the
-    title's first word ("Follow Anything ..."). A paper whose name is an ordinary word is
-    found by that word before the many papers whose titles merely contain it."""
+    title's first word, all of a hyphenated one ("3D-Aware ..."). A paper whose name is an
+    ordinary word is found by that word before the many papers whose titles merely contain it."""
     name, colon, _ = title.partition(":")
     found = words(name)
     if colon and 0 < len(found) <= NAME_WORDS:
         return found
-    return found[:1]
+    first = title.split(maxsplit=1)
+    return words(first[0]) if first else []
 
 
 def _sort_key(text: str) -> bytes:
@@ -168,26 +173,45 @@ class _Postings:
         tf = np.bincount(where, weights=np.asarray(all_counts, dtype=np.float64))
         where_in_title = np.asarray(all_places, dtype=np.int64)
         title_hit = np.bincount(where, weights=(where_in_title > 0).astype(np.float64)) > 0
-        lead_hit = np.bincount(where, weights=(where_in_title == LEAD).astype(np.float64)) > 0
         stem_of, doc_of = keys // max(n, 1), keys % max(n, 1)
         lengths = np.asarray([length for length, _, _, _ in terms], dtype=np.float64)
         average = float(lengths.mean()) if n else 1.0
         norm = K1 * (1 - B + B * lengths / average)
         per_stem = np.bincount(stem_of, minlength=len(self.stems))
         idf = np.log(1 + (n - per_stem + 0.5) / (per_stem + 0.5))
-        score = idf[stem_of] * (tf * (K1 + 1) / (tf + norm[doc_of]) + TITLE_BONUS * title_hit + LEAD_BONUS * lead_hit)
+        score = idf[stem_of] * (tf * (K1 + 1) / (tf + norm[doc_of]) + TITLE_BONUS * title_hit)
         self.starts = np.concatenate(([0], np.cumsum(per_stem)))
         self.docs = doc_of  # per stem, its papers in order (the stems in order)
         self.scores = np.maximum(1, np.rint(score * SCALE)).astype(np.int64)
+        gaps = np.diff(doc_of, prepend=-1)
+        firsts = self.starts[:-1][per_stem > 0]
+        gaps[firsts] = doc_of[firsts] + 1
+        self.flat = np.empty(2 * len(keys), dtype=np.int64)  # gap, score, gap, score, ... per stem
+        self.flat[0::2] = gaps
+        self.flat[1::2] = self.scores
+        # each word's papers that it names ("Bridge: ..."), by word, not by stem: "bridging"
+        # shares the stem of "bridge" but names other papers; a word that names many is no name
+        lead = where_in_title == LEAD
+        order = np.lexsort((docs[lead], ids[lead]))
+        naming_word, named_doc = ids[lead][order], docs[lead][order]
+        named = np.bincount(naming_word, minlength=len(vocabulary))
+        ends = np.cumsum(named)
+        bonus = np.rint(LEAD_BONUS * idf[of_word] * SCALE).astype(np.int64)
+        self.leads: dict[int, list[int]] = {}  # word -> [bonus, paper gaps...]
+        for named_word in np.flatnonzero((named > 0) & (named <= LEAD_PAPERS)).tolist():
+            self.leads[named_word] = [
+                int(bonus[named_word]),
+                *_gaps(named_doc[ends[named_word] - named[named_word] : ends[named_word]].tolist()),
+            ]
 
 
 def _top_and_tail(postings: _Postings, i: int) -> tuple[list[int], list[int], int]:
     """Stem ``i``'s papers split by weight: the ``TOP_POSTINGS`` that weigh most (paper gaps and
     scores, in paper order), the rest (paper numbers), and the median score of the rest."""
     lo, hi = int(postings.starts[i]), int(postings.starts[i + 1])
+    if hi - lo <= TOP_POSTINGS:  # most stems: their papers as they are
+        return postings.flat[2 * lo : 2 * hi].tolist(), [], 0
     docs, scores = postings.docs[lo:hi], postings.scores[lo:hi]
-    if hi - lo <= TOP_POSTINGS:
-        return _pairs(docs, scores), [], 0
     order = np.lexsort((docs, -scores))  # heaviest first; of equal scores the newest paper
     top = np.sort(order[:TOP_POSTINGS])
     rest = np.sort(order[TOP_POSTINGS:])
@@ -238,11 +262,15 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
     flat: list[object] = []
     entries: dict[str, list[object]] = {}
     size = 0
-    for word, s in zip(postings.vocabulary, postings.word_stems, strict=True):
+    leads: dict[str, list[int]] = {}
+    for w, (word, s) in enumerate(zip(postings.vocabulary, postings.word_stems, strict=True)):
         if not flat:
             firsts.append(word)
         flat += (word, "" if s == word else s)
         size += len(word) + len(s) + 6
+        if w in postings.leads:
+            leads[word] = postings.leads[w]
+            size += 5 * len(leads[word]) + len(word)
         if s not in entries:
             i = stem_id[s]
             top, rest, tail_score = split[i]
@@ -250,10 +278,10 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
             entries[s] = [postings.forms[i], count, top, tail_score, tail_of.get(i, -1)]
             size += sum(len(f) + 3 for f in postings.forms[i]) + 7 * len(top) // 2 + 24
         if size >= TERM_FILE_BYTES:
-            files.append(_json({"words": flat, "stems": entries}))
-            flat, entries, size = [], {}, 0
+            files.append(_json({"words": flat, "stems": entries, "names": leads}))
+            flat, entries, leads, size = [], {}, {}, 0
     if flat:
-        files.append(_json({"words": flat, "stems": entries}))
+        files.append(_json({"words": flat, "stems": entries, "names": leads}))
     return firsts, files, tails
 
 

@@ -93,7 +93,7 @@ async function entryOf(m, word) {
   for (let i = 0; i + 1 < flat.length; i += 2) {
     if (flat[i] === word) {
       const stem = flat[i + 1] || word;
-      return { stem, entry: terms.stems[stem] };
+      return { stem, entry: terms.stems[stem], names: terms.names[word] };
     }
   }
   return null;
@@ -101,7 +101,7 @@ async function entryOf(m, word) {
 
 /* The stems of the words that `prefix` begins, from the first PREFIX_FILES terms files of its
    range (a longer prefix narrows the range to files already fetched), the most common first:
-   [stem, entry, similarity]. */
+   [stem, entry, similarity, [[the papers a word of it names, similarity], ...]]. */
 async function completions(m, prefix) {
   const first = fileOf(m.terms, prefix);
   const last = Math.min(fileOf(m.terms, `${prefix}\uffff`), first + PREFIX_FILES - 1);
@@ -115,7 +115,8 @@ async function completions(m, prefix) {
       const stem = flat[i + 1] || w;
       const similarity = prefix.length / w.length;
       const had = found.get(stem);
-      if (!had || had[2] < similarity) found.set(stem, [stem, terms.stems[stem], similarity]);
+      if (!had || had[2] < similarity) found.set(stem, [stem, terms.stems[stem], similarity, had ? had[3] : []]);
+      if (terms.names[w]) found.get(stem)[3].push([terms.names[w], similarity]);
     }
   }
   return [...found.values()].sort((a, b) => b[1][1] - a[1][1] || (a[0] < b[0] ? -1 : 1)).slice(0, PREFIX_WORDS);
@@ -166,6 +167,7 @@ async function termScores(m, word, prefix) {
     addTop(scores, entry[2], similarity, m.scale);
     for (const w of entry[0]) forms.add(w);
   }
+  const named = near.flatMap((c) => c[3]);
   if (own) {
     const [words, , top, tailScore, tail] = own.entry;
     for (const w of words) forms.add(w);
@@ -175,8 +177,25 @@ async function termScores(m, word, prefix) {
       const score = tailScore / m.scale;
       for (const doc of tailDocs(tails[own.stem])) if (!(scores.get(doc) >= score)) scores.set(doc, score);
     }
+    if (own.names) named.push([own.names, 1]);
   }
+  addNames(scores, named, m.scale);
   return { scores, forms, cutShort: !own && near.length > 0 };
+}
+
+/* The papers a word names ("Bridge: ..."): [bonus, paper gaps...] from the terms file, the
+   bonus added once per paper (the most similar word's), to papers the word matched already. */
+function addNames(scores, named, scale) {
+  const added = new Map();
+  for (const [[bonus, ...gaps], similarity] of named) {
+    let doc = -1;
+    for (const gap of gaps) {
+      doc += gap;
+      const more = (bonus / scale) * similarity;
+      if (scores.has(doc) && !(added.get(doc) >= more)) added.set(doc, more);
+    }
+  }
+  for (const [doc, more] of added) scores.set(doc, scores.get(doc) + more);
 }
 
 async function filterDocs(m, filters) {
