@@ -9,8 +9,9 @@ and a preview rewrites only the files an edit changed.
 
 Layout, inside ``INDEX_DIR`` (the browser side is ``overrides/assets/search-engine.js``):
 
-- ``meta.json``: the number of papers, the first word of every terms file (so a word is found
-  by a binary search, and a prefix by a range), the filter files, and a version that changes
+- ``meta.json``: the number of papers, where every terms file begins (the shortest start of
+  its first word that sorts after the file before it: a word is found by a binary search, and
+  a prefix by a range), the filter files, and a version that changes
   with the content (the other files are fetched as ``<name>?v=<version>``).
 - ``t<n>.bin``: terms, a range of words in order, the file closing once it passes
   ``TERM_FILE_BYTES``: ``{"words": [word, stem or "" when the same, ...], "stems": {stem:
@@ -235,6 +236,16 @@ def _membership(docs: list[int], n: int) -> list[int] | str:
     return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
 
 
+def _separator(before: str, first: str) -> str:
+    """The shortest start of ``first`` that sorts after ``before``: where a file begins, told
+    apart from the file before it. A word is in the same file by it as by the file's first
+    word, and ``meta.json`` holds a few letters a file instead of a whole word."""
+    for end in range(1, len(first)):
+        if _sort_key(first[:end]) > _sort_key(before):
+            return first[:end]
+    return first
+
+
 def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes]]:
     """The terms files (words in order, each with its stem, and each of their stems with its
     heaviest papers), a file closing once its JSON passes ``TERM_FILE_BYTES``; and the tails
@@ -263,9 +274,11 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
     entries: dict[str, list[object]] = {}
     size = 0
     leads: dict[str, list[int]] = {}
+    last = ""
     for w, (word, s) in enumerate(zip(postings.vocabulary, postings.word_stems, strict=True)):
         if not flat:
-            firsts.append(word)
+            firsts.append(_separator(last, word) if firsts else "")
+        last = word
         flat += (word, "" if s == word else s)
         size += len(word) + len(s) + 6
         if w in postings.leads:

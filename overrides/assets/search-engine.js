@@ -27,7 +27,7 @@
 const settings = { baseUrl: "/", excerptLength: 24 };
 const PREFIX_WORDS = 40; // a prefix stands for at most this many words, the most common first
 const PREFIX_FILES = 2; // and is looked up in at most this many terms files
-const NAME_RESULTS = 10; // the first results checked for a paper named by the query (namesFirst)
+const NAME_RESULTS = 5; // the first results checked for a paper named by the query (namesFirst)
 const WORD = /[\p{L}\p{N}]+/gu;
 
 let meta = null;
