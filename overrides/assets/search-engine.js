@@ -14,8 +14,8 @@
  *   the most common first, each with its heaviest papers, scored lower the more of the word is
  *   missing, so typing shows answers early.
  * - Every word of the query must match (a paper holding only some of them is not a result),
- *   and scores were computed by the build (BM25), so a query only adds them up. Of the first
- *   results, a paper named by the query comes first (namesFirst).
+ *   and scores were computed by the build (BM25), so a query only adds them up, and the papers
+ *   a typed word names ("Bridge: ...", from the terms file) get a bonus on top.
  * - A word that matches nothing is named in the answer (`unknown`): search.js then loads the
  *   typo corrector, which asks `known` whether a word is in the index.
  * - Excerpts are made here from the paper's text: escaped, with <mark> around the words that
@@ -27,7 +27,6 @@
 const settings = { baseUrl: "/", excerptLength: 24 };
 const PREFIX_WORDS = 40; // a prefix stands for at most this many words, the most common first
 const PREFIX_FILES = 2; // and is looked up in at most this many terms files
-const NAME_RESULTS = 5; // the first results checked for a paper named by the query (namesFirst)
 const WORD = /[\p{L}\p{N}]+/gu;
 
 let meta = null;
@@ -321,28 +320,7 @@ export async function search(query, { filters } = {}) {
   const matches = (w) => forms.has(w) || prefixes.some((p) => w.startsWith(p));
   const ranked = [...total].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const unknown = terms.filter((t) => t.scores.size === 0).map((t) => t.word);
-  const results = ranked.map(([doc, score]) => result(m, doc, score, matches));
-  return { results: await namesFirst(m, results, query), unknown };
-}
-
-/* Of the first results, a paper named by the query comes first: its title starts with the
-   query ("Follow ..."), or its name before a colon is the query ("Bridge: ..."). The build
-   scores the words of a paper's name higher, but by stem ("bridging" and "bridge" are one), so
-   the exact words are checked here, on the records the first results show anyway. */
-async function namesFirst(m, results, query) {
-  const typed = tokens(query || "").join(" ");
-  if (!typed) return results;
-  const head = results.slice(0, NAME_RESULTS);
-  const named = await Promise.all(head.map(async (r) => {
-    const records = await file(`d${Math.floor(r.id / m.docs_per_file)}.bin`);
-    const title = records[r.id % m.docs_per_file][1];
-    const whole = tokens(title).join(" ");
-    const name = title.includes(":") ? tokens(title.split(":")[0]).join(" ") : null;
-    return name === typed || whole === typed || whole.startsWith(`${typed} `);
-  }));
-  const first = head.filter((_, i) => named[i]);
-  if (first.length === 0) return results;
-  return [...first, ...head.filter((_, i) => !named[i]), ...results.slice(NAME_RESULTS)];
+  return { results: ranked.map(([doc, score]) => result(m, doc, score, matches)), unknown };
 }
 
 /* Fetch the files a query will need while the reader is still typing. */
