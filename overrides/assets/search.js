@@ -7,16 +7,17 @@
  *   that the reader means to search: the pointer over the box or the search button, focus, a
  *   touch, or the shortcut key. A reader who never searches downloads none of it. Then only the
  *   index pieces a query needs are fetched, so a query costs the same at 100 or 50,000 papers.
- * - Typos: the engine matches words exactly, so a word the index does not know is looked up in
- *   a vocabulary of the indexed words that the build cuts into small files
- *   (generator/search/typos.py: a deletion index, fetched a few KB at a time and only for an
- *   unknown word). The word is replaced by the nearest known word (Damerau distance, then how
- *   often it occurs), or split or joined with its neighbour, and the results say what was
- *   searched. A query whose words are all known is answered exactly as before.
+ * - Typos: when the engine names a typed word that matches nothing, the corrector
+ *   (assets/search-corrections.js, a module of its own) is loaded and looks it up in the
+ *   vocabulary files the build writes (generator/search/typos.py); the results say what was
+ *   searched. A reader who spells every word right downloads neither. A query whose words are
+ *   all known is answered exactly as before.
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
- * - A newer query always wins: answers to older keystrokes are dropped, never shown late, and
+ * - A query runs once typing pauses for DEBOUNCE_MS: a person pauses longer than that between
+ *   keys, so each keystroke is still answered, but a burst of keys fetches only for its end.
+ *   A newer query always wins: answers to older keystrokes are dropped, never shown late, and
  *   only one search runs at a time: while it runs, keystrokes only decide what runs next, so
  *   typing never piles up searches that each cost as much as the last (a prefix like "di" is
  *   in most papers). A single letter is not searched at all, for the same reason.
