@@ -13,8 +13,8 @@ Layout, inside ``INDEX_DIR`` (the browser side is ``overrides/assets/search-engi
   its first word that sorts after the file before it: a word is found by a binary search, and
   a prefix by a range), the filter files, and a version that changes
   with the content (the other files are fetched as ``<name>?v=<version>``).
-- ``t<n>.bin``: terms, a range of words in order, the file closing once it passes
-  ``TERM_FILE_BYTES``: ``{"words": [word, stem or "" when the same, ...], "stems": {stem:
+- ``t<n>.bin``: terms, a range of words in order, about 5 KB compressed (``_closes``):
+  ``{"words": [word, stem or "" when the same, ...], "stems": {stem:
   [[its words], papers with it, top, tail score, tail file or -1]}, "names": {word: [bonus,
   papers]}}``, where ``names`` holds the papers a word names (``lead_words``) and ``top`` the
   stem's ``TOP_POSTINGS`` heaviest papers as gaps between ascending numbers, each with its
@@ -52,6 +52,7 @@ import bisect
 import functools
 import hashlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -75,8 +76,9 @@ LEAD_PAPERS = 64  # a word that names more papers than this names none: "Towards
 K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation
 SCALE = 100  # scores are stored as integers: BM25 times this
 TOP_POSTINGS = 400  # a stem's heaviest papers stored with their scores; the rest in its tail
-TERM_FILE_BYTES = 12_000  # a terms file closes once its JSON passes this size: about 5 KB compressed
-TAIL_FILE_BYTES = 12_000  # a tails file likewise
+FILE_BYTES = 9_000  # a terms or tails file closes once its JSON passes this size (_closes) ...
+CUT_EVERY = 16  # ... at one key in this many: about 12 KB, 5 KB compressed
+FILE_MOST = 30_000  # ... or at the first key past this size
 DOCS_PER_FILE = 20  # a first page of ten results fetches at most ten of these, ~6 KB each
 
 
@@ -236,6 +238,14 @@ def _membership(docs: list[int], n: int) -> list[int] | str:
     return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
 
 
+def _closes(key: str, size: int) -> bool:
+    """Whether a file closes after ``key``: once it holds ``FILE_BYTES`` and at a key whose hash
+    says so (one in ``CUT_EVERY``), or at ``FILE_MOST``. Where files end depends on the keys
+    there, not on everything before them, so an edit that adds or drops a word rewrites its own
+    file, not every file after it."""
+    return size >= FILE_MOST or (size >= FILE_BYTES and zlib.crc32(key.encode("utf-8")) % CUT_EVERY == 0)
+
+
 def _separator(before: str, first: str) -> str:
     """The shortest start of ``first`` that sorts after ``before``: where a file begins, told
     apart from the file before it. A word is in the same file by it as by the file's first
@@ -248,9 +258,8 @@ def _separator(before: str, first: str) -> str:
 
 def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes]]:
     """The terms files (words in order, each with its stem, and each of their stems with its
-    heaviest papers), a file closing once its JSON passes ``TERM_FILE_BYTES``; and the tails
-    files (the other papers of the stems that have more than ``TOP_POSTINGS``), in stem order,
-    a file closing once it passes ``TAIL_FILE_BYTES``."""
+    heaviest papers), and the tails files (the other papers of the stems that have more than
+    ``TOP_POSTINGS``), in stem order; each file closing where ``_closes`` says."""
     split = [_top_and_tail(postings, i) for i in range(len(postings.stems))]
     tail_of: dict[int, int] = {}
     tails: list[bytes] = []
@@ -262,7 +271,7 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
         tail_of[i] = len(tails)
         part[postings.stems[i]] = member = _membership(rest, postings.n)
         size += len(member) if isinstance(member, str) else 4 * len(member)
-        if size >= TAIL_FILE_BYTES:
+        if _closes(postings.stems[i], size):
             tails.append(_json(part))
             part, size = {}, 0
     if part:
@@ -290,7 +299,7 @@ def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes
             count = int(postings.starts[i + 1] - postings.starts[i])
             entries[s] = [postings.forms[i], count, top, tail_score, tail_of.get(i, -1)]
             size += sum(len(f) + 3 for f in postings.forms[i]) + 7 * len(top) // 2 + 24
-        if size >= TERM_FILE_BYTES:
+        if _closes(word, size):
             files.append(_json({"words": flat, "stems": entries, "names": leads}))
             flat, entries, leads, size = [], {}, {}, 0
     if flat:
