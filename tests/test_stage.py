@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.core.words import search_words as words
 from generator.search.index import INDEX_DIR, file_of
-from generator.search.typos import words
 from generator.stage import stage
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 from tests.golden import STAGED_FILES, STAGED_GOLDEN, staged_fixture
@@ -172,7 +172,7 @@ def test_a_body_made_before_its_related_papers_gives_the_same_page() -> None:
     from generator.content.collection import load_collection, page_paths
     from generator.core.model import sort_key
     from generator.outputs.citations import citation_keys
-    from generator.site.plan import paper_body, paper_file, with_related
+    from generator.plan import paper_body, paper_file, with_related
     from generator.stage import load_site
 
     _, site = load_site(ROOT / "mkdocs.yml")

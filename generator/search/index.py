@@ -63,8 +63,9 @@ from generator.core import routes
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
-from generator.search.typos import paper_words, words
-from generator.site.render import text_start
+from generator.core.text import text_start
+from generator.core.words import search_words
+from generator.search.typos import paper_words
 
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""
@@ -99,7 +100,7 @@ def paper_terms(paper: Paper, topics: tuple[str, ...]) -> tuple[int, tuple[str, 
     holds it (``LEAD``: in the paper's name, ``IN_TITLE``: elsewhere in the title, 0: not):
     kept per paper, so that under ``serve`` an edit reads one paper again, not every paper."""
     every = paper_words(paper, topics)  # title, authors, topics, abstract: the typo vocabulary's words
-    title = set(words(paper.title))
+    title = set(search_words(paper.title))
     lead = set(lead_words(paper.title))
     counts = Counter(every)
     held = tuple(sorted(counts))
@@ -116,11 +117,11 @@ def lead_words(title: str) -> list[str]:
     title's first word, all of a hyphenated one ("3D-Aware ..."). A paper whose name is an
     ordinary word is found by that word before the many papers whose titles merely contain it."""
     name, colon, _ = title.partition(":")
-    found = words(name)
+    found = search_words(name)
     if colon and 0 < len(found) <= NAME_WORDS:
         return found
     first = title.split(maxsplit=1)
-    return words(first[0]) if first else []
+    return search_words(first[0]) if first else []
 
 
 def _sort_key(text: str) -> bytes:

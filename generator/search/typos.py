@@ -31,15 +31,14 @@ import functools
 import hashlib
 import json
 import math
-import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
+from generator.core.words import search_words
 
 TYPOS_DIR = "assets/search-typos"
 """Folder of the vocabulary files inside the site; ``search-corrections.js`` reads ``<base>/TYPOS_DIR/meta.json``."""
@@ -52,21 +51,6 @@ MIN_COUNT = 2  # words that occur fewer times in a large collection are not corr
 MANY_PAPERS = 1000  # a collection this large or larger
 ENTRIES_PER_FILE = 1000  # (deletion, word) pairs per file: about 5 KB compressed
 FORMAT = 2  # search-corrections.js reads only the format it knows
-
-_WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as the search sees them: lower case, Unicode letters and digits.
-    A hyphenated word gives its parts and the parts joined ("kv-cache": kv, cache, kvcache),
-    so a query with or without the hyphen is a known word."""
-    text = unicodedata.normalize("NFKC", text).lower() if not text.isascii() else text.lower()
-    text = text.replace("_", " ")
-    found = _WORD.findall(text)
-    if "-" in text or "'" in text:
-        found += [_NOT_WORD.sub("", t) for t in text.split() if "-" in t or "'" in t]
-    return found
 
 
 def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
@@ -126,7 +110,7 @@ def paper_words(paper: Paper, topics: tuple[str, ...]) -> tuple[str, ...]:
     not every paper's (``Counter.update`` counts a sequence in C). Each word is interned: at
     50,000 papers the papers hold ten million words but a few tens of thousands of distinct
     ones, and one string each instead of one per occurrence saves half a gigabyte."""
-    return tuple(map(sys.intern, words(paper_text(paper, topics))))
+    return tuple(map(sys.intern, search_words(paper_text(paper, topics))))
 
 
 def _fileable(word: str) -> bool:
