@@ -17,6 +17,7 @@
  */
 
 const TYPOS = "assets/search-typos/";
+const RIVAL_RATIO = 20; // an equally near word this many times rarer is no rival ("dfusion" for "difusion")
 const MAX_SPLITS = 3; // joined words: split points tried with a correction on one side
 let typoMeta = null;
 let base = null; // the site's root URL, given by search.js
@@ -139,8 +140,9 @@ const byReading = (x, y) => x.cost - y.cost || (y.span[1] - y.span[0]) - (x.span
    within the most edits its length allows. */
 async function nearest(meta, word) {
   const most = maxEdits(word);
-  const close = await candidates(meta, word, Math.min(1, most));
-  return close.length > 0 || most <= 1 ? close : candidates(meta, word, most);
+  const other = (list) => list.filter((c) => c.text !== word); // a suspect word may be filed too
+  const close = other(await candidates(meta, word, Math.min(1, most)));
+  return close.length > 0 || most <= 1 ? close : other(await candidates(meta, word, most));
 }
 
 /* The ways to read an unknown word: a near known word, the word joined with a neighbour, or
@@ -185,11 +187,11 @@ async function readings(meta, tokens, i) {
 /* Queries to try instead of `query`, best first, or [] when every word is known. The first
    unknown word with several equally near readings gives up to three queries, and the one
    with the best match wins (answerFor), so "kv cashe" becomes "kv cache" rather than "kv case". */
-export async function corrections(query, { base: root, known: inIndex }) {
+export async function corrections(query, { base: root, known: inIndex, suspect = [] }) {
   base = root;
   const tokens = query.normalize("NFKC").toLowerCase().split(/[\s\-']+/).filter(Boolean);
   if (tokens.some((t) => /[^\p{L}\p{N}]/u.test(t))) return []; // quotes, operators: as typed
-  const known = await Promise.all(tokens.map(async (t) => maxEdits(t) === 0 || /^\p{N}+$/u.test(t) || inIndex(t)));
+  const known = await Promise.all(tokens.map(async (t) => maxEdits(t) === 0 || /^\p{N}+$/u.test(t) || (!suspect.includes(t) && inIndex(t))));
   if (known.every(Boolean)) return [];
   const meta = await loadTypoMeta();
   if (!meta) return [];
@@ -220,7 +222,7 @@ export async function corrections(query, { base: root, known: inIndex }) {
   if (tokens.length > 1) {
     const k = choices.findIndex((options) => options.length > 1 && options[1].cost === options[0].cost);
     if (k >= 0) {
-      for (const alt of choices[k].slice(1, 3).filter((o) => o.cost === choices[k][0].cost)) {
+      for (const alt of choices[k].slice(1, 3).filter((o) => o.cost === choices[k][0].cost && o.count * RIVAL_RATIO >= choices[k][0].count)) {
         const picks = best.slice();
         picks[k] = alt;
         queries.push(build(picks));

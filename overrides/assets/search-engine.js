@@ -27,6 +27,7 @@
 const settings = { baseUrl: "/", excerptLength: 24 };
 const PREFIX_WORDS = 40; // a prefix stands for at most this many words, the most common first
 const PREFIX_FILES = 2; // and is looked up in at most this many terms files
+const RARE = 5; // papers: a word this rare in a query that matches nothing may be a typo
 const WORD = /[\p{L}\p{N}]+/gu;
 
 let meta = null;
@@ -319,7 +320,10 @@ export async function search(query, { filters } = {}) {
   const prefixes = terms.filter((t) => t.prefix || t.cutShort).map((t) => t.word);
   const matches = (w) => forms.has(w) || prefixes.some((p) => w.startsWith(p));
   const ranked = [...total].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const unknown = terms.filter((t) => t.scores.size === 0).map((t) => t.word);
+  // a word no paper has, or when nothing matched, the rarest word if only a few papers have it: a
+  // misspelling that some abstract also made ("langauge") is as much a typo as any other
+  let unknown = terms.filter((t) => t.scores.size === 0).map((t) => t.word);
+  if (unknown.length === 0 && total.size === 0 && order[0].scores.size <= RARE) unknown = [order[0].word];
   return { results: ranked.map(([doc, score]) => result(m, doc, score, matches)), unknown };
 }
 

@@ -274,7 +274,7 @@
     let fixes = [];
     try {
       const { corrections } = await loadCorrector();
-      fixes = await corrections(query, { base, known: searcher.known });
+      fixes = await corrections(query, { base, known: searcher.known, suspect: plain.unknown });
     } catch {
       fixes = []; // without the vocabulary, the query is answered as typed
     }
