@@ -14,7 +14,8 @@ what it writes. The sub-packages are layers, and imports run one way, down this 
 - ``outputs/``   feeds, exports, citations, the email digest
 - ``search/``    the search index and the typo vocabulary
 - ``taxonomy/``  each paper's topics, and its related papers (computed in a child process)
-- ``content/``   the page format (``pages``), the collection, what ``content/`` may hold
+- ``content/``   each paper field once (``paper_fields``), the page format (``pages``), the
+                 collection, what ``content/`` may hold
                  (``files``; maintainers' pages through the sanitizer), ``validate``, the writer
                  and the import's merge rule
 - ``services/``  the Hugging Face and arXiv APIs, through one polite HTTP client
