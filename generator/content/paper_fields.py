@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from generator.content.fields import Add, count_field, date_field, matching_field, text_field, text_list_field
@@ -395,45 +396,61 @@ def read_fields(data: dict[str, Any], add: Add, missing: Add, table: tuple[Field
     return out
 
 
-def _page_value(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [{"label": v.label, "url": v.url} if isinstance(v, Link) else v for v in value]
-    return value
+def _links_json(links: tuple[Link, ...]) -> list[dict[str, str]]:
+    return [{"label": link.label, "url": link.url} for link in links]
+
+
+def _getter(f: Field, dates_as_text: bool) -> Callable[[Paper], Any]:
+    """How a field's value is taken from a paper for the front matter or the JSON export, made
+    once per field from its declared type (a record is made for every paper of a build)."""
+    get = attrgetter(f.name)
+    if f.type == "tuple[Link, ...]":
+        return lambda paper: _links_json(get(paper))
+    if f.type.startswith("tuple["):
+        return lambda paper: list(get(paper))
+    if dates_as_text and f.type == "dt.date":
+        return lambda paper: get(paper).isoformat()
+    if dates_as_text and f.type == "dt.date | None":
+        return lambda paper: None if (value := get(paper)) is None else value.isoformat()
+    return get
+
+
+def _page_getters(table: tuple[Field, ...]) -> tuple[tuple[str, Callable[[Paper], Any]], ...]:
+    return tuple((f.name, _getter(f, dates_as_text=False)) for f in page_fields(table))
+
+
+_PAGE_GETTERS = _page_getters(FIELDS)
 
 
 def front_matter_values(paper: Paper, table: tuple[Field, ...] = FIELDS) -> dict[str, Any]:
     """The front matter a page of ``paper`` holds: keys in their order, unset fields left out."""
     out: dict[str, Any] = {}
-    for f in page_fields(table):
-        value = _page_value(getattr(paper, f.name))
+    for name, get in _PAGE_GETTERS if table is FIELDS else _page_getters(table):
+        value = get(paper)
         if value is not None and value not in ([], ""):
-            out[f.name] = value
+            out[name] = value
     return out
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [{"label": v.label, "url": v.url} if isinstance(v, Link) else v for v in value]
-    return value
 
 
 def exported(table: tuple[Field, ...] = FIELDS) -> tuple[Field, ...]:
     return tuple(f for f in table if f.export is not None)
 
 
+def _export_getters(table: tuple[Field, ...]) -> tuple[tuple[str, Callable[[Paper], Any] | None], ...]:
+    """(name, getter) per exported field; None for a computed one."""
+    out: list[tuple[str, Callable[[Paper], Any] | None]] = []
+    for f in exported(table):
+        assert f.export is not None
+        value = None if f.computed else f.export.value or _getter(f, dates_as_text=True)
+        out.append((f.name, value))
+    return tuple(out)
+
+
+_EXPORT_GETTERS = _export_getters(FIELDS)
+
+
 def export_record(paper: Paper, computed: Mapping[str, Any], table: tuple[Field, ...] = FIELDS) -> dict[str, Any]:
     """One paper as ``papers.json`` holds it: every exported field, in the table's order; a
     computed field's value comes from ``computed``."""
-    out: dict[str, Any] = {}
-    for f in table:
-        if f.export is None:
-            continue
-        if f.computed:
-            out[f.name] = computed[f.name]
-        elif f.export.value is not None:
-            out[f.name] = f.export.value(paper)
-        else:
-            out[f.name] = _json_value(getattr(paper, f.name))
-    return out
+    getters = _EXPORT_GETTERS if table is FIELDS else _export_getters(table)
+    return {name: computed[name] if get is None else get(paper) for name, get in getters}
