@@ -4,6 +4,9 @@ Files under ``content/`` come from pull requests. The build must not publish any
 bypasses PaperShelf's sanitizing, so the rule is an allowlist over the whole folder:
 
 - ``papers/*.md``: paper pages, judged by ``pages.read_page`` (not here: the collection reads them);
+- ``collections/*.yml``: reading lists, judged by ``reading_lists`` (they name papers, so the
+  collection is needed to judge them), and ``votes.json``, read by the build for trending:
+  data the build reads, never published as they are;
 - other ``*.md`` pages (``about.md``…): ``sanitize.render_page``, refused if unsafe;
 - raster images (png, jpg, jpeg, gif, webp, avif) anywhere, copied as they are;
 - listings under ``sources/`` (txt, json, bib, xml), copied as they are;
@@ -22,9 +25,10 @@ import stat
 from pathlib import Path
 
 from generator.content.pages import read_page_file
+from generator.content.reading_lists import LIST_SUFFIX
 from generator.content.sanitize import render_page
 from generator.core.problems import Problem
-from generator.core.routes import GENERATED_FOLDERS, GENERATED_PAGES, PAPERS_DIR, SOURCES_DIR
+from generator.core.routes import GENERATED_FOLDERS, GENERATED_PAGES, LISTS_DIR, PAPERS_DIR, SOURCES_DIR, VOTES_FILE
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 LISTING_SUFFIXES = frozenset({".txt", ".json", ".bib", ".xml"})
@@ -54,6 +58,16 @@ def is_paper_page(rel: Path) -> bool:
     return len(rel.parts) == 2 and rel.parts[0] == PAPERS_DIR and rel.name.endswith(".md")
 
 
+def is_list_file(rel: Path) -> bool:
+    """``collections/<name>.yml``: a reading list, judged against the collection (``reading_lists``)."""
+    return len(rel.parts) == 2 and rel.parts[0] == LISTS_DIR and rel.name.endswith(LIST_SUFFIX)
+
+
+def is_data_file(rel: Path) -> bool:
+    """A file the build reads and never publishes as it is: a reading list, or ``votes.json``."""
+    return is_list_file(rel) or rel.as_posix() == VOTES_FILE
+
+
 def file_problems(path: Path, rel: Path) -> list[Problem]:
     """The verdict on one regular file of content/ (``rel`` is its path inside content/)."""
     suffix = rel.suffix.lower()
@@ -62,6 +76,13 @@ def file_problems(path: Path, rel: Path) -> list[Problem]:
         return _problem(
             "is not published: the build makes the page at this place itself",
             "give the file another name or folder",
+        )
+    if is_data_file(rel):
+        return []
+    if rel.parts[0] == LISTS_DIR:
+        return _problem(
+            f"is not read: {LISTS_DIR}/ holds reading lists, one <slug>{LIST_SUFFIX} file each",
+            f"name it {rel.stem}{LIST_SUFFIX} directly in content/{LISTS_DIR}/ (see CONTRIBUTING.md)",
         )
     if in_papers and len(rel.parts) > 2:
         return _problem(
@@ -145,6 +166,8 @@ def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list
             if in_papers and child.name.endswith(".md") and not child.is_dir(follow_symlinks=False):
                 continue  # a paper page (``is_paper_page``): the collection reads it and judges it
             child_rel = rel / child.name
+            if is_data_file(child_rel) and child.is_file(follow_symlinks=False):
+                continue  # read by the build (reading lists, votes), judged there
             path = Path(child.path)
             mode = child.stat(follow_symlinks=False).st_mode
             if stat.S_ISLNK(mode):

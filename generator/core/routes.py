@@ -14,6 +14,11 @@ PAPERS_DIR = "papers"
 """Folder of paper pages, in ``content/`` and in the staged folder alike."""
 SOURCES_DIR = "sources"
 """Folder of the listings papers were imported from, published as they are."""
+VOTES_FILE = "votes.json"
+"""The readers' votes on each paper's discussion, in ``content/`` (``python -m generator votes``)."""
+LISTS_DIR = "collections"
+"""Reading lists: ``content/collections/<slug>.yml``, and their pages at ``collections/<slug>/``."""
+TRENDING_DIR = "trending"
 TOPICS_DIR = "topics"
 ARCHIVE_DIR = "archive"
 PAGES_DIR = "page"
@@ -36,7 +41,7 @@ DATA_SRC = "data.md"
 DATA_URL = "data/"
 
 GENERATED_PAGES = frozenset({HOME_SRC, SUBSCRIBE_SRC, DATA_SRC})
-GENERATED_FOLDERS = frozenset({PAGES_DIR, ARCHIVE_DIR, TOPICS_DIR})
+GENERATED_FOLDERS = frozenset({PAGES_DIR, ARCHIVE_DIR, TOPICS_DIR, TRENDING_DIR})
 """Where the build writes its own pages (listings, topics, subscribe): a file of content/ there
 would be replaced by the generated page, so it is an error."""
 
@@ -120,3 +125,13 @@ def src_to_url(src: str) -> str:
     if stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+def list_url(slug: str) -> str:
+    """A reading list's page."""
+    return f"{LISTS_DIR}/{slug}/"
+
+
+def list_src(slug: str) -> str:
+    """A reading list's staged page (its file in ``content/`` is ``collections/<slug>.yml``)."""
+    return f"{LISTS_DIR}/{slug}/index.md"
