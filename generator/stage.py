@@ -33,6 +33,7 @@ from generator.content.files import content_verdicts
 from generator.content.pages import Problem, read_page
 from generator.content.writer import write_if_changed
 from generator.core import caches, routes
+from generator.core.links import new_file_url
 from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
@@ -111,7 +112,8 @@ def read_content(
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
     identity = load_identity(config_file)
     settings = load_site_config(identity.site_config)
-    return identity, Site(identity.name, identity.url, identity.description, settings)
+    new_list = new_file_url(identity.repo_url, identity.edit_uri, routes.COLLECTIONS_DIR)
+    return identity, Site(identity.name, identity.url, identity.description, settings, new_list)
 
 
 # --------------------------------------------------------------------------- writing

@@ -61,3 +61,14 @@ def title_searches(title: str) -> list[tuple[str, str]]:
 def hf_daily_papers_api(endpoint: str) -> str:
     """The Daily Papers listing API under a Hugging Face endpoint (``?date=`` is added by the caller)."""
     return endpoint.rstrip("/") + "/api/daily_papers"
+
+
+def new_file_url(repo_url: str, edit_uri: str, folder: str) -> str:
+    """The repository's page for a new file in ``folder`` of the content folder, from the
+    ``repo_url`` and ``edit_uri`` of ``mkdocs.yml`` (GitHub's ``edit/<branch>/<path>`` becomes
+    ``new/<branch>/<path>``); "" when the site names no repository or its editor is not of
+    that form. The page takes ``?filename=`` and ``?value=``, so a link can fill the file in."""
+    parts = edit_uri.strip("/").split("/", 1)
+    if not repo_url.startswith("https://") or len(parts) < 2 or parts[0] not in ("edit", "blob"):
+        return ""
+    return f"{repo_url.rstrip('/')}/new/{parts[1]}/{folder.strip('/')}"

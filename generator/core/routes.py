@@ -8,12 +8,16 @@ engine turns that into the page's URL the way MkDocs does with ``use_directory_u
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 PAPERS_DIR = "papers"
 """Folder of paper pages, in ``content/`` and in the staged folder alike."""
 SOURCES_DIR = "sources"
 """Folder of the listings papers were imported from, published as they are."""
 TOPICS_DIR = "topics"
 ARCHIVE_DIR = "archive"
+COLLECTIONS_DIR = "collections"
+"""Folder of the reading lists in ``content/`` (``<slug>.yml``), which My shelf can export one for."""
 FEEDS_DIR = "feeds/"
 ASSETS_DIR = "assets/"
 
@@ -50,3 +54,15 @@ def src_to_url(src: str) -> str:
     if stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+SHELF_SRC = "shelf/index.md"
+"""My shelf: the papers a reader saved in their browser (``site.shelf``)."""
+AUTHORS_SRC = "authors/index.md"
+"""One page for every author: it lists the papers of the author its address names."""
+
+
+def author_url(name: str) -> str:
+    """Site-relative URL of an author's papers: one page, the name in its query (no file per
+    author: at 50,000 papers there are more authors than papers)."""
+    return f"{src_to_url(AUTHORS_SRC)}?name={quote_plus(name)}"
