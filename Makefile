@@ -64,6 +64,7 @@ golden: install  ## regenerate golden files after an intended change; review the
 bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
 	$(PY) -m benchmarks preview --papers 5000 --runs 3
+	$(PY) -m benchmarks foryou --papers 50000
 
 bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
 	$(PY) -m benchmarks preview --papers 5000 10000 --runs 3

@@ -21,7 +21,9 @@ Counting is done here on arrays, not with scikit-learn's vectorizer: with phrase
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -140,25 +142,23 @@ _GENERIC = frozenset(
     ]
 )
 _DROP = frozenset(ENGLISH_STOP_WORDS) | _GENERIC
-# A word, or a mark that ends a phrase (a phrase never spans punctuation or a formula).
-_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[.,;:!?()\[\]{}\"“”]")
-_NOISE = re.compile(r"\$[^$]*\$|https?://\S+")  # formulas and URLs are not terms
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
+# Formulas, URLs and punctuation are no terms, and end a phrase: each becomes a token "|".
+_BREAK = re.compile(r"\$[^$]*\$|https?://\S+|[.,;:!?()\[\]{}\"“”/]")
 
 
 @per_paper()
 def tokens(paper: Paper) -> list[str]:
-    """The words and phrase-ending marks of a paper's title (``TITLE_REPEAT`` times) and abstract,
-    kept per paper: under ``serve`` an edit reads one paper again."""
-    title = paper.title.lower()
-    return _TOKEN.findall(_NOISE.sub(" . ", " . ".join([title] * TITLE_REPEAT + [paper.abstract.lower()])))
+    """The tokens of a paper's title (``TITLE_REPEAT`` times) and abstract: split at spaces, each
+    mark of punctuation a token (a phrase never spans one); kept per paper, so under ``serve``
+    an edit splits one paper again. Which tokens are words is decided once per distinct token
+    (``top_terms``), not once per occurrence."""
+    text = " | ".join([paper.title] * TITLE_REPEAT + [paper.abstract]).lower()
+    return _BREAK.sub(" | ", text).split()
 
 
-class _Vocabulary(dict[str, int]):
-    """Numbers words in the order they are first met."""
-
-    def __missing__(self, word: str) -> int:
-        self[word] = n = len(self)
-        return n
+def _is_term(token: str) -> bool:
+    return token not in _DROP and len(token) > 1 and _WORD.fullmatch(token) is not None
 
 
 def top_terms(papers: Sequence[Paper]) -> list[tuple[tuple[str, int], ...]]:
@@ -172,14 +172,14 @@ def top_terms(papers: Sequence[Paper]) -> list[tuple[tuple[str, int], ...]]:
     n = len(papers)
     if n == 0:
         return []
-    vocabulary = _Vocabulary()
+    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # numbered as met, in C
     lookup = vocabulary.__getitem__
     chunks = [np.fromiter(map(lookup, tokens(p)), dtype=np.int64) for p in papers]
     ids = np.concatenate(chunks)
     docs = np.repeat(np.arange(n, dtype=np.int64), [len(c) for c in chunks])
     words = list(vocabulary)
     size = len(words)
-    dropped = np.fromiter((w in _DROP or len(w) < 2 or not w[0].isalpha() for w in words), dtype=bool, count=size)
+    dropped = ~np.fromiter(map(_is_term, words), dtype=bool, count=size)
     kept = ~dropped[ids]
     pair = kept[:-1] & kept[1:] & (docs[:-1] == docs[1:])
     terms = np.concatenate([ids[kept], size + ids[:-1][pair] * size + ids[1:][pair]])

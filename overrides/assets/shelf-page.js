@@ -17,7 +17,7 @@
  */
 
 const FOR_YOU = 20; // papers "For you" shows
-const QUERY_TERMS = 40; // the saved papers' strongest terms it looks up
+const QUERY_TERMS = 32; // the saved papers' strongest terms it looks up (a shard each, at most)
 const REASON_TERMS = 2; // terms named in a recommendation's reason
 const AUTHOR_PAPERS = 200; // papers the authors' page lists at most
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
@@ -351,13 +351,14 @@ function shelfPage(api, root) {
   };
   q("shelf").hidden = false;
   let timer = 0;
+  const recommend = () => forYou(api, page).catch(() => {
+    page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
+  });
   const update = () => {
     showList(api, page);
     updateListLink(page, saved(api));
     clearTimeout(timer);
-    timer = setTimeout(() => forYou(api, page).catch(() => {
-      page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
-    }), 50);
+    timer = setTimeout(recommend, 50); // a burst of changes (an import) ranks once
   };
   page.filter.addEventListener("input", () => showList(api, page));
   for (const b of root.querySelectorAll("[data-ps-export]")) b.addEventListener("click", () => exportShelf(api, page, b.dataset.psExport));
@@ -367,7 +368,9 @@ function shelfPage(api, root) {
     if (picker.files && picker.files[0]) importFile(api, page, picker.files[0]).finally(() => { picker.value = ""; });
   });
   document.addEventListener("papershelf:shelf", update);
-  update();
+  showList(api, page);
+  updateListLink(page, saved(api));
+  recommend();
   // Papers saved before their record could be read are completed now.
   for (const p of saved(api)) if (!p.bibtex) api.fill(p.slug).catch(() => {});
 }

@@ -200,6 +200,7 @@
   decoratePage();
   window.addEventListener("storage", (event) => { if (event.key === KEY) refresh(); });
   if (document.querySelector("[data-ps-shelf-page], [data-ps-author-page]")) {
+    meta().catch(() => {}); // fetched while the page's module loads
     import(new URL("assets/shelf-page.js", base).href).then((page) => page.start(api));
   }
 })();
