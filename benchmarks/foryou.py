@@ -160,8 +160,8 @@ def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) ->
     from generator.core.model import Paper
     from generator.shelf.terms import top_terms
 
-    with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as lines:
-        rows = [json.loads(line) for line in lines]
+    with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as source:
+        rows = [json.loads(line) for line in source]
     import datetime as dt
 
     papers = [

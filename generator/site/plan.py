@@ -25,10 +25,10 @@ from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
+from generator.shelf.data import shelf_files
 from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages
 from generator.site.render import e, paper_page, related_html
-from generator.shelf.data import shelf_files
 from generator.site.sanitize import RenderedPage
 from generator.site.shelf import shelf_pages
 from generator.site.subscribe import generated_pages
