@@ -16,8 +16,9 @@ Layout, inside ``SHELF_DIR`` (gzip-compressed JSON, like the search index; ``met
   build is ``k * slots + its place in the shard``: the postings and the authors name papers by it,
   and the browser finds a record from its number without any table.
 - ``t<k>.bin``: ``{term: [number, weight, ...]}`` for the terms that hash to ``k``: the papers that
-  have the term among their top terms (``shelf.terms``), at most ``POSTINGS_PER_TERM`` of them,
-  the strongest first (a term common to thousands of papers ranks by its best holders).
+  have the term among their top terms (``shelf.terms``; a term in one paper's top only is left
+  out, of the records too), at most ``POSTINGS_PER_TERM`` of them, the strongest first (a term
+  common to thousands of papers ranks by its best holders).
 - ``a<k>.bin``: ``{author name: [number, ...]}`` for the names that hash to ``k``, newest paper
   first. One file per author would be 100,000 files at 50,000 papers; these are a few hundred.
 
@@ -79,6 +80,12 @@ def shelf_files(papers: Sequence[Paper], keys: Mapping[str, str]) -> dict[str, b
     """Every file of ``SHELF_DIR`` for ``papers`` (site order) with their BibTeX ``keys``
     (``citations.citation_keys``). Pure and deterministic."""
     terms = top_terms(papers)
+    held_by: dict[str, int] = defaultdict(int)
+    for held_terms in terms:
+        for term, _ in held_terms:
+            held_by[term] += 1
+    # A term in one paper's top only leads nowhere: a query for it would fetch a shard for nothing.
+    terms = [tuple((t, w) for t, w in held_terms if held_by[t] > 1) for held_terms in terms]
     n_records = _shards(len(papers), PAPERS_PER_RECORD_SHARD)
     shards: dict[int, list[int]] = defaultdict(list)  # shard -> indexes into papers
     for i, paper in enumerate(papers):
