@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
+# Real papers for `make bench`'s search comparison: JSON Lines in arXiv's shape (README, Performance).
+CORPUS ?=
+QUALITY_PAPERS ?= 10000
 # Collection sizes `make bench-related` times.
 RELATED_PAPERS ?= 1000 10000 50000
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
@@ -61,8 +64,9 @@ import: install  ## re-import the seed listing (changes nothing if nothing chang
 golden: install  ## regenerate golden files after an intended change; review the diff
 	$(PY) -m tests.golden
 
-bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
+bench: install browser  ## real-shaped synthetic collections as this site and as stock Material (PAPERS=, RUNS=); CORPUS=FILE adds Pagefind and Material vs our search on real papers
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
+	$(if $(CORPUS),$(PY) -m benchmarks build --papers $(QUALITY_PAPERS) --corpus $(CORPUS) --browser --quality,@echo "make bench: no CORPUS=FILE (real papers, arXiv JSON Lines): the search engines' comparison is skipped")
 	$(PY) -m benchmarks preview --papers 5000 --runs 3
 	$(PY) -m benchmarks foryou --papers 50000
 

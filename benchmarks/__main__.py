@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import cli
+from benchmarks import calibrate, cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,7 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
     preview.add_argument("--runs", type=int, default=3, metavar="K")
-    preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs))
+    preview.add_argument("--corpus", type=Path, metavar="FILE", help="papers as JSON Lines in arXiv's shape")
+    preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
+    calibrate.register(sub)
     foryou = sub.add_parser("foryou", help="My shelf's For you: bytes and time at N papers, or ranking quality")
     foryou.add_argument("--papers", type=int, nargs="+", default=[50000], metavar="N")
     foryou.add_argument("--quality", type=Path, metavar="FILE", help="compare rankings on these arXiv records")

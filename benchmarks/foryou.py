@@ -7,7 +7,8 @@ list shown, and the same for a second visit. The build report can call it on the
 
 ``python -m benchmarks foryou --papers 50000`` measures it at a size without building that many
 pages: the list's page and scripts are the same at any size, so it builds the seed collection
-once and puts the shelf's data of N synthetic papers (``shelf.data.shelf_files``) in its place.
+once and puts the shelf's data of the N real-shaped synthetic papers that ``benchmarks build``
+makes (``corpus.collection``, ``shelf.data.shelf_files``) in its place.
 
 ``python -m benchmarks foryou --quality FILE`` compares rankings on real papers (a JSON Lines
 file of arXiv records with ``title``, ``summary`` and ``categories``, such as the 20,000 of the
@@ -33,7 +34,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench import CHROMIUM_ARGS, seed_papers, synthesize, write_ours
+from benchmarks.constants import CHROMIUM_ARGS
+from benchmarks.corpus import collection, seed_papers, write_ours
 from generator.outputs.citations import citation_keys
 from generator.shelf.data import SHELF_DIR, shelf_files
 
@@ -140,7 +142,7 @@ def probe_at(n: int, workdir: Path | None = None) -> dict[str, float]:
         )
         if built.returncode != 0:
             raise RuntimeError(f"the seed site did not build: {built.stderr.strip()[-500:]}")
-        papers = synthesize(seed_papers(), n)
+        papers = collection(n)  # the papers `benchmarks build` makes at this size
         shutil.rmtree(site / SHELF_DIR)
         for name, data in shelf_files(papers, citation_keys(papers)).items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)

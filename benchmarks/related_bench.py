@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from benchmarks.bench import ROOT, seed_papers, synthesize
+from benchmarks.constants import ROOT
+from benchmarks.corpus import seed_papers, synthesize
 from generator.core.site_config import load_site_config
 from generator.taxonomy.related import related_papers
 from generator.taxonomy.topics import assign_topics, words

@@ -5,8 +5,9 @@ This module is the pipeline in one place (as ``Pelican.run()`` is Pelican's):
 1. read   ``content/papers/*.md``            -> ``Collection`` (``content.collection``)
 2. check  every other file of ``content/``   -> problems, named by file and line (``content.validate``)
 3. assign topics, start the related papers    (``taxonomy``; computed in a child process meanwhile)
-4. render listings, topic and info pages       (``site``), feeds and exports (``outputs``),
-          the search vocabulary and filter menu (``search``), maintainers' pages through the sanitizer
+4. render listings, topic and info pages       (``plan``, ``site``), feeds and exports (``outputs``),
+          the search vocabulary and filter menu (``search``), maintainers' pages through the
+          sanitizer (``content.sanitize``)
 5. render every paper's page with its related papers, head tags and escaped metadata
 6. index  the papers for the search box       (``search.index``; made while the related papers are)
 7. write  ``{path: content}`` into the staged folder, only what changed; remove what is gone
@@ -31,6 +32,7 @@ from pathlib import Path
 from generator.content.collection import page_paths
 from generator.content.files import content_verdicts
 from generator.content.pages import Problem, read_page
+from generator.content.sanitize import RenderedPage, render_page
 from generator.content.writer import write_if_changed
 from generator.core import caches, routes
 from generator.core.links import new_file_url
@@ -39,10 +41,8 @@ from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock, stamp, stamp_path
-from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
-from generator.site.icons import icon_files
-from generator.site.plan import (
+from generator.plan import (
     Files,
     Site,
     generated_files,
@@ -53,7 +53,7 @@ from generator.site.plan import (
     whole_collection_files,
     with_related,
 )
-from generator.site.sanitize import RenderedPage, render_page
+from generator.site.icons import icon_files
 from generator.taxonomy.background import RelatedJob
 from generator.taxonomy.topics import assign_topics
 
@@ -197,7 +197,7 @@ class Stager:
         keys = citation_keys(papers)
         early = self._early_bodies(papers, topics, keys)  # while the related papers are computed
         files.update(self._paper_files(papers, site, topics, related(), keys, early))
-        files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
+        files[routes.STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
         if report.written or report.removed or not stamp_path(out).exists():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench import CHROMIUM_ARGS  # one list of flags for the tests and the benchmark
+from benchmarks.constants import CHROMIUM_ARGS  # one list of flags for the tests and the benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")

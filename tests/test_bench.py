@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench import OURS_ONLY, ROWS, seed_papers, synthesize
+from benchmarks import synthetic
+from benchmarks.calibrate import text_vocabulary
+from benchmarks.corpus import load_corpus, seed_papers, synthesize
+from benchmarks.report import OURS_ONLY, ROWS
 from benchmarks.static_server import serve_site
 from generator.content.pages import parse_page, to_front_matter
 from tests.conftest import ROOT
@@ -101,3 +104,75 @@ def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
         assert status == 404 and body == b"<p>not here"
     finally:
         server.shutdown()
+
+
+def _record(ident: str, title: str, summary: str, **extra: object) -> str:
+    fields = {"id": ident, "day": "2025-03-18", "title": title, "authors": ["A. One", "B. Two"]}
+    return json.dumps({**fields, "categories": ["cs.CL", "cs.AI"], "summary": summary, **extra})
+
+
+def test_corpus_reads_arxiv_records_and_names_the_lines_it_skips(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl.gz"
+    lines = [
+        _record("2503.00001", "Bridge:  A\n  Title", "First line\nwrapped here.\n  A second\nparagraph."),
+        _record("2503.00002", "", "An abstract without a title."),
+        "{not json",
+        _record("2503.00003", "No Abstract", "   "),
+        _record("2503.00004", "Mirror of $x^2$ Things", "Text with $O(n)$ math."),
+    ]
+    corpus.write_bytes(gzip.compress("\n".join(lines).encode()))
+    said: list[str] = []
+    papers = load_corpus(corpus, say=said.append)
+    assert [p.arxiv for p in papers] == ["2503.00001", "2503.00004"]
+    first = papers[0]
+    assert first.title == "Bridge: A Title" and first.slug == "bridge-a-title"
+    assert first.abstract == "First line wrapped here.\n\nA second paragraph."
+    assert first.authors == ("A. One", "B. Two") and first.category == "cs.CL"
+    assert said == [
+        "corpus.jsonl.gz:2: skipped: no title",
+        "corpus.jsonl.gz:3: skipped: not JSON (Expecting property name enclosed in double quotes)",
+        "corpus.jsonl.gz:4: skipped: no abstract",
+    ]
+    for paper in papers:  # every paper is a valid page
+        parsed, problems = parse_page(to_front_matter(paper), paper.slug)
+        assert problems == [] and parsed == paper
+
+
+def test_corpus_repeats_papers_with_their_own_ids_when_asked_for_more(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [_record(f"2503.0000{i}", f"Paper {i}", f"Abstract {i}.") for i in range(1, 4)]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: list[str] = []
+    papers = load_corpus(corpus, 7, say=said.append)
+    assert len(papers) == 7
+    assert len({p.slug for p in papers}) == len({p.title for p in papers}) == len({p.arxiv for p in papers}) == 7
+    assert papers[3].abstract == papers[0].abstract and papers[3].arxiv == "2403.00001"
+    assert said == ["corpus.jsonl: 3 papers in the file, 7 asked for: repeating them with new titles and ids"]
+    assert load_corpus(corpus, 2, say=said.append) == papers[:2]
+    assert len(said) == 1  # nothing to say when the file holds enough
+
+
+def test_real_shaped_papers_are_distinct_valid_pages() -> None:
+    papers = synthetic.synthesize(1500)
+    assert len({p.slug for p in papers}) == len({p.title.lower() for p in papers}) == 1500
+    assert len({p.arxiv for p in papers}) == 1500
+    counts = sorted(len(p.authors) for p in papers)
+    assert 3 <= counts[len(counts) // 2] <= 8 and counts[-1] >= 20  # real lists: mostly a few names, some dozens
+    assert 0.3 < sum(":" in p.title for p in papers) / 1500 < 0.7  # a name and a colon start half the titles
+    text = " ".join(p.abstract for p in papers)
+    assert "$" in text and "-" in text and any(c.isdigit() for c in text) and "\n\n" in text
+    assert all(p.category for p in papers) and len({p.date for p in papers}) > 3
+    for paper in papers[::15] + [p for p in papers if "$" in p.abstract][:20]:
+        parsed, problems = parse_page(to_front_matter(paper), paper.slug)
+        assert problems == [] and parsed == paper
+
+
+def test_real_shaped_vocabulary_grows_as_real_text_does() -> None:
+    """Heaps' law: four times the papers have far fewer than four times the words, but many more."""
+    small, large = (text_vocabulary(synthetic.synthesize(n, seed=3)) for n in (500, 2000))
+    assert 4**0.4 < large / small < 4**0.8
+
+
+def test_real_shaped_synthesis_is_deterministic() -> None:
+    assert synthetic.synthesize(200, seed=5) == synthetic.synthesize(200, seed=5)
+    assert synthetic.synthesize(200, seed=5) != synthetic.synthesize(200, seed=6)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.bench import synthesize
+from benchmarks.corpus import synthesize
 from benchmarks.related_bench import bench
 from generator.content.collection import load_collection, page_paths
 from generator.core.model import Paper

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.bench import synthesize
+from benchmarks.corpus import synthesize
 from generator.content.collection import load_collection, page_paths
 from generator.core.links import new_file_url
 from generator.core.model import Paper

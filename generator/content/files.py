@@ -4,7 +4,7 @@ Files under ``content/`` come from pull requests. The build must not publish any
 bypasses PaperShelf's sanitizing, so the rule is an allowlist over the whole folder:
 
 - ``papers/*.md``: paper pages, judged by ``pages.read_page`` (not here: the collection reads them);
-- other ``*.md`` pages (``about.md``…): ``site.sanitize.render_page``, refused if unsafe;
+- other ``*.md`` pages (``about.md``…): ``sanitize.render_page``, refused if unsafe;
 - raster images (png, jpg, jpeg, gif, webp, avif) anywhere, copied as they are;
 - listings under ``sources/`` (txt, json, bib, xml), copied as they are;
 - everything else is an error whose message says what happens to it: pages spelt
@@ -22,9 +22,9 @@ import stat
 from pathlib import Path
 
 from generator.content.pages import read_page_file
+from generator.content.sanitize import render_page
 from generator.core.problems import Problem
 from generator.core.routes import PAPERS_DIR, SOURCES_DIR
-from generator.site.sanitize import render_page
 
 GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
 GENERATED_FOLDERS = frozenset({"page", "archive", "topics"})

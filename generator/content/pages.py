@@ -21,23 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from generator.content.fields import (
-    CATEGORY,
-    DOI,
-    GITHUB_LOGIN,
-    HF_LOGIN,
     Add,
     count_field,
     date_field,
     is_blank_abstract,
-    is_https_url,
     matching_field,
-    normalize_arxiv,
     text_field,
     text_list_field,
 )
 from generator.content.frontmatter_format import MAX_PAGE_BYTES, FrontMatter, dump_page, read_front_matter
 from generator.core.model import FRONT_MATTER_KEYS, Link, Paper
 from generator.core.problems import Problem, ProblemError
+from generator.core.values import CATEGORY, DOI, GITHUB_LOGIN, HF_LOGIN, is_https_url, normalize_arxiv
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from generator.content.fields import normalize_arxiv
 from generator.content.pages import parse_page, to_front_matter
 from generator.core.model import Paper
 from generator.core.slugs import slugify, unique_slug
+from generator.core.values import normalize_arxiv
 from generator.readers.records import Record
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

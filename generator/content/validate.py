@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content import files as content_files
-from generator.content.fields import normalize_arxiv
 from generator.content.frontmatter_format import front_matter_fields, key_line, split_page
 from generator.content.pages import read_page_bytes, read_page_file
 from generator.core.model import Paper
 from generator.core.problems import Level, Problem
+from generator.core.values import normalize_arxiv
 
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would take the URL of the papers folder
 

@@ -3,7 +3,7 @@
 Pages are named by their source path inside the staged folder (``papers/<slug>.md``), and the
 engine turns that into the page's URL the way MkDocs does with ``use_directory_urls: true``
 (``papers/<slug>/``). Links between pages are made relative to the page that holds them
-(``site.render.relative_url``), so the site works under any base path. Pure functions.
+(``core.html.relative_url``), so the site works under any base path. Pure functions.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ TOPICS_DIR = "topics"
 ARCHIVE_DIR = "archive"
 COLLECTIONS_DIR = "collections"
 """Folder of the reading lists in ``content/`` (``<slug>.yml``), which My shelf can export one for."""
+STAGED_MARKER = ".papershelf-staged"
+"""A file the stage step writes at the top of its folder. Engines skip dot-files, so it is
+never published; its presence says the folder holds only escaped, rendered pages (the engine's
+runner refuses a folder without it)."""
 FEEDS_DIR = "feeds/"
 ASSETS_DIR = "assets/"
 

@@ -40,7 +40,6 @@ from generator.core.site_identity import content_sources, edit_path
 from generator.core.staging_lock import SharedHold, stamp, stamp_path
 from generator.engine import fastpages, rawblocks, speed
 from generator.engine.compact import compact_html
-from generator.engine.run import STAGED_MARKER
 from generator.engine.speed import TEMPLATE_CODE, is_html_body, nav_titles, staged_meta, toc_tokens
 from generator.site.head import site_head
 
@@ -149,7 +148,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         while the stager is half-way through an edit; it watches the stager's stamp instead,
         which changes once the staged folder is whole again."""
         docs = Path(config.docs_dir)
-        if (docs / STAGED_MARKER).is_file():
+        if (docs / routes.STAGED_MARKER).is_file():
             if not stamp_path(docs).exists():
                 stamp(docs)
             server.unwatch(config.docs_dir)

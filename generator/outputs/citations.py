@@ -17,9 +17,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.content.fields import is_https_url
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url
 from generator.core.model import Paper
+from generator.core.values import is_https_url
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",

@@ -23,12 +23,13 @@ from email.utils import format_datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from generator.content.fields import is_https_url
+from generator.core.html import e
 from generator.core.links import arxiv_abs, arxiv_pdf
 from generator.core.model import Paper
 from generator.core.site_config import TopicConfig
+from generator.core.text import excerpt, human_date, plain_text
+from generator.core.values import is_https_url
 from generator.outputs.feeds import FORMATS, SITE_FEEDS_DIR, absolute, in_topic, topic_feed_folder
-from generator.site.render import e, excerpt, human_date, plain_text
 
 FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 INK = "#1f2333"

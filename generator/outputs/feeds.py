@@ -24,14 +24,15 @@ from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
-from generator.content.fields import is_https_url
+from generator.core.html import abstract_html, e
 from generator.core.links import arxiv_abs
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
 from generator.core.tex import plain_title
+from generator.core.text import excerpt
+from generator.core.values import is_https_url
 from generator.outputs.citations import paper_url
-from generator.site.render import abstract_html, e, excerpt
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"

@@ -48,8 +48,8 @@ from generator.core import routes
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
+from generator.core.text import text_start
 from generator.search.typos import paper_words, words
-from generator.site.render import text_start
 
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""

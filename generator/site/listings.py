@@ -1,4 +1,5 @@
-"""Aggregate pages made at build time from the collection: the home listing and the date archive.
+"""Aggregate pages made at build time from the collection: the home listing, the date archive
+and the topics' pages.
 
 They are never committed, so a pull request that adds a paper touches only that paper's file.
 Every function here is pure: papers in, ``{source path: markdown}`` out.
@@ -6,6 +7,13 @@ Every function here is pure: papers in, ``{source path: markdown}`` out.
 Size is bounded at any collection size: every listing of papers is paginated (``paginated``),
 and the index pages list months and years, which grow with time but not with the number of
 papers; the archive's front page shows only the latest listing dates.
+
+Topic pages are made here rather than by Material's tags plugin: that plugin renders each tag's
+listing as one unpaginated page of titles and a tags index holding every tagged page, so both
+grow with the collection (thousands of entries at 10,000 papers), and its links point to the
+index rather than to ``topics/<slug>/``, where the per-topic feeds expect them. Here a topic page
+is paginated like the home page, shows authors and excerpts like every other listing, and the
+index holds one row per topic.
 """
 
 from __future__ import annotations
@@ -16,11 +24,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 
+from generator.core.html import e, relative_url
 from generator.core.model import Paper
 from generator.core.routes import ARCHIVE_DIR, src_to_url
 from generator.core.site_config import EXCERPT_CHARS
+from generator.core.text import human_date
 from generator.site.head import lastmod
-from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.render import paper_item
+from generator.taxonomy.topics import Topic
 
 LATEST_DATES_IN_ARCHIVE = 10
 MONTH_PAGES_FROM = 5_000
@@ -323,4 +334,55 @@ def _archive_by_month(papers: Sequence[Paper], per_page: int, excerpt_chars: int
 
         src, title = _month_src(year, month), f"Papers of {name}"
         pages.update(paginated(src, title, in_month, per_page, newest, intro=intro, excerpt_chars=excerpt_chars))
+    return pages
+
+
+# --------------------------------------------------------------------------- topic pages
+
+
+def topics_index(topic_list: Sequence[Topic]) -> str:
+    """``topics/index.md``: one row per topic with its description and paper count."""
+    rows = []
+    for topic in topic_list:
+        href = relative_url("topics/", topic.url)
+        desc = f'<span class="ps-topic-desc">{e(topic.description)}</span>' if topic.description else ""
+        rows.append(
+            f'<li class="ps-topic-row"><a class="ps-topic-name" href="{e(href)}">{e(topic.name)}</a> '
+            f'<span class="ps-count">{count_label(len(topic.papers))}</span>{desc}</li>'
+        )
+    body = f'<ul class="ps-topics-index">{"".join(rows)}</ul>\n' if rows else "<p>No topics yet.</p>\n"
+    return front_matter("Topics", (p for t in topic_list for p in t.papers)) + "<h1>Topics</h1>\n\n" + body
+
+
+def topic_pages(
+    topic_list: Sequence[Topic], per_page: int, newest: dt.date | None, excerpt_chars: int = EXCERPT_CHARS
+) -> dict[str, str]:
+    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``.
+
+    A topic's papers are listed under a heading per month, not per date as on the home page:
+    a topic has a paper on few of the site's listing dates, so a heading per date (and its line
+    in the page's table of contents) came with almost every paper, 300 bytes each."""
+    pages = {"topics/index.md": topics_index(topic_list)}
+    for topic in topic_list:
+
+        def intro(url: str, topic: Topic = topic) -> str:
+            desc = f'<p class="ps-topic-intro">{e(topic.description)}</p>\n' if topic.description else ""
+            back = relative_url(url, "topics/")
+            return (
+                desc + f'<p class="ps-count">{count_label(len(topic.papers))} · <a href="{back}">All topics</a></p>\n'
+            )
+
+        pages.update(
+            paginated(
+                f"topics/{topic.slug}/index.md",
+                topic.name,
+                topic.papers,
+                per_page,
+                newest,
+                intro=intro,
+                empty="No papers on this topic yet.",
+                excerpt_chars=excerpt_chars,
+                by_month=True,
+            )
+        )
     return pages

@@ -11,7 +11,7 @@ Pure functions; every value is escaped with ``e``.
 from __future__ import annotations
 
 from generator.core import routes
-from generator.site.render import e
+from generator.core.html import e
 
 _NEEDS_SCRIPT = "<noscript><p>{what} needs JavaScript, which is off in this browser.</p></noscript>"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator.core.html import e, relative_url
 from generator.core.site_config import DigestConfig, FeedsConfig, TopicConfig
 from generator.outputs.exports import BIBTEX_PATH, EXPORT_VERSION, JSON_PATH, PAPER_FIELDS, SCHEMA_PATH, TOP_FIELDS
 from generator.outputs.feeds import FORMATS, SITE_FEEDS_DIR, absolute, topic_feed_folder
-from generator.site.render import e, relative_url
 
 SUBSCRIBE_SRC = "subscribe.md"
 DATA_SRC = "data.md"

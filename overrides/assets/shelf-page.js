@@ -19,7 +19,7 @@
 const FOR_YOU = 20; // papers "For you" shows
 const QUERY_TERMS = 32; // the saved papers' strongest terms it looks up (a shard each, at most)
 const REASON_TERMS = 2; // terms named in a recommendation's reason
-const AUTHOR_PAPERS = 200; // papers the authors' page lists at most
+const AUTHOR_PAGE = 50; // papers the authors' page lists at a time (a record shard each, at most)
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -386,15 +386,26 @@ async function authorPage(api, root) {
   root.querySelector("[data-ps-author-heading]").textContent = `Papers by ${name}`;
   document.title = `Papers by ${name} - ${document.title.split(" - ").pop()}`;
   status.textContent = "Loading…";
+  const more = el("button", "md-button ps-shelf__more", "More papers");
+  more.type = "button";
+  more.hidden = true;
+  list.after(more);
   try {
     const m = await api.meta();
     const ids = (await api.shard(m, `a${api.bucketOf(name, m.authors)}.bin`))[name] || [];
-    const shown = ids.slice(0, AUTHOR_PAPERS);
-    const papers = await Promise.all(shown.map(async (id) => (await api.shard(m, `r${Math.floor(id / m.slots)}.bin`))[id % m.slots]));
-    list.replaceChildren(...papers.map((p) => entry(api, p, [api.button(p.slug, p.title, false)])));
-    if (ids.length === 0) status.textContent = `No paper on this site lists ${name} as an author.`;
-    else if (ids.length > shown.length) status.textContent = `${ids.length} papers, newest first; the first ${shown.length} are shown.`;
-    else status.textContent = ids.length === 1 ? "1 paper." : `${ids.length} papers, newest first.`;
+    let shown = 0;
+    const showNext = async () => {
+      const batch = ids.slice(shown, shown + AUTHOR_PAGE);
+      const papers = await Promise.all(batch.map(async (id) => (await api.shard(m, `r${Math.floor(id / m.slots)}.bin`))[id % m.slots]));
+      list.append(...papers.map((p) => entry(api, p, [api.button(p.slug, p.title, false)])));
+      shown += batch.length;
+      more.hidden = shown >= ids.length;
+      if (ids.length === 0) status.textContent = `No paper on this site lists ${name} as an author.`;
+      else if (ids.length === 1) status.textContent = "1 paper.";
+      else status.textContent = `${ids.length} papers, newest first${shown < ids.length ? `; ${shown} shown` : ""}.`;
+    };
+    more.addEventListener("click", () => showNext().catch(() => { status.textContent = "More papers could not be loaded."; }));
+    await showNext();
     list.dataset.psReady = "true";
   } catch (err) {
     status.textContent = "The author's papers could not be loaded.";

@@ -16,23 +16,24 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator.content.sanitize import RenderedPage
 from generator.core import routes
+from generator.core.html import e
 from generator.core.model import Paper
 from generator.core.site_config import SiteConfig
-from generator.core.tex import has_math, math_head, plain_title
+from generator.core.tex import plain_title
 from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
 from generator.shelf.data import shelf_files
-from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
-from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, paper_page, related_html
-from generator.site.sanitize import RenderedPage
+from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
+from generator.site.listings import archive_pages, home_pages, topic_pages
+from generator.site.render import paper_page, related_html
 from generator.site.shelf import shelf_pages
 from generator.site.subscribe import generated_pages
-from generator.taxonomy.topics import collect_topics, topic_pages
+from generator.taxonomy.topics import collect_topics
 
 Files = dict[str, str | bytes]
 
@@ -194,7 +195,7 @@ def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[
 
 
 def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
-    """Pages such as ``about.md``: Markdown made HTML and sanitized (``site.sanitize``)."""
+    """Pages such as ``about.md``: Markdown made HTML and sanitized (``content.sanitize``)."""
     out: Files = {}
     for src, page in pages.items():
         url = routes.src_to_url(src)
