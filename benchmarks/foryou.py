@@ -36,7 +36,6 @@ from typing import Any
 
 from benchmarks.constants import CHROMIUM_ARGS
 from benchmarks.corpus import collection, seed_papers, write_ours
-from generator.outputs.citations import citation_keys
 from generator.shelf.data import SHELF_DIR, shelf_files
 
 SAVED = 20  # papers on the reader's shelf
@@ -55,10 +54,15 @@ def _shelf(site: Path, saved: int, seed: int = 7) -> dict[str, Any]:
     """``saved`` papers picked at random from the site's records, as the shelf keeps them."""
     folder = site / SHELF_DIR
     meta = json.loads((folder / "meta.json").read_text())
+    terms: dict[str, Any] = {}
+    for path in sorted(folder.glob("k*.bin")):
+        terms.update(json.loads(gzip.decompress(path.read_bytes())))
     rows = []
     for k in range(meta["records"]):
         for place, record in enumerate(json.loads(gzip.decompress((folder / f"r{k}.bin").read_bytes()))):
-            rows.append({**record, "id": k * meta["slots"] + place, "v": meta["version"]})
+            # As the shelf keeps a saved paper; For you reads its terms and number, not its entry.
+            entry = {"id": k * meta["slots"] + place, "v": meta["version"], "bibtex": f"@misc{{{record['slug']}}}"}
+            rows.append({**record, **entry, "terms": terms.get(record["slug"], [])})
     chosen = random.Random(seed).sample(sorted(rows, key=lambda r: r["slug"]), min(saved, len(rows)))
     return {
         r["slug"]: {**r, "saved": f"2026-01-{1 + i % 28:02d}T12:00:{i % 60:02d}.000Z"} for i, r in enumerate(chosen)
@@ -144,7 +148,7 @@ def probe_at(n: int, workdir: Path | None = None) -> dict[str, float]:
             raise RuntimeError(f"the seed site did not build: {built.stderr.strip()[-500:]}")
         papers = collection(n)  # the papers `benchmarks build` makes at this size
         shutil.rmtree(site / SHELF_DIR)
-        for name, data in shelf_files(papers, citation_keys(papers)).items():
+        for name, data in shelf_files(papers).items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_bytes(data)
         return foryou_figures(site)

@@ -22,7 +22,6 @@ from generator.core.html import e
 from generator.core.model import Paper
 from generator.core.site_config import SiteConfig
 from generator.core.tex import plain_title
-from generator.outputs.citations import citation_keys
 from generator.outputs.exports import all_exports
 from generator.outputs.feeds import all_feeds
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
@@ -188,7 +187,7 @@ def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[
     on a page waits for them: a build makes them while the related papers are computed, a
     preview once saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
-    out.update(shelf_files(papers, citation_keys(papers)))  # My shelf's records, "For you" and authors
+    out.update(shelf_files(papers))  # My shelf's records, "For you" and authors
     if site.url:  # exports need absolute links
         out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     return out

@@ -11,10 +11,14 @@ Layout, inside ``SHELF_DIR`` (gzip-compressed JSON, like the search index; ``met
   ``<name>?v=<version>``, so a new build is never mixed with cached shards of an old one), and
   the number of shards of each kind, and ``slots``.
 - ``r<k>.bin``: the records of the papers whose slug hashes (FNV-1a, as ``search.typos.bucket``)
-  to ``k``, sorted by slug: what the shelf keeps of a paper (title, dates, authors, links, its
-  BibTeX entry exactly as ``papers.bib`` has it, and its top terms). A paper's number in this
-  build is ``k * slots + its place in the shard``: the postings and the authors name papers by it,
-  and the browser finds a record from its number without any table.
+  to ``k``, sorted by slug: what a list shows of a paper (title, dates, first authors, links). A
+  paper's number in this build is ``k * slots + its place in the shard``: the postings and the
+  authors name papers by it, and the browser finds a record from its number without any table.
+  Kept small because "For you" fetches a shard for each paper it shows; what the shelf keeps
+  besides (every author, the BibTeX entry exactly as ``papers.bib`` has it) is read from the
+  paper's own page when it is saved.
+- ``k<g>.bin``: ``{slug: [[term, weight], ...]}``, the top terms of the papers of record shards
+  ``g * term_groups`` to ``(g + 1) * term_groups - 1``: read once, when a paper is saved.
 - ``t<k>.bin``: ``{term: [number, weight, ...]}`` for the terms that hash to ``k``: the papers that
   have the term among their top terms (``shelf.terms``; a term in one paper's top only is left
   out, of the records too), at most ``POSTINGS_PER_TERM`` of them, the strongest first (a term
@@ -33,20 +37,22 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from generator.core.gz import compressed
 from generator.core.model import Paper
-from generator.outputs.citations import bibtex_entry, paper_url, pdf_url
+from generator.outputs.citations import paper_url, pdf_url
 from generator.search.typos import bucket
 from generator.shelf.terms import top_terms
 
 SHELF_DIR = "assets/shelf"
 FORMAT = 1  # shelf.js reads only the format it knows
-PAPERS_PER_RECORD_SHARD = 24  # about 6 KB compressed: "For you" fetches one per paper it shows
+PAPERS_PER_RECORD_SHARD = 24  # about 3 KB compressed: "For you" fetches one per paper it shows
+RECORD_AUTHORS = 3  # names a record lists (the paper's page lists them all)
+RECORD_SHARDS_PER_TERMS_SHARD = 4  # the top terms are read only when a paper is saved
 POSTINGS_PER_TERM = 200
-POSTINGS_PER_TERM_SHARD = 1200  # about 3 KB compressed
+POSTINGS_PER_TERM_SHARD = 500  # about 4 KB compressed: "For you" fetches one per term it looks up
 NAMES_PER_AUTHOR_SHARD = 400
 
 
@@ -58,27 +64,26 @@ def _shards(count: int, per_shard: int) -> int:
     return max(1, math.ceil(count / per_shard))
 
 
-def record(paper: Paper, key: str | None, terms: Sequence[tuple[str, int]]) -> dict[str, Any]:
-    """What the shelf keeps of a paper: enough to show it, link it and cite it offline."""
+def record(paper: Paper) -> dict[str, Any]:
+    """What a list of papers shows of one: title, dates, the first authors, links. Its BibTeX
+    entry and every author are read from its page when it is saved (the page shows them)."""
     return {
         "slug": paper.slug,
         "title": paper.title,
         "date": paper.date.isoformat(),
         "published": paper.published.isoformat() if paper.published else "",
-        "authors": list(paper.authors),
+        "authors": list(paper.authors[:RECORD_AUTHORS]),
+        "more_authors": max(0, len(paper.authors) - RECORD_AUTHORS),
         "arxiv": paper.arxiv or "",
         "doi": paper.doi or "",
         "code": paper.code or "",
         "link": paper_url(paper) or "",
         "pdf": pdf_url(paper) or "",
-        "bibtex": bibtex_entry(paper, key),
-        "terms": [[t, w] for t, w in terms],
     }
 
 
-def shelf_files(papers: Sequence[Paper], keys: Mapping[str, str]) -> dict[str, bytes]:
-    """Every file of ``SHELF_DIR`` for ``papers`` (site order) with their BibTeX ``keys``
-    (``citations.citation_keys``). Pure and deterministic."""
+def shelf_files(papers: Sequence[Paper]) -> dict[str, bytes]:
+    """Every file of ``SHELF_DIR`` for ``papers`` (site order). Pure and deterministic."""
     terms = top_terms(papers)
     held_by: dict[str, int] = defaultdict(int)
     for held_terms in terms:
@@ -97,8 +102,18 @@ def shelf_files(papers: Sequence[Paper], keys: Mapping[str, str]) -> dict[str, b
         held = sorted(shards.get(k, ()), key=lambda i: papers[i].slug)
         for place, i in enumerate(held):
             number[i] = k * slots + place
-        rows = [record(papers[i], keys.get(papers[i].slug), terms[i]) for i in held]
-        named.append((f"r{k}.bin", _json(rows)))
+        named.append((f"r{k}.bin", _json([record(papers[i]) for i in held])))
+    n_groups = _shards(n_records, RECORD_SHARDS_PER_TERMS_SHARD)
+    for g in range(n_groups):
+        held = sorted(
+            (
+                i
+                for k in range(g * RECORD_SHARDS_PER_TERMS_SHARD, (g + 1) * RECORD_SHARDS_PER_TERMS_SHARD)
+                for i in shards.get(k, ())
+            ),
+            key=lambda i: papers[i].slug,
+        )
+        named.append((f"k{g}.bin", _json({papers[i].slug: [[t, w] for t, w in terms[i]] for i in held})))
 
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, held_terms in enumerate(terms):
@@ -131,6 +146,7 @@ def shelf_files(papers: Sequence[Paper], keys: Mapping[str, str]) -> dict[str, b
         "papers": len(papers),
         "records": n_records,
         "slots": slots,
+        "term_groups": RECORD_SHARDS_PER_TERMS_SHARD,
         "terms": n_terms,
         "authors": n_authors,
     }

@@ -7,7 +7,8 @@
  * - For you: papers ranked by the top terms they share with the saved papers (nearest
  *   neighbours over top terms: generator/shelf/terms.py says why, and what was measured). The
  *   saved papers' terms are kept with them, so the page fetches only the postings of the
- *   QUERY_TERMS strongest terms (a shard per term hash) and the records of the papers it shows;
+ *   QUERY_TERMS strongest terms (a shard per term hash) and the records of the papers it shows
+ *   (small: title, dates, first authors, links);
  *   the list is kept in localStorage for the build's version, so a second visit fetches nothing.
  * - Exports: the BibTeX entries of papers.bib, RIS, a shelf file (JSON, for import elsewhere),
  *   and a reading list in the format of content/collections/<slug>.yml, with a link that opens
@@ -17,7 +18,7 @@
  */
 
 const FOR_YOU = 20; // papers "For you" shows
-const QUERY_TERMS = 32; // the saved papers' strongest terms it looks up (a shard each, at most)
+const QUERY_TERMS = 24; // the saved papers' strongest terms it looks up (a shard each, at most)
 const REASON_TERMS = 2; // terms named in a recommendation's reason
 const AUTHOR_PAGE = 50; // papers the authors' page lists at a time (a record shard each, at most)
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
@@ -36,8 +37,9 @@ function el(tag, className, text) {
   return node;
 }
 
-function shortAuthors(authors) {
-  return authors.length <= 6 ? authors.join(", ") : `${authors.slice(0, 6).join(", ")} et al.`;
+function shortAuthors(paper) {
+  const names = paper.authors.slice(0, 6);
+  return names.length < paper.authors.length + (paper.more_authors || 0) ? `${names.join(", ")} et al.` : names.join(", ");
 }
 
 /* One paper as a list entry: title link, dates, authors, links, then `extra` nodes. */
@@ -52,7 +54,7 @@ function entry(api, paper, extra) {
   if (paper.date) facts.push(`Listed ${humanDate(paper.date)}`);
   if (paper.saved) facts.push(`saved ${humanDate(paper.saved)}`);
   if (facts.length) item.append(el("p", "ps-shelf__facts", facts.join(" · ")));
-  if (paper.authors && paper.authors.length) item.append(el("p", "ps-item-authors", shortAuthors(paper.authors)));
+  if (paper.authors && paper.authors.length) item.append(el("p", "ps-item-authors", shortAuthors(paper)));
   const links = [["Paper", paper.link], ["PDF", paper.pdf], ["Code", paper.code]].filter(([, href]) => /^https:\/\//.test(href || ""));
   if (links.length) {
     const row = el("p", "ps-shelf__links");
@@ -94,17 +96,23 @@ function shelfKey(papers) {
   return papers.map((p) => p.slug).sort().join(" ");
 }
 
-/* Saved papers as records of this build (fetched again when the site was rebuilt). */
+/* Saved papers with their numbers in this build: after a rebuild, read again from their
+   records (their terms and BibTeX entries are kept); a paper saved before its details could be
+   read is completed now. */
 async function current(api, m) {
-  const out = [];
-  for (const p of saved(api)) {
-    if (p.v === m.version && p.terms) out.push(p);
-    else {
-      const found = await api.fill(p.slug).catch(() => null);
-      if (found) out.push(found);
+  const out = await Promise.all(saved(api).map(async (p) => {
+    if (!p.bibtex || !p.terms) return api.fill(p.slug).catch(() => null);
+    if (p.v === m.version) return p;
+    const found = await api.record(p.slug).catch(() => null);
+    if (!found) return null;
+    const shelf = api.load();
+    if (shelf.papers[p.slug]) {
+      shelf.papers[p.slug] = { ...p, id: found.id, v: found.v };
+      api.store(shelf);
     }
-  }
-  return out;
+    return { ...p, id: found.id, v: found.v };
+  }));
+  return out.filter(Boolean);
 }
 
 async function rank(api, m, papers) {
@@ -315,20 +323,22 @@ async function importFile(api, page, file) {
   const papers = parseImport(text);
   if (!papers) return refuse();
   status.textContent = `Importing ${papers.length} papers…`;
-  const found = await Promise.all(papers.map((p) => api.record(p.slug).catch(() => null)));
+  const before = api.load().papers;
+  const fresh = papers.filter((p) => !before[p.slug]);
+  const found = await Promise.all(fresh.map((p) => api.record(p.slug).then((r) => r && api.details(p.slug, r)).catch(() => null)));
   const shelf = api.load();
   let added = 0;
   let missing = 0;
-  papers.forEach((p, i) => {
+  fresh.forEach((p, i) => {
     if (!found[i]) missing += 1;
     else if (!shelf.papers[p.slug]) {
       shelf.papers[p.slug] = { ...found[i], saved: p.saved };
       added += 1;
     }
   });
-  api.store(shelf);
+  if (added) api.store(shelf);
   const parts = [`Imported ${added} ${added === 1 ? "paper" : "papers"}`];
-  if (papers.length - added - missing) parts.push(`${papers.length - added - missing} already on your shelf`);
+  if (papers.length - fresh.length) parts.push(`${papers.length - fresh.length} already on your shelf`);
   if (missing) parts.push(`${missing} not on this site`);
   status.textContent = `${parts.join("; ")}.`;
 }

@@ -8,9 +8,10 @@
  *   the page already holds (papers/<slug>/), so a page carries no extra byte per paper, and
  *   without scripts there is no button that could not work.
  * - The shelf is the reader's, in this browser only: nothing is sent anywhere. A save is kept at
- *   once (slug, title, date saved); what the shelf shows and exports (authors, links, the BibTeX
- *   entry of papers.bib, the paper's top terms for "For you") is then read from the one small
- *   record file its slug hashes to (assets/shelf/r<k>.bin, written by generator/shelf/data.py).
+ *   once (slug, title, date saved); what the shelf shows and exports is then read from the small
+ *   files its slug hashes to (its record, assets/shelf/r<k>.bin, and its top terms for "For you",
+ *   k<g>.bin, written by generator/shelf/data.py) and from the paper's page (every author, and
+ *   the BibTeX entry, the same as papers.bib's).
  * - Contributor text (titles) is only ever set as textContent.
  */
 (() => {
@@ -84,7 +85,8 @@
     return h % n;
   }
 
-  /* A paper's record in this build, with its number (id) and the build's version (v). */
+  /* A paper's record in this build (what lists show), with its number (id) and the build's
+     version (v). */
   async function record(slug) {
     const m = await meta();
     const k = bucketOf(slug, m.records);
@@ -93,15 +95,30 @@
     return at < 0 ? null : { ...rows[at], id: k * m.slots + at, v: m.version };
   }
 
-  /* Complete a saved paper from its record (kept if the record cannot be read now). */
+  /* What the shelf keeps besides: the paper's top terms ("For you") and, from its own page,
+     every author and its BibTeX entry (the page shows both; papers.bib has the same entry). */
+  async function details(slug, found) {
+    const m = await meta();
+    const [terms, page] = await Promise.all([
+      shard(m, `k${Math.floor(bucketOf(slug, m.records) / m.term_groups)}.bin`).then((all) => all[slug] || []),
+      fetch(new URL(`${PAPERS}${slug}/`, base).href).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))),
+    ]);
+    const doc = new DOMParser().parseFromString(page, "text/html");
+    const bibtex = doc.querySelector("article.ps-paper .ps-bibtex code");
+    const authors = Array.from(doc.querySelectorAll("article.ps-paper .ps-authors a"), (a) => a.textContent);
+    return { ...found, authors: authors.length ? authors : found.authors, bibtex: bibtex ? bibtex.textContent : "", terms };
+  }
+
+  /* Complete a saved paper (kept as it is if its files cannot be read now). */
   async function fill(slug) {
     const found = await record(slug);
+    const full = found && (await details(slug, found));
     const shelf = load();
-    if (found && shelf.papers[slug]) {
-      shelf.papers[slug] = { ...found, saved: shelf.papers[slug].saved };
+    if (full && shelf.papers[slug]) {
+      shelf.papers[slug] = { ...full, saved: shelf.papers[slug].saved };
       store(shelf);
     }
-    return found;
+    return full;
   }
 
   function save(slug, title) {
@@ -195,7 +212,7 @@
   }
   if (!storage) return;
 
-  const api = { base, load, store, save, remove, fill, record, meta, shard, bucketOf, button, slugOf, refresh };
+  const api = { base, load, store, save, remove, fill, record, details, meta, shard, bucketOf, button, slugOf, refresh };
   window.papershelfShelf = { decorate };
   decoratePage();
   window.addEventListener("storage", (event) => { if (event.key === KEY) refresh(); });
