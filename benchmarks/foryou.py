@@ -198,7 +198,7 @@ def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) ->
             for term, weight in terms[i]:
                 query[term] = query.get(term, 0) + weight
         scores = np.zeros(len(papers))
-        for term, weight in sorted(query.items(), key=lambda t: (-t[1], t[0]))[:32]:  # QUERY_TERMS
+        for term, weight in sorted(query.items(), key=lambda t: (-t[1], t[0]))[:24]:  # shelf-page.js QUERY_TERMS
             for i, w in sorted(postings[term], key=lambda p: (-p[1], p[0]))[:200]:
                 scores[i] += weight * w
         return scores
