@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -318,8 +318,3 @@ def to_front_matter(paper: Paper) -> str:
     """Render a page: keys in the documented order, values quoted where YAML would misread them
     (see ``PageYAMLHandler.export``), then the abstract."""
     return dump_page(_front_matter_dict(paper), paper.abstract)
-
-
-def dump_many(papers: Iterable[Paper]) -> dict[str, str]:
-    """slug -> page text, for writers that handle a batch."""
-    return {p.slug: to_front_matter(p) for p in papers}

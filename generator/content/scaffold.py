@@ -86,11 +86,6 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def split_names(value: str) -> list[str]:
-    """'Ada Lovelace, Alan Turing' or 'Ada Lovelace and Alan Turing' -> two names."""
-    return [n.strip() for n in re.split(r",|\band\b|;", value) if n.strip()]
-
-
 def merged(record: Record, overrides: Record) -> Record:
     """The record with every field the contributor gave on the command line taking precedence."""
     return Record(

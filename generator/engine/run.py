@@ -35,10 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.core.routes import STAGED_MARKER
+from generator.core.site_identity import PLUGIN
 
 ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
-PLUGIN = "papershelf"
-"""The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
 _ENGINES_WITH_PLUGINS = ("mkdocs", "properdocs")
 
 

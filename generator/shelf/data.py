@@ -41,8 +41,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.core.gz import compressed
+from generator.core.links import paper_link, pdf_link
 from generator.core.model import Paper
-from generator.outputs.citations import paper_url, pdf_url
 from generator.search.typos import bucket
 from generator.shelf.terms import top_terms
 
@@ -77,8 +77,8 @@ def record(paper: Paper) -> dict[str, Any]:
         "arxiv": paper.arxiv or "",
         "doi": paper.doi or "",
         "code": paper.code or "",
-        "link": paper_url(paper) or "",
-        "pdf": pdf_url(paper) or "",
+        "link": paper_link(paper) or "",
+        "pdf": pdf_link(paper) or "",
     }
 
 

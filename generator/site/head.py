@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from generator.core.html import e, relative_url
-from generator.core.links import arxiv_abs, doi_url
+from generator.core.links import arxiv_abs, doi_url, paper_link, pdf_link
 from generator.core.model import Paper
+from generator.core.routes import SUBSCRIBE_URL
 from generator.core.tex import plain_title
 from generator.core.text import excerpt
-from generator.outputs.citations import paper_url, pdf_url
 from generator.outputs.feeds import feed_links
-from generator.site.subscribe import SUBSCRIBE_URL
 
 KATEX_DIR = "assets/vendor/katex/"
 MATH_SCRIPT = "assets/math.js"
@@ -194,10 +193,10 @@ def paper_head(
         out.append(_meta("name", "citation_arxiv_id", paper.arxiv))
     if paper.doi:
         out.append(_meta("name", "citation_doi", paper.doi))
-    pdf = pdf_url(paper)
+    pdf = pdf_link(paper)
     if pdf:
         out.append(_meta("name", "citation_pdf_url", pdf))
-    abstract_page = paper_url(paper)
+    abstract_page = paper_link(paper)
     if abstract_page and abstract_page != pdf:
         out.append(_meta("name", "citation_abstract_html_url", abstract_page))
     article = scholarly_article(paper, url, site_url, site_name, topics)

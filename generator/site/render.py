@@ -15,6 +15,7 @@ from generator.core.caches import per_paper
 from generator.core.html import abstract_html, e, relative_url, title_html
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
+from generator.core.routes import HF_DAILY_PREFIX, list_url, source_name, source_src, topic_url
 from generator.core.site_config import EXCERPT_CHARS
 from generator.core.slugs import slugify
 from generator.core.text import excerpt, human_date
@@ -110,7 +111,9 @@ def listing_facts_html(paper: Paper) -> str:
             f'submitted by <a href="{e(hf_user(paper.hf_submitter))}" rel="nofollow noopener">'
             f"{e(paper.hf_submitter)}</a> (Hugging Face)"
         )
-    from_hf = paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith("sources/hf-daily-")
+    from_hf = (
+        paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith(source_src(HF_DAILY_PREFIX))
+    )
     if daily and from_hf:
         where = (
             f'<a href="{e(hf_paper(paper.arxiv))}" rel="nofollow noopener">Hugging Face Daily Papers</a>'
@@ -128,9 +131,19 @@ def topics_html(topics: Sequence[str], page_url: str) -> str:
     if not topics:
         return ""
     links = ", ".join(
-        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}">{e(t)}</a>' for t in topics
+        f'<a class="ps-topic" href="{e(relative_url(page_url, topic_url(slugify(t))))}">{e(t)}</a>' for t in topics
     )
     return f'<p class="ps-topics">Topics: {links}</p>'
+
+
+def lists_html(on_lists: Sequence[tuple[str, str]], page_url: str) -> str:
+    """The reading lists a paper is on, as (slug, title) pairs; titles are contributor text."""
+    if not on_lists:
+        return ""
+    links = ", ".join(
+        f'<a href="{e(relative_url(page_url, list_url(slug)))}">{e(title)}</a>' for slug, title in on_lists
+    )
+    return f'<p class="ps-on-lists">On reading lists: {links}</p>'
 
 
 def bibtex_html(paper: Paper, key: str | None = None) -> str:
@@ -170,6 +183,7 @@ def paper_page(
     related: Sequence[Paper] = (),
     related_slot: str | None = None,
     cite_key: str | None = None,
+    on_lists: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
     topics, links, abstract, a BibTeX entry and the related papers (computed once per build
@@ -178,15 +192,18 @@ def paper_page(
     With ``related_slot``, that text stands where the related papers go, to be replaced by
     ``related_html`` later: the build computes them while it reads the pages (``background``).
     ``cite_key`` is the paper's BibTeX key in the collection (``citations.citation_keys``), so
-    the page and papers.bib give the same key."""
+    the page and papers.bib give the same key. ``on_lists`` are the reading lists that name
+    the paper, as (slug, title)."""
     source = ""
     if paper.source:
         src = paper.source
-        if src.startswith("sources/") and "/" not in src.removeprefix("sources/"):
+        name = source_name(src)
+        if name is not None:
             href = relative_url(page_url, src)
-            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(src.removeprefix("sources/"))}</a></p>'
+            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(name)}</a></p>'
         else:
             source = f'<p class="ps-source">Imported from {e(src)}</p>'
+    lists = lists_html(on_lists, page_url) + "\n" if on_lists else ""  # no line at all without lists
     submitted = (
         f' · added by <a href="{e(github_user(paper.submitted_by))}">@{e(paper.submitted_by)}</a>'
         if paper.submitted_by
@@ -201,6 +218,7 @@ def paper_page(
         f"{authors_html(paper, page_url)}\n"
         f"{listing_facts_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"
+        f"{lists}"
         f"{link_buttons(paper)}\n"
         f"{find_paper_html(paper)}\n"
         f'<h2 id="abstract">Abstract</h2>\n'

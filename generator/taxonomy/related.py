@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from generator.core.model import Paper
-from generator.taxonomy.topics import words
+from generator.core.words import words
 
 RELATED_COUNT = 5
 # Rows scored together: at most this many, and about BLOCK_PAIRS products in their sparse

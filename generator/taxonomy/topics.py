@@ -13,31 +13,19 @@ The topics' pages are listings like the others (``site.listings.topic_pages``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.core.model import Paper
+from generator.core.routes import topic_url
 from generator.core.site_config import TopicConfig
 from generator.core.slugs import slugify
+from generator.core.words import words
 
 # A title mention counts this many abstract mentions: titles are short and deliberate.
 TITLE_WEIGHT = 2
 SUGGEST_THRESHOLD = 2
-
-
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=1 << 16)
-def words(text: str) -> tuple[str, ...]:
-    """Lowercase words: punctuation, hyphens and spaces all separate words, so the keyword
-    ``mixture of experts`` matches "Mixture-of-Experts" and ``cpu`` matches "CPU/GPU".
-
-    Cached, because a build splits each title and abstract twice: for the topic rules here and
-    for the related papers (``related``)."""
-    return tuple(_WORD.findall(text.casefold()))
 
 
 _Index = dict[str, tuple[tuple[tuple[str, ...], int], ...]]
@@ -150,7 +138,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"topics/{self.slug}/"
+        return topic_url(self.slug)
 
 
 def collect_topics(
