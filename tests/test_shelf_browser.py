@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 import rispy
 import yaml
 
+from generator.content.reading_lists import parse_list
 from tests.conftest import read_export, screenshot, serve
 from tests.test_accessibility import AXE, SCHEMES, VIEWPORTS, axe_violations
 
@@ -168,9 +170,15 @@ def test_exports_are_read_by_reference_managers_parsers(
         "curator": "octocat",
         "papers": [{"paper": p["slug"]} for p in reversed(chosen)],
     }
+    page.locator("[data-ps-list='title']").fill("Ten papers on KV caches")
+    text = _download(page, "[data-ps-export='yaml']")
+    reading_list, problems, _ = parse_list(text)  # what validate and the build read
+    assert problems == [] and reading_list is not None
+    assert [e.paper for e in reading_list.papers] == [p["slug"] for p in reversed(chosen)]
     link = page.locator("[data-ps-new-list-link]").get_attribute("href")
     assert link.startswith("https://github.com/papershelf/papershelf/new/main/content/collections?filename=")
-    assert "filename=ten-papers-on-caches-serving.yml&value=" in link
+    assert "filename=ten-papers-on-kv-caches.yml&value=" in link
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["value"] == [text]
     assert page.console_errors == []
 
 
