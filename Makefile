@@ -68,6 +68,7 @@ bench: install browser  ## real-shaped synthetic collections as this site and as
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
 	$(if $(CORPUS),$(PY) -m benchmarks build --papers $(QUALITY_PAPERS) --corpus $(CORPUS) --browser --quality,@echo "make bench: no CORPUS=FILE (real papers, arXiv JSON Lines): the search engines' comparison is skipped")
 	$(PY) -m benchmarks preview --papers 5000 --runs 3
+	$(PY) -m benchmarks foryou --papers 50000
 
 bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
 	$(PY) -m benchmarks preview --papers 5000 10000 --runs 3

@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related|preview|community``: the project's benchmarks, one entry point."""
+"""``python -m benchmarks build|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
     calibrate.register(sub)
     community_bench.register(sub)
+    foryou = sub.add_parser("foryou", help="My shelf's For you: bytes and time at N papers, or ranking quality")
+    foryou.add_argument("--papers", type=int, nargs="+", default=[50000], metavar="N")
+    foryou.add_argument("--quality", type=Path, metavar="FILE", help="compare rankings on these arXiv records")
+    foryou.add_argument("--workdir", type=Path, metavar="DIR")
+    foryou.set_defaults(run=lambda a: __import__("benchmarks.foryou").foryou.run(a))
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 
