@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from benchmarks import cli
 
@@ -16,9 +17,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate = sub.add_parser("validate", help="time 'validate' on N synthetic pages")
     validate.add_argument("rest", nargs=argparse.REMAINDER)
     validate.set_defaults(run=lambda a: __import__("benchmarks.validate_bench").validate_bench.main(a.rest))
-    related = sub.add_parser("related", help="time topics and related papers at N papers")
+    related = sub.add_parser("related", help="time related papers at N papers; with --corpus, measure their quality")
     related.add_argument("sizes", type=int, nargs="+", metavar="N")
-    related.set_defaults(run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes))
+    related.add_argument("--corpus", type=Path, metavar="FILE", help="arXiv JSON Lines (.jsonl or .jsonl.gz) papers")
+    related.add_argument("--no-baseline", action="store_true", help="skip the plain TF-IDF baseline's figure")
+    related.set_defaults(
+        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes, a.corpus, not a.no_baseline)
+    )
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
     preview.add_argument("--runs", type=int, default=3, metavar="K")
