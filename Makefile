@@ -8,8 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
-# Collection sizes `make bench-related` times.
-RELATED_PAPERS ?= 1000 10000 50000
+# `make bench-related RELATED_CORPUS=FILE`: real arXiv papers (JSON Lines, at least 10,000 records).
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
@@ -71,8 +70,10 @@ bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m benchmarks validate
 
-bench-related: install  ## time topics and related papers on 1,000, 10,000 and 50,000 synthetic papers (RELATED_PAPERS=)
-	$(PY) -m benchmarks related $(RELATED_PAPERS)
+bench-related: install  ## related papers on real papers: category share vs plain TF-IDF at 10,000; time at 50,000 (RELATED_CORPUS=)
+	@test -n "$(RELATED_CORPUS)" || { echo "make bench-related needs RELATED_CORPUS=FILE (arXiv JSON Lines)"; exit 2; }
+	$(PY) -m benchmarks related --corpus $(RELATED_CORPUS) 10000
+	$(PY) -m benchmarks related --corpus $(RELATED_CORPUS) --no-baseline 50000
 
 bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
 	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse

@@ -13,6 +13,7 @@ A size larger than the corpus repeats its records with renumbered ids (say so wh
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -21,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +50,7 @@ def _abstract(summary: str) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs if p)
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
@@ -65,14 +67,14 @@ def load_corpus(path: Path, n: int) -> list[Paper]:
         if not title or not summary:
             print(f"{path}:{number}: skipped: no {'title' if not title else 'abstract'}", file=sys.stderr)
             continue
-        categories = [str(c) for c in record.get("categories") or []]  # type: ignore[union-attr]
+        categories = [str(c) for c in record.get("categories") or []]
         base.append(
             Paper(
                 slug="",
                 title=" ".join(title.split()),
                 date=dt.date.fromisoformat(str(record["day"])),
                 abstract=_abstract(summary),
-                authors=tuple(str(a) for a in record.get("authors") or []),  # type: ignore[union-attr]
+                authors=tuple(str(a) for a in record.get("authors") or []),
                 arxiv=str(record["id"]),
                 category=categories[0] if categories else None,
             )
@@ -91,20 +93,8 @@ def load_corpus(path: Path, n: int) -> list[Paper]:
             slug = f"{slug}-{i}"
         taken.add(slug)
         arxiv = f"{p.arxiv}v{copy + 1}" if copy else p.arxiv
-        papers.append(Paper(**{**_fields(p), "slug": slug, "arxiv": arxiv}))
+        papers.append(dataclasses.replace(p, slug=slug, arxiv=arxiv))
     return papers
-
-
-def _fields(p: Paper) -> dict[str, object]:
-    return {
-        "slug": p.slug,
-        "title": p.title,
-        "date": p.date,
-        "abstract": p.abstract,
-        "authors": p.authors,
-        "arxiv": p.arxiv,
-        "category": p.category,
-    }
 
 
 # --------------------------------------------------------------------------- the quality figure

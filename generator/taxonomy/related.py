@@ -93,11 +93,27 @@ def _lsa(x: sp.csr_matrix) -> np.ndarray | None:
     return normalize(z).astype(np.float32)
 
 
-def _pair_scores(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The dot products of rows ``rows`` and ``cols`` of ``m``, pair by pair."""
-    if not m.shape[1]:
+def _pair_scores(m: sp.csr_matrix, start: int, stop: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The dot products of rows ``rows`` (all between ``start`` and ``stop``) and ``cols`` of
+    ``m``, pair by pair.
+
+    Each entry of a partner looks its counterpart up among the block's entries (sorted keys, a
+    binary search): one pass over the partners' entries, where multiplying gathered sparse rows
+    would copy every block row once per pair. Sums go in entry order, in float64."""
+    if not m.shape[1] or not rows.size:
         return np.zeros(rows.size, dtype=np.float32)
-    return np.asarray(m[rows].multiply(m[cols]).sum(axis=1), dtype=np.float32).ravel()
+    block = m[start:stop]
+    block.sort_indices()
+    width = np.int64(m.shape[1])
+    keys = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(block.indptr)) * width + block.indices
+    if not keys.size:  # the block's papers have no entry (no word, or no topic)
+        return np.zeros(rows.size, dtype=np.float32)
+    partners = m[cols]
+    pair = np.repeat(np.arange(rows.size), np.diff(partners.indptr))
+    wanted = (rows[pair] - start).astype(np.int64) * width + partners.indices
+    at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+    products = np.where(keys[at] == wanted, block.data[at] * partners.data, np.float32(0))
+    return np.bincount(pair, weights=products, minlength=rows.size).astype(np.float32)
 
 
 def _candidates(z: np.ndarray | None, start: int, stop: int, zt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,8 +166,8 @@ def related_papers(
     for start in range(0, n, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, n)
         rows, cols = _candidates(z, start, stop, zt)
-        shared_words = _pair_scores(x, rows, cols)
-        shared_topics = _pair_scores(t, rows, cols)
+        shared_words = _pair_scores(x, start, stop, rows, cols)
+        shared_topics = _pair_scores(t, start, stop, rows, cols)
         if z is None:
             score = shared_words
         else:
