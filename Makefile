@@ -8,7 +8,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 PAPERS ?= 1000 10000
 RUNS   ?= 3
-# `make bench-related RELATED_CORPUS=FILE`: real arXiv papers (JSON Lines, at least 10,000 records).
+# Real papers for `make bench`'s search comparison: JSON Lines in arXiv's shape (README, Performance).
+CORPUS ?=
+QUALITY_PAPERS ?= 10000
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
@@ -60,8 +62,9 @@ import: install  ## re-import the seed listing (changes nothing if nothing chang
 golden: install  ## regenerate golden files after an intended change; review the diff
 	$(PY) -m tests.golden
 
-bench: install browser  ## build synthetic collections as this site and as stock Material, compare (PAPERS=, RUNS=)
+bench: install browser  ## real-shaped synthetic collections as this site and as stock Material (PAPERS=, RUNS=); CORPUS=FILE adds Pagefind and Material vs our search on real papers
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
+	$(if $(CORPUS),$(PY) -m benchmarks build --papers $(QUALITY_PAPERS) --corpus $(CORPUS) --browser --quality,@echo "make bench: no CORPUS=FILE (real papers, arXiv JSON Lines): the search engines' comparison is skipped")
 	$(PY) -m benchmarks preview --papers 5000 --runs 3
 
 bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
@@ -70,10 +73,10 @@ bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m benchmarks validate
 
-bench-related: install  ## related papers on real papers: category share vs plain TF-IDF at 10,000; time at 50,000 (RELATED_CORPUS=)
-	@test -n "$(RELATED_CORPUS)" || { echo "make bench-related needs RELATED_CORPUS=FILE (arXiv JSON Lines)"; exit 2; }
-	$(PY) -m benchmarks related --corpus $(RELATED_CORPUS) 10000
-	$(PY) -m benchmarks related --corpus $(RELATED_CORPUS) --no-baseline 50000
+bench-related: install  ## related papers on real papers: category share vs plain TF-IDF at 10,000; time at 50,000 (CORPUS=FILE)
+	@test -n "$(CORPUS)" || { echo "make bench-related needs CORPUS=FILE (arXiv JSON Lines)"; exit 2; }
+	$(PY) -m benchmarks related --corpus $(CORPUS) 10000
+	$(PY) -m benchmarks related --corpus $(CORPUS) --no-baseline 50000
 
 bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
 	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse

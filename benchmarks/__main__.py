@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related``: the project's benchmarks, one entry point."""
+"""``python -m benchmarks build|validate|related|preview|community``: the project's benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import cli
+from benchmarks import calibrate, cli, community_bench
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,7 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
     preview.add_argument("--runs", type=int, default=3, metavar="K")
-    preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs))
+    preview.add_argument("--corpus", type=Path, metavar="FILE", help="papers as JSON Lines in arXiv's shape")
+    preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
+    calibrate.register(sub)
+    community_bench.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

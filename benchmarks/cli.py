@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.bench import extrapolate, format_table, run_benchmark, to_json
+from benchmarks.bench import run_benchmark
+from benchmarks.report import extrapolate, format_table, to_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--browser", action="store_true", help="also time search in headless Chromium")
     p.add_argument("--extrapolate", type=int, default=50000, metavar="N", help="size to extrapolate to (default 50000)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write every figure of every run to FILE")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="FILE",
+        help="papers as JSON Lines in arXiv's shape (.gz read as is); without it, synthetic papers",
+    )
+    p.add_argument(
+        "--quality",
+        action="store_true",
+        help="also index the stock site with Pagefind and ask the three engines known-item queries (top-3 rates)",
+    )
     p.add_argument("--workdir", type=Path, metavar="DIR", help="where the temporary folder goes")
     p.set_defaults(run=run)
 
@@ -36,9 +48,15 @@ def run(args: argparse.Namespace) -> int:
     for n in args.papers:
         try:
             result = run_benchmark(
-                n, runs=args.runs, browser=args.browser, workdir=args.workdir, say=lambda m: print(m, file=sys.stderr)
+                n,
+                runs=args.runs,
+                browser=args.browser,
+                workdir=args.workdir,
+                corpus=args.corpus,
+                quality=args.quality,
+                say=lambda m: print(m, file=sys.stderr),
             )
-        except RuntimeError as err:
+        except (RuntimeError, ValueError, OSError) as err:  # a failed build, an unreadable corpus
             print(f"error: {err}", file=sys.stderr)
             return 1
         results.append(result)

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench import CHROMIUM_ARGS
+from benchmarks.constants import CHROMIUM_ARGS
 from benchmarks.static_server import serve_site
 from generator.outputs.exports import JSON_PATH
 

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchmarks.bench import seed_papers, synthesize, write_ours
+from benchmarks.corpus import collection, write_ours
 from generator.content.pages import read_page, to_front_matter
 
 TIMEOUT_S = 600.0
@@ -52,11 +52,11 @@ def _wait_for(url: str, text: str, limit: float = TIMEOUT_S) -> float:
     raise RuntimeError(f"{url} did not show {text!r} within {limit:.0f} s")
 
 
-def measure(papers: int, runs: int, workdir: Path | None = None) -> dict[str, float]:
+def measure(papers: int, runs: int, workdir: Path | None = None, corpus: Path | None = None) -> dict[str, float]:
     """Seconds from a save to the served page showing it: edits (median), a new paper, first build."""
     root = Path(tempfile.mkdtemp(prefix="papershelf-preview-", dir=workdir))
     try:
-        project = write_ours(synthesize(seed_papers(), papers), root / "project")
+        project = write_ours(collection(papers, corpus), root / "project")
         port = _free_port()
         base = f"http://127.0.0.1:{port}/"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -94,10 +94,10 @@ def measure(papers: int, runs: int, workdir: Path | None = None) -> dict[str, fl
         shutil.rmtree(root, ignore_errors=True)
 
 
-def main(sizes: list[int], runs: int) -> int:
+def main(sizes: list[int], runs: int, corpus: Path | None = None) -> int:
     head = f"{'papers':>8} {'first build s':>14} {'edit shows s':>13} {'new paper s':>12}"
     print(f"{head}   (load {os.getloadavg()[0]:.1f})")
     for n in sizes:
-        row = measure(n, runs)
+        row = measure(n, runs, corpus=corpus)
         print(f"{n:>8} {row['first_build_s']:>14.2f} {row['edit_s']:>13.2f} {row['new_s']:>12.2f}", flush=True)
     return 0

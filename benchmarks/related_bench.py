@@ -8,94 +8,25 @@ With ``--corpus``, each size also prints the quality figure: the share of the re
 (``RELATED_COUNT`` a paper) whose primary arXiv category is the paper's own, for the lists the
 site ships and for a plain scikit-learn TF-IDF baseline (default ``TfidfVectorizer``, cosine) on
 the same texts. Categories are never an input of the lists, so the figure measures the text alone.
-A size larger than the corpus repeats its records with renumbered ids (say so when you quote it).
+A size larger than the corpus repeats its records with new titles and ids (``corpus.load_corpus``;
+say so when you quote the figure).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import gzip
-import json
 import resource
-import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from benchmarks.bench import ROOT, seed_papers, synthesize
+from benchmarks.constants import ROOT
+from benchmarks.corpus import load_corpus, seed_papers, synthesize
 from generator.core.model import Paper
 from generator.core.site_config import load_site_config
-from generator.core.slugs import slugify
 from generator.taxonomy.related import RELATED_COUNT, related_papers
 from generator.taxonomy.topics import assign_topics, words
-
-# --------------------------------------------------------------------------- a real corpus
-#
-# A small reader of arXiv JSON Lines (``id``, ``day``, ``title``, ``authors``, ``categories``,
-# ``summary``). If the benchmarks gain a shared corpus reader, this one should give way to it.
-
-
-def _abstract(summary: str) -> str:
-    """arXiv's abstract unwrapped: lines joined, a line starting with two spaces opening a paragraph."""
-    paragraphs: list[list[str]] = [[]]
-    for line in summary.split("\n"):
-        if line.startswith("  ") and paragraphs[-1]:
-            paragraphs.append([])
-        if line.strip():
-            paragraphs[-1].append(line.strip())
-    return "\n\n".join(" ".join(p) for p in paragraphs if p)
-
-
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                yield number, json.loads(line)
-
-
-def load_corpus(path: Path, n: int) -> list[Paper]:
-    """``n`` papers from the corpus, in file order; past its end, its records again with renumbered
-    ids and slugs. A record without a title or an abstract is named by line and skipped."""
-    base: list[Paper] = []
-    for number, record in _records(path):
-        title, summary = str(record.get("title") or "").strip(), str(record.get("summary") or "").strip()
-        if not title or not summary:
-            print(f"{path}:{number}: skipped: no {'title' if not title else 'abstract'}", file=sys.stderr)
-            continue
-        categories = [str(c) for c in record.get("categories") or []]
-        base.append(
-            Paper(
-                slug="",
-                title=" ".join(title.split()),
-                date=dt.date.fromisoformat(str(record["day"])),
-                abstract=_abstract(summary),
-                authors=tuple(str(a) for a in record.get("authors") or []),
-                arxiv=str(record["id"]),
-                category=categories[0] if categories else None,
-            )
-        )
-        if len(base) >= n:
-            break
-    if not base:
-        raise ValueError(f"{path}: no usable record")
-    papers, taken = [], set()
-    for i in range(n):
-        p = base[i % len(base)]
-        copy = i // len(base)
-        slug = slugify(p.title)[:80].rstrip("-") or "paper"
-        slug = f"{slug}-{copy}" if copy else slug
-        while slug in taken:
-            slug = f"{slug}-{i}"
-        taken.add(slug)
-        arxiv = f"{p.arxiv}v{copy + 1}" if copy else p.arxiv
-        papers.append(dataclasses.replace(p, slug=slug, arxiv=arxiv))
-    return papers
-
 
 # --------------------------------------------------------------------------- the quality figure
 

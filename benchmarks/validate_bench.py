@@ -1,9 +1,9 @@
 """Benchmark of ``python -m generator validate`` on a collection of 10,000 pages.
 
 Validation runs on every pull request against the whole collection, so its cost grows with the
-site; this measures it end to end (a fresh process each run, as CI starts one) on pages made
-from the committed ones, each with its own slug, title and arXiv id so that the duplicate
-checks see a realistic, valid collection. Prints the median and the spread; target: under 5 s.
+site; this measures it end to end (a fresh process each run, as CI starts one) on real-shaped
+synthetic pages (``benchmarks.synthetic``), each with its own slug, title and arXiv id so that the
+duplicate checks see a realistic, valid collection. Prints the median and the spread; target: under 5 s.
 
 Run: ``make bench-validate`` or ``python -m benchmarks validate [--pages N] [--runs N]``.
 """
@@ -19,14 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench import ROOT, seed_papers, synthesize
+from benchmarks.constants import ROOT
+from benchmarks.corpus import collection
 from generator.content.pages import to_front_matter
 
 
 def synthesise(out: Path, count: int) -> int:
     """Write ``count`` valid, mutually distinct pages into ``out``; returns how many were written."""
     out.mkdir(parents=True, exist_ok=True)
-    for paper in synthesize(seed_papers(), count):
+    for paper in collection(count):
         (out / f"{paper.slug}.md").write_text(to_front_matter(paper), encoding="utf-8")
     return count
 

@@ -5,8 +5,9 @@ This module is the pipeline in one place (as ``Pelican.run()`` is Pelican's):
 1. read   ``content/papers/*.md``            -> ``Collection`` (``content.collection``)
 2. check  every other file of ``content/``   -> problems, named by file and line (``content.validate``)
 3. assign topics, start the related papers    (``taxonomy``; computed in a child process meanwhile)
-4. render listings, topic and info pages       (``site``), feeds and exports (``outputs``),
-          the search vocabulary and filter menu (``search``), maintainers' pages through the sanitizer
+4. render listings, topic and info pages       (``plan``, ``site``), feeds and exports (``outputs``),
+          the search vocabulary and filter menu (``search``), maintainers' pages through the
+          sanitizer (``content.sanitize``)
 5. render every paper's page with its related papers, head tags and escaped metadata
 6. index  the papers for the search box       (``search.index``; made while the related papers are)
 7. write  ``{path: content}`` into the staged folder, only what changed; remove what is gone
@@ -31,6 +32,9 @@ from pathlib import Path
 from generator.content.collection import page_paths
 from generator.content.files import content_verdicts
 from generator.content.pages import Problem, read_page
+from generator.content.reading_lists import ShelfList, read_lists, shelf_lists
+from generator.content.sanitize import RenderedPage, render_page
+from generator.content.votes import Vote, read_votes
 from generator.content.writer import write_if_changed
 from generator.core import caches, routes
 from generator.core.model import Paper, sort_key
@@ -38,11 +42,10 @@ from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock, stamp, stamp_path
-from generator.engine.run import STAGED_MARKER
 from generator.outputs.citations import citation_keys
-from generator.site.icons import icon_files
-from generator.site.plan import (
+from generator.plan import (
     Files,
+    OnLists,
     Site,
     generated_files,
     maintainer_files,
@@ -52,15 +55,12 @@ from generator.site.plan import (
     whole_collection_files,
     with_related,
 )
-from generator.site.sanitize import RenderedPage, render_page
+from generator.site.icons import icon_files
 from generator.taxonomy.background import RelatedJob
 from generator.taxonomy.topics import assign_topics
 
 RELATED_PAUSE_S = 2.0
 """Under ``serve``, the related papers are recomputed once saves pause for this long."""
-
-STAGE_DIR = "build/stage"
-"""Where ``stage`` writes, relative to the project; ``docs_dir`` in ``mkdocs.yml`` names it."""
 
 
 @dataclass(slots=True)
@@ -106,6 +106,27 @@ def read_content(
         else:
             assets[src] = path.read_bytes()
     return pages, assets
+
+
+def read_community(
+    content_dir: Path, papers: Sequence[Paper], root: Path, report: StageReport
+) -> tuple[list[ShelfList], dict[str, Vote], dict[str, OnLists]]:
+    """The reading lists (resolved against the shelf), the votes, and the lists each paper is
+    on. A list or an entry with a problem is left out and named; so is a ``votes.json`` that
+    cannot be read (trending then counts the imported upvotes alone). Votes for papers no
+    longer on the shelf are ``validate``'s notices, not the build's problems."""
+    lists, problems = shelf_lists(read_lists(content_dir), papers)
+    for src, found in problems.items():
+        report.problems.setdefault(_shown(content_dir / src, root), []).extend(found)
+    by_slug = {p.slug: p for p in papers}
+    votes, vote_problems = read_votes(content_dir, by_slug)
+    if errors := [p for p in vote_problems if p.level == "error"]:
+        report.problems.setdefault(_shown(content_dir / routes.VOTES_FILE, root), []).extend(errors)
+    on_lists: dict[str, list[tuple[str, str]]] = {}
+    for shelf in lists:  # by the lists' slugs
+        for paper in shelf.papers:
+            on_lists.setdefault(paper.slug, []).append((shelf.slug, shelf.title))
+    return lists, votes, {slug: tuple(names) for slug, names in on_lists.items()}
 
 
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
@@ -182,6 +203,7 @@ class Stager:
         report = StageReport()
         papers = self._collection(identity.content_dir / routes.PAPERS_DIR, root, report)
         topics = assign_topics(papers, site.settings.taxonomy, self._topics)
+        lists, votes, on_lists = read_community(identity.content_dir, papers, root, report)
         related = self._related_lists(papers, topics)
         whole = self._whole_collection(papers, site, topics)  # while the related papers are computed
         pages, assets = read_content(identity.content_dir, root, report)
@@ -189,13 +211,13 @@ class Stager:
         files: Files = dict(assets)
         files.update(whole)
         files.update(maintainer_files(pages, site))
-        files.update(generated_files(papers, site, topics))
+        files.update(generated_files(papers, site, topics, lists, votes))
         if self.lean:
             caches.release()
         keys = citation_keys(papers)
-        early = self._early_bodies(papers, topics, keys)  # while the related papers are computed
-        files.update(self._paper_files(papers, site, topics, related(), keys, early))
-        files[STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
+        early = self._early_bodies(papers, topics, keys, on_lists)  # while the related papers are computed
+        files.update(self._paper_files(papers, site, topics, related(), keys, on_lists, early))
+        files[routes.STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
         if report.written or report.removed or not stamp_path(out).exists():
@@ -312,7 +334,11 @@ class Stager:
         return self._whole[1]
 
     def _early_bodies(
-        self, papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], keys: Mapping[str, str]
+        self,
+        papers: Sequence[Paper],
+        topics: Mapping[str, tuple[str, ...]],
+        keys: Mapping[str, str],
+        on_lists: Mapping[str, OnLists],
     ) -> dict[str, str]:
         """In a build, while the child computes the related papers, the bodies of the pages to
         be made, with a slot for those (``plan.paper_body``), made on this core while the child
@@ -321,7 +347,9 @@ class Stager:
         if self._job is None or not self.wait_for_related:
             return {}
         return {
-            p.slug: paper_body(p, topics.get(p.slug, ()), keys.get(p.slug)) for p in papers if p.slug not in self._pages
+            p.slug: paper_body(p, topics.get(p.slug, ()), keys.get(p.slug), on_lists.get(p.slug, ()))
+            for p in papers
+            if p.slug not in self._pages
         }
 
     def _paper_files(
@@ -331,13 +359,20 @@ class Stager:
         topics: Mapping[str, tuple[str, ...]],
         related: Mapping[str, Sequence[str]],
         keys: Mapping[str, str],
+        on_lists: Mapping[str, OnLists],
         early: dict[str, str] | None = None,
     ) -> Files:
         near = neighbours(papers, related)
         pages: dict[str, tuple[tuple[object, ...], str]] = {}
-        todo: list[tuple[Paper, tuple[str, ...], tuple[Paper, ...], str | None]] = []
+        todo: list[tuple[Paper, tuple[str, ...], tuple[Paper, ...], str | None, OnLists]] = []
         for paper in papers:
-            key = (paper, topics.get(paper.slug, ()), near[paper.slug], keys.get(paper.slug))
+            key = (
+                paper,
+                topics.get(paper.slug, ()),
+                near[paper.slug],
+                keys.get(paper.slug),
+                on_lists.get(paper.slug, ()),
+            )
             known = self._pages.get(paper.slug)
             if known is not None and known[0] == key:
                 pages[paper.slug] = known

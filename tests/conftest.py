@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench import CHROMIUM_ARGS  # one list of flags for the tests and the benchmark
+from benchmarks.constants import CHROMIUM_ARGS  # one list of flags for the tests and the benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
@@ -73,7 +73,8 @@ def copy_project(dest: Path, papers: bool = True, content: Path = FIXTURE_CONTEN
     for name in ("mkdocs.yml", "site_config.yml"):
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "overrides", dest / "overrides")
-    ignore = None if papers else shutil.ignore_patterns("papers")
+    # Without the fixture's papers, its reading lists and votes (which name them) stay out too.
+    ignore = None if papers else shutil.ignore_patterns("papers", "collections", "votes.json")
     shutil.copytree(content, dest / "content", ignore=ignore)
     (dest / "content" / "papers").mkdir(exist_ok=True)
     return dest

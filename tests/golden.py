@@ -58,10 +58,15 @@ STAGED_FILES = (
     "about.md",
     "papers.json.gz",
     "feeds/atom.xml",
+    "trending/index.md",
+    "trending/month/index.md",
+    "collections/index.md",
+    "collections/kv-cache-reading/index.md",
+    "collections/kv-cache-reading/kv-cache-reading.bib",
 )
 """Staged files whose every byte is reviewed: a page with math, one with hostile text, the
-home page, a maintainer's page, the export (kept as the JSON it holds, so its diff can be read)
-and a feed."""
+home page, a maintainer's page, the export (kept as the JSON it holds, so its diff can be read),
+a feed, the trending pages (votes and upvotes, decayed) and a reading list with its BibTeX."""
 
 
 def staged_fixture(out: Path) -> dict[str, str]:

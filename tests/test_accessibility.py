@@ -35,6 +35,8 @@ def site_pages(site: Path) -> dict[str, str]:
     other = next(p for p in papers if p["slug"] != with_buttons["slug"])
     topic = re.search(r'class="ps-topic-name" href="([^"]+)"', (site / "topics" / "index.html").read_text())
     assert topic is not None, "the topics index lists no topic"
+    reading_list = re.search(r'class="ps-item-title" href="([^"]+)"', (site / "collections" / "index.html").read_text())
+    lists = {"reading list": "collections/" + reading_list.group(1)} if reading_list else {}
     return {
         "home": "",
         "paper with buttons": with_buttons["url"].removeprefix(base),
@@ -42,6 +44,10 @@ def site_pages(site: Path) -> dict[str, str]:
         "topics": "topics/",
         "topic": "topics/" + topic.group(1),
         "archive": "archive/",
+        "trending": "trending/",
+        "trending this month": "trending/month/",
+        "reading lists": "collections/",
+        **lists,
         "subscribe": "subscribe/",
         "about": "about/",
         "404": MISSING,

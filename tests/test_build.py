@@ -122,7 +122,7 @@ def test_relative_url_agrees_with_relpath() -> None:
     import itertools
     import posixpath
 
-    from generator.site.render import _relative_url_slow, relative_url
+    from generator.core.html import _relative_url_slow, relative_url
 
     shapes = ["", "index.html", "a/", "a/b/", "a/b/c/", "a/x/", "b/", "a/b/page.html", "a//b/", "./a/", "atom.xml"]
     checked = 0

@@ -120,3 +120,25 @@ def test_the_licence_matches_the_package_and_the_abstracts_stay_their_authors() 
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "The abstracts are not: each is the text of its paper's authors and remains theirs." in readme
     assert "can open an issue and it will be removed" in readme
+
+
+def test_the_reading_list_steps_work_verbatim(tmp_path: Path) -> None:
+    """ "Add a reading list in three steps": step 1's command, then ``validate``, in a copy of the
+    repository; the list is written as promised and names papers on the shelf."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## Add a reading list in three steps") : text.index("## The reading list format")]
+    (script,) = shell_blocks(step(section, 1))
+    copy = working_copy(tmp_path / "clone")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "GITHUB_ACTIONS")}
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=copy, capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (promised,) = re.findall(r"^# (wrote \S+ \(\d+ papers?\))$", script, re.MULTILINE)
+    assert promised in result.stdout.splitlines(), result.stdout
+    checked = subprocess.run(
+        [".venv/bin/python", "-m", "generator", "validate"], cwd=copy, capture_output=True, text=True, env=env
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    written = (copy / promised.split()[1]).read_text(encoding="utf-8")
+    assert all(f"{slug}" in written for slug in re.findall(r"--paper (\S+)", script))

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.fields import normalize_arxiv
 from generator.content.pages import read_page
 from generator.content.validate import title_key
+from generator.core.values import normalize_arxiv
 from tests.conftest import ROOT, read_export
 
 pytestmark = pytest.mark.slow

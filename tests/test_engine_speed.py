@@ -10,8 +10,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from generator.engine.speed import canonical_urls, edit_url, is_html_body, staged_meta, toc_tokens
+from generator.plan import staged_page
 from generator.site.listings import heading
-from generator.site.plan import staged_page
 
 
 def test_staged_front_matter_reads_as_yaml_does() -> None:

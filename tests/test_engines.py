@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.core.routes import STAGED_MARKER
 from generator.engine import run
-from generator.engine.run import STAGED_MARKER, EngineError, build, plugin_names
+from generator.engine.run import EngineError, build, plugin_names
 from generator.search.index import INDEX_DIR
 from generator.site.icons import icon_files
 from generator.stage import stage

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from generator.content.collection import load_collection, page_paths
+from generator.core.html import title_html
 from generator.core.model import Link, Paper
-from generator.core.tex import has_math, plain_title
+from generator.core.tex import plain_title
 from generator.og_image import DEFAULT_PATH, HEIGHT, WIDTH, og_png
-from generator.site.head import lastmod, paper_head, robots_txt, scholarly_article, site_head
-from generator.site.render import LISTING_AUTHORS, paper_item, related_html, title_html
+from generator.site.head import has_math, lastmod, paper_head, robots_txt, scholarly_article, site_head
+from generator.site.render import LISTING_AUTHORS, paper_item, related_html
 from tests.conftest import ROOT, copy_project, mkdocs_build, read_export
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "schema-org-terms.json").read_text(encoding="utf-8"))

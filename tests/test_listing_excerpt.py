@@ -8,9 +8,9 @@ import re
 
 from generator.core.model import Paper
 from generator.core.site_config import EXCERPT_CHARS, HomeConfig, SiteConfig
-from generator.site.listings import archive_pages, home_pages
+from generator.site.listings import archive_pages, home_pages, topic_pages
 from generator.site.render import paper_item
-from generator.taxonomy.topics import Topic, topic_pages
+from generator.taxonomy.topics import Topic
 
 ABSTRACT = " ".join(f"word{i}" for i in range(400))  # about 3,000 characters, cut at a word
 PAPERS = [Paper(slug=f"p{i}", title=f"Paper {i}", date=dt.date(2025, 7, 8), abstract=ABSTRACT) for i in range(3)]
@@ -65,7 +65,7 @@ def test_the_stager_passes_the_setting_to_the_listings() -> None:
 
 def test_an_excerpt_never_ends_inside_a_formula() -> None:
     """Cut before a formula the limit falls in, so its delimiters stay paired."""
-    from generator.site.render import excerpt
+    from generator.core.text import excerpt
 
     abstract = r"We bound the error by $$\|A - \hat{A}\|_F \le \epsilon \|A\|_F$$ and by $\delta$ too."
     start = abstract.index("$$")
@@ -79,7 +79,7 @@ def test_an_excerpt_never_ends_inside_a_formula() -> None:
 
 
 def test_a_word_that_ends_at_the_limit_is_kept() -> None:
-    from generator.site.render import excerpt, text_start
+    from generator.core.text import excerpt, text_start
 
     assert excerpt("alpha beta gamma", 10) == "alpha beta…"
     assert excerpt("alpha beta gamma", 9) == "alpha…"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.bench import synthesize
-from benchmarks.related_bench import bench, category_share, load_corpus, plain_tfidf
+from benchmarks.corpus import load_corpus, synthesize
+from benchmarks.related_bench import bench, category_share, plain_tfidf
 from generator.content.collection import load_collection, page_paths
 from generator.core.model import Paper
 from generator.core.site_config import load_site_config
@@ -208,17 +208,6 @@ def write_corpus(path: Path) -> Path:
         for record, cats in zip(records, categories, strict=True):
             out.write(json.dumps({**record, "day": "2025-03-18", "authors": ["A. Author"], "categories": cats}) + "\n")
     return path
-
-
-def test_corpus_papers_skip_bad_records_by_line_and_repeat_with_new_ids(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    corpus = write_corpus(tmp_path / "corpus.jsonl.gz")
-    papers = load_corpus(corpus, 6)
-    assert f"{corpus}:4: skipped: no title" in capsys.readouterr().err
-    assert [p.category for p in papers] == ["cs.LG", "cs.LG", "cs.CV", "cs.CV", "cs.LG", "cs.LG"]
-    assert len({p.slug for p in papers}) == len({p.arxiv for p in papers}) == 6
-    assert papers[0].abstract == GRAPHS + "\n\nWe partition graphs."
 
 
 def test_category_share_of_the_shipped_lists_and_of_plain_tfidf(

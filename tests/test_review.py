@@ -232,3 +232,45 @@ def test_a_large_change_keeps_the_summary_under_githubs_limit() -> None:
     assert "3000 pages (3000 added): **1 with problems**." in markdown
     assert markdown.index("p-2999.md`") < markdown.index("p-0000.md`")  # problems first
     assert re.search(r"… and \d+ more pages \(0 with problems\), too many to show here", markdown)
+
+
+def test_the_summary_shows_added_and_changed_reading_lists(tmp_path: Path) -> None:
+    root = tmp_path / "shelf"
+    papers, lists = root / "content" / "papers", root / "content" / "collections"
+    papers.mkdir(parents=True)
+    lists.mkdir()
+    (root / "site_config.yml").write_text(CONFIG, encoding="utf-8")
+    for slug, title in (("one", "Paper One"), ("two", "Paper *Two*"), ("three", "Paper Three")):
+        (papers / f"{slug}.md").write_text(page(title), encoding="utf-8")
+    (lists / "kept.yml").write_text(
+        "title: Kept list\ndescription: A list.\ncurator: octocat\npapers:\n- one\n- two\n", encoding="utf-8"
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "switch", "-q", "-c", "pr")
+    (lists / "kept.yml").write_text(
+        "title: Kept list\ndescription: A list.\ncurator: octocat\npapers:\n- one\n- paper: three\n  note: Now too.\n",
+        encoding="utf-8",
+    )
+    (lists / "new.yml").write_text(
+        "title: 'New [list](javascript:x)'\ndescription: Bad title.\ncurator: octocat\npapers:\n- nowhere\n",
+        encoding="utf-8",
+    )
+    (lists / "good.yml").write_text(
+        "title: A good new list\ndescription: One.\ncurator: octocat\npapers:\n- paper: two\n  note: Read it.\n",
+        encoding="utf-8",
+    )
+    result = review(root, "--base", "main", github=False)
+    assert result.returncode == 1, result.stderr  # new.yml has a problem
+    assert "changed content/collections/kept.yml: ok" in result.stdout
+    assert "added content/collections/good.yml: ok" in result.stdout
+    assert "added content/collections/new.yml: 1 problem(s)" in result.stdout
+    assert "content/collections/new.yml:1: title: holds markup" in result.stdout
+    summary = result.stdout[result.stdout.index("### Reading lists in this change") :]
+    shown = text_of(rendered(summary))
+    assert "✅ Changed list: Kept list" in shown and "Since the base: 1 added, 1 removed (two removed)" in shown
+    assert "Paper Three three (new) — Now too." in shown
+    assert "✅ Added list: A good new list" in shown and "Paper *Two* two — Read it." in shown
+    assert "❌ Added list: (a list that cannot be read)" in shown
+    assert "<a" not in rendered(summary)  # contributor text makes no link

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from generator.content.sanitize import RenderedPage, render_page
 from generator.core.problems import Problem
-from generator.site.sanitize import RenderedPage, render_page
 from tests.conftest import ROOT, serve
 
 HEAD = "---\ntitle: Notes\n---\n\nAn introduction.\n\n"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from generator.content.collection import load_collection, page_paths
+from generator.core.words import search_words as words
 from generator.search.index import FILTERS_FILE, INDEX_DIR, file_of
-from generator.search.typos import words
 from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build, screenshot, serve
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,

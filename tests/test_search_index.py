@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.bench import seed_papers, synthesize
+from benchmarks.corpus import seed_papers, synthesize
 from generator.content.collection import load_collection
 from generator.core.model import sort_key
 from generator.search.index import DOCS_PER_FILE, EXCERPT_TEXT_CHARS, INDEX_DIR, file_of, index_files, stem

@@ -21,6 +21,7 @@ from symspellpy import SymSpell, Verbosity
 
 from generator.content.collection import load_collection
 from generator.core.site_config import load_site_config
+from generator.core.words import search_words as words
 from generator.search.typos import (
     EDITS,
     MAX_WORD,
@@ -32,7 +33,6 @@ from generator.search.typos import (
     paper_text,
     typo_files,
     vocabulary,
-    words,
 )
 from generator.taxonomy.topics import assign_topics
 from tests.conftest import ROOT, copy_project, mkdocs_build, serve

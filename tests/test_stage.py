@@ -160,7 +160,7 @@ def test_a_body_made_before_its_related_papers_gives_the_same_page() -> None:
     from generator.content.collection import load_collection, page_paths
     from generator.core.model import sort_key
     from generator.outputs.citations import citation_keys
-    from generator.site.plan import paper_body, paper_file, with_related
+    from generator.plan import paper_body, paper_file, with_related
     from generator.stage import load_site
 
     _, site = load_site(ROOT / "mkdocs.yml")

@@ -16,11 +16,11 @@ import yaml
 
 from generator.content.collection import load_collection, page_paths
 from generator.content.pages import read_page
+from generator.core.html import e
 from generator.core.model import Paper
 from generator.core.site_config import TopicConfig, load_site_config
-from generator.site.listings import LISTING_BYTES
-from generator.site.render import e
-from generator.taxonomy.topics import Topic, assign_topics, collect_topics, suggest_topics, topic_pages, topics_of
+from generator.site.listings import LISTING_BYTES, topic_pages
+from generator.taxonomy.topics import Topic, assign_topics, collect_topics, suggest_topics, topics_of
 from tests.conftest import FIXTURE_PAPERS, ROOT, listing_papers
 
 TAXONOMY = (

@@ -269,3 +269,26 @@ def test_daily_import_opens_a_pull_request_with_least_privilege() -> None:
     assert "token" not in pr["with"]  # the job's own token, with the job's two permissions
     cache = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache@"))
     assert cache["with"]["path"] == ".cache/papershelf"  # enrich's lookups: a rerun asks arXiv nothing
+
+
+def test_weekly_votes_open_a_pull_request_with_least_privilege() -> None:
+    wf = load(GITHUB / "workflows" / "votes.yml")
+    assert set(wf["on"]) == {"schedule", "workflow_dispatch"}
+    assert wf["on"]["schedule"][0]["cron"].split()[-1] == "1"  # weekly
+    assert wf["permissions"] == {"contents": "read"}
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "discussions": "read"}
+    runs = [str(step.get("run", "")) for step in job["steps"]]
+    uses = [str(step.get("uses", "")) for step in job["steps"]]
+    order = [
+        next(i for i, r in enumerate(runs) if "make install" in r),
+        next(i for i, r in enumerate(runs) if "generator votes" in r),
+        next(i for i, r in enumerate(runs) if "generator validate" in r),
+        next(i for i, u in enumerate(uses) if u.startswith("peter-evans/create-pull-request@")),
+    ]
+    assert order == sorted(order)
+    counting = next(s for s in job["steps"] if "generator votes" in str(s.get("run", "")))
+    assert counting["env"] == {"GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}  # the workflow's own token
+    pr = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("peter-evans/create-pull-request@"))
+    assert pr["with"]["add-paths"].split() == ["content/votes.json"]
+    assert "token" not in pr["with"]

@@ -50,7 +50,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "review",
         "generator.commands.review",
-        "summarise the paper pages a change adds or edits, with their validation result",
+        "summarise the paper pages and reading lists a change adds or edits, with their validation result",
     ),
     Command(
         "digest",
@@ -58,6 +58,10 @@ COMMANDS: tuple[Command, ...] = (
         "write (and optionally send) the email digest of the papers listed in a date window",
     ),
     Command("tag", "generator.commands.tag", "show topic suggestions for pages (add them with --write)"),
+    Command(
+        "votes", "generator.commands.votes", "count each paper's votes on its GitHub discussion into content/votes.json"
+    ),
+    Command("collection", "generator.commands.collection", "write a new reading list (collection new SLUG …)"),
 )
 
 

@@ -19,15 +19,12 @@ from pathlib import Path
 from generator.commands.written import report_written
 from generator.content.writer import write_if_changed, write_papers
 from generator.core.progress import Progress
+from generator.core.routes import HF_DAILY_PREFIX, hf_daily_name, source_src
 from generator.readers.hf_daily import DailyError, DailyResult, read_hf_daily
 from generator.services.hf_daily import SERVICE, fetch_daily_papers
 from generator.services.http import ServiceError
 
-_SAVED_NAME = re.compile(r"^hf-daily-(\d{4}-\d{2}-\d{2})\.json$")
-
-
-def saved_name(date: dt.date) -> str:
-    return f"hf-daily-{date.isoformat()}.json"
+_SAVED_NAME = re.compile("^" + re.escape(HF_DAILY_PREFIX) + r"(\d{4}-\d{2}-\d{2})\.json$")
 
 
 def parse_day(value: str) -> dt.date | None:
@@ -69,7 +66,7 @@ def _which_day(args: argparse.Namespace) -> _Day | str:
         day = parse_day(args.hf_daily)
         if day is None:
             return f"--hf-daily: {args.hf_daily!r} is not a real date written YYYY-MM-DD"
-        saved = args.sources / saved_name(day)
+        saved = args.sources / hf_daily_name(day)
         return _Day(day, saved, args.refresh or not saved.exists(), saved)
     path: Path = args.listing
     match = _SAVED_NAME.match(path.name)
@@ -133,7 +130,7 @@ def run_hf(args: argparse.Namespace, source_name: str | None = None) -> int:
         return _fail(got)
     data, where = got
     try:
-        result = read_hf_daily(data, date=source.day, source=source_name or f"sources/{saved_name(source.day)}")
+        result = read_hf_daily(data, date=source.day, source=source_name or source_src(hf_daily_name(source.day)))
     except DailyError as err:
         return _fail(f"{where}: {err} (nothing was written)")
     _report_read(result, where)

@@ -13,6 +13,7 @@ from generator.content.writer import write_papers
 from generator.core.model import Paper
 from generator.core.problems import read_problem
 from generator.core.progress import Progress
+from generator.core.routes import source_src
 from generator.readers import ReadResult
 from generator.readers.hf_listing import ListingError, read_listing
 
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _source_name(listing: Path) -> str:
     """Where the papers came from: ``sources/<file>`` for listings kept in content/sources, which
     the site publishes, so each paper page can link to the listing it was imported from."""
-    return f"sources/{listing.name}" if listing.resolve().parent.name == "sources" else listing.name
+    return source_src(listing.name) if listing.resolve().parent.name == "sources" else listing.name
 
 
 def _distinct(result: ReadResult) -> list[Paper]:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.commands.new_prompts import LISTING_DATE, MAX_ABSTRACT_BYTES, Stop, author_warning, interactive
-from generator.content.fields import normalize_arxiv
 from generator.content.scaffold import SLUG, build_page, choose_slug, merged, parse_date, taken_slugs
 from generator.content.validate import Entry, check_entries, page_files, read_entry, show_path, title_key
 from generator.content.writer import write_new_file
 from generator.core.site_config import ConfigError, load_site_config
+from generator.core.values import normalize_arxiv
 from generator.readers.arxiv_atom import read_arxiv_atom
 from generator.readers.bibtex import read_bibtex
 from generator.readers.records import Record, RecordError

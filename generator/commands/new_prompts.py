@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from generator.content.fields import GITHUB_LOGIN, is_https_url, normalize_arxiv
 from generator.content.scaffold import parse_date
+from generator.core.values import GITHUB_LOGIN, is_https_url, normalize_arxiv
 from generator.readers.records import Record
 
 MAX_ABSTRACT_BYTES = 64 * 1024

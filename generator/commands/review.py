@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content.collection import load_collection, page_paths
 from generator.content.frontmatter_format import front_matter_fields
 from generator.content.pages import read_page
+from generator.content.reading_lists import LIST_SUFFIX, ListFile, parse_list, read_list_file, shelf_lists
 from generator.content.validate import annotation, printable, show_path, validate
 from generator.core.model import Paper
 from generator.core.problems import Problem
@@ -37,7 +39,7 @@ SUMMARY_BUDGET = 900_000  # bytes; GitHub takes at most 1 MiB of summary per ste
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "review",
-        help="summarise the paper pages a change adds or edits, with their validation result",
+        help="summarise the paper pages and reading lists a change adds or edits, with their validation result",
         description=(
             "Compare the working tree with a base revision (git diff --merge-base) and list each paper page "
             "added, changed, renamed or removed: title, authors, listing date, topics, links and the problems "
@@ -48,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base", required=True, metavar="REV", help="the revision to compare with, e.g. main or a SHA")
     p.add_argument("--papers", type=Path, default=Path("content/papers"), help="the collection's folder")
     p.add_argument("--config", type=Path, default=Path("site_config.yml"), help="the site settings (for topics)")
+    p.add_argument("--lists", type=Path, default=Path("content/collections"), help="the reading lists' folder")
     p.add_argument("--summary", type=Path, help="append the Markdown to this file")
     p.set_defaults(run=run)
 
@@ -265,6 +268,97 @@ def _links(paper: Paper) -> str:
     return ", ".join(parts) or "(none)"
 
 
+# --------------------------------------------------------------------------- reading lists
+
+
+@dataclass(slots=True)
+class ReviewedList:
+    """A changed reading list: what it holds now, what it held at the base, its problems."""
+
+    change: Change
+    shown: str
+    found: ListFile | None = None
+    titles: dict[str, str] = field(default_factory=dict)  # entry -> the paper's title, for entries on the shelf
+    before: tuple[str, ...] = ()  # the entries at the base revision
+    findings: list[Problem] = field(default_factory=list)
+
+
+def _base_entries(base: str, change: Change) -> tuple[str, ...]:
+    """The list's entries at the merge base (none for a new list, or one git cannot show)."""
+    if change.status == "A":
+        return ()
+    try:
+        top = _git(["merge-base", base, "HEAD"], Path.cwd()).decode().strip()
+        text = _git(["show", f"{top}:./{change.old or change.path}"], Path.cwd()).decode("utf-8", "replace")
+    except ReviewError:
+        return ()
+    parsed = parse_list(text)[0]
+    return tuple(entry.paper for entry in parsed.papers) if parsed is not None else ()
+
+
+def review_lists(changes: Sequence[Change], papers_dir: Path, base: str) -> list[ReviewedList]:
+    """Each changed list, read and resolved against the shelf as ``validate`` does."""
+    papers = load_collection(page_paths(papers_dir)).papers if changes else []
+    by_slug = {p.slug: p for p in papers}
+    by_id = {**{p.arxiv: p for p in papers if p.arxiv}, **by_slug}
+    out = []
+    for change in changes:
+        item = ReviewedList(change, show_path(Path(change.path)))
+        if change.status != "D":
+            item.found = read_list_file(Path(change.path))
+            _, problems = shelf_lists([item.found], papers)
+            item.findings = [p.at(item.shown) for p in problems.get(item.found.src, [])]
+            if item.found.reading_list is not None:
+                item.titles = {
+                    e.paper: by_id[e.paper].title for e in item.found.reading_list.papers if e.paper in by_id
+                }
+        item.before = _base_entries(base, change)
+        out.append(item)
+    return out
+
+
+def lists_markdown(items: Sequence[ReviewedList]) -> list[str]:
+    """The lists' part of the summary: each list's title, curator, papers with their notes,
+    what was added and removed since the base, and its problems; all contributor text escaped."""
+    if not items:
+        return []
+    lines = ["### Reading lists in this change", ""]
+    for item in sorted(items, key=lambda i: (not i.findings, i.change.path)):
+        where = f"`{_code(item.shown)}`"
+        if item.change.status == "D":
+            lines += [f"#### Removed: {where}", ""]
+            continue
+        rl = item.found.reading_list if item.found is not None else None
+        mark = "❌" if item.findings else "✅"
+        title = md_text(rl.title) if rl is not None else "(a list that cannot be read)"
+        lines += [f"#### {mark} {STATUS_WORDS[item.change.status].capitalize()} list: {title}", ""]
+        lines.append(f"- **File:** {where}")
+        if rl is not None:
+            lines.append(f"- **Curator:** {md_text(rl.curator)}")
+            lines.append(f"- **Description:** {md_text(rl.description)}")
+            now = [entry.paper for entry in rl.papers]
+            added = [p for p in now if p not in item.before]
+            removed = [p for p in item.before if p not in now]
+            if item.change.status != "A":
+                lines.append(
+                    f"- **Since the base:** {len(added)} added, {len(removed)} removed"
+                    + (f" ({', '.join(md_text(p) for p in removed)} removed)" if removed else "")
+                )
+            lines.append(f"- **Papers ({len(now)}):**")
+            for n, entry in enumerate(rl.papers, 1):
+                name = md_text(item.titles[entry.paper]) if entry.paper in item.titles else "(not on the shelf)"
+                new = " (new)" if entry.paper in added and item.change.status != "A" else ""
+                note = f" — {md_text(entry.note)}" if entry.note else ""
+                lines.append(f"  {n}. {name} `{_code(entry.paper)}`{new}{note}")
+        if item.findings:
+            lines.append(f"- **Validation:** {len(item.findings)} problem{'s' if len(item.findings) != 1 else ''}")
+            lines += [f"  - line {f.line}: {md_text(f'{f.field}: {f.message}')}" for f in item.findings]
+        else:
+            lines.append("- **Validation:** passes")
+        lines.append("")
+    return lines
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -282,17 +376,24 @@ def run(args: argparse.Namespace) -> int:
     except ReviewError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    try:
+        list_changes = [c for c in changed_pages(args.base, args.lists) if c.path.endswith(LIST_SUFFIX)]
+    except ReviewError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     items = review(changes, args.papers, taxonomy)
-    markdown = summary_markdown(items, args.base)
+    lists = review_lists(list_changes, args.papers, args.base)
+    markdown = "\n".join([summary_markdown(items, args.base), *lists_markdown(lists)])
     target = args.summary or (
         Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None
     )
     github = os.environ.get("GITHUB_ACTIONS") == "true"
-    for item in items:
-        word = STATUS_WORDS[item.change.status]
-        state = "" if item.change.status == "D" else (f": {len(item.errors)} problem(s)" if item.errors else ": ok")
-        print(f"{word} {item.shown}{state}")
-        for finding in item.findings:
+    for change, shown, errors, findings in [(i.change, i.shown, i.errors, i.findings) for i in items] + [
+        (listed.change, listed.shown, listed.findings, listed.findings) for listed in lists
+    ]:
+        state = "" if change.status == "D" else (f": {len(errors)} problem(s)" if errors else ": ok")
+        print(f"{STATUS_WORDS[change.status]} {shown}{state}")
+        for finding in findings:
             print(printable(finding.format()))
             if github:
                 print(annotation(finding))
@@ -305,4 +406,4 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             print(f"error: {target}: cannot write the summary ({err.strerror})", file=sys.stderr)
             return 2
-    return 1 if any(item.errors for item in items) else 0
+    return 1 if any(item.errors for item in items) or any(listed.findings for listed in lists) else 0

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.content.fields import normalize_arxiv
 from generator.content.validate import title_key
 from generator.core.model import Paper
 from generator.core.textclean import clean_text
+from generator.core.values import normalize_arxiv
 from generator.readers.records import Record
 
 

@@ -1,9 +1,6 @@
-"""The page format's values: what an arXiv id, a DOI, a login or a URL looks like, and readers
-that turn one front matter value into a field or a problem.
-
-Kept apart from the page reader because the readers of listings, records and saved responses,
-the writers of citations and feeds and the ``new`` command check the same values: one rule each,
-so a value an import accepts is a value a page accepts.
+"""Readers that turn one front matter value into a field or a problem; what a value itself
+must look like (an arXiv id, a DOI, a login, a URL) is ``core.values``, shared with the importers
+and the outputs.
 
 A field reader takes the front matter mapping, the key and ``add(key, message, hint)``, which
 files a problem (at the key's line) instead of raising, so every problem of a page is reported
@@ -21,49 +18,7 @@ from typing import Any
 Add = Callable[..., None]
 """``add(key, message, hint="")``: how a field reader reports a problem."""
 
-_ARXIV_ANY = re.compile(
-    r"^(?:https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})"
-    r"(?P<version>v\d+)?(?:\.pdf)?/?$",
-    re.IGNORECASE,
-)
-GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-"""Public: ``new`` checks a login as it is typed."""
-HF_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?$")
-CATEGORY = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
-DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HTTPS_URL = re.compile(r"^https://[^\s/?#<>\"']+\.[^\s<>\"']*$")
-
-
-def normalize_arxiv(value: str) -> tuple[str, str | None] | None:
-    """Split any spelling of an arXiv id (prefix, abs/pdf URL, version) into (id, version)."""
-    m = _ARXIV_ANY.match(value.strip())
-    if not m:
-        return None
-    ident = m.group("id")
-    if "/" not in ident:
-        return ident, m.group("version")
-    archive, number = ident.split("/")
-    return f"{archive.lower()}/{number}", m.group("version")
-
-
-def is_arxiv_category(value: object) -> bool:
-    return isinstance(value, str) and CATEGORY.match(value) is not None
-
-
-def is_doi(value: object) -> bool:
-    """A bare DOI (``10.NNNN/…``), as the page format stores it."""
-    return isinstance(value, str) and DOI.match(value) is not None
-
-
-def is_hf_login(value: object) -> bool:
-    """A Hugging Face login (letters, digits, ``-``, ``_``, ``.``; not a GitHub login's rules)."""
-    return isinstance(value, str) and HF_LOGIN.match(value) is not None
-
-
-def is_https_url(value: object) -> bool:
-    return isinstance(value, str) and _HTTPS_URL.match(value) is not None
 
 
 def text_field(data: dict[str, Any], key: str, add: Add, *, single_line: bool = True) -> str | None:

@@ -4,7 +4,10 @@ Files under ``content/`` come from pull requests. The build must not publish any
 bypasses PaperShelf's sanitizing, so the rule is an allowlist over the whole folder:
 
 - ``papers/*.md``: paper pages, judged by ``pages.read_page`` (not here: the collection reads them);
-- other ``*.md`` pages (``about.md``…): ``site.sanitize.render_page``, refused if unsafe;
+- ``collections/*.yml``: reading lists, judged by ``reading_lists`` (they name papers, so the
+  collection is needed to judge them), and ``votes.json``, read by the build for trending:
+  data the build reads, never published as they are;
+- other ``*.md`` pages (``about.md``…): ``sanitize.render_page``, refused if unsafe;
 - raster images (png, jpg, jpeg, gif, webp, avif) anywhere, copied as they are;
 - listings under ``sources/`` (txt, json, bib, xml), copied as they are;
 - everything else is an error whose message says what happens to it: pages spelt
@@ -22,14 +25,10 @@ import stat
 from pathlib import Path
 
 from generator.content.pages import read_page_file
+from generator.content.reading_lists import LIST_SUFFIX
+from generator.content.sanitize import render_page
 from generator.core.problems import Problem
-from generator.core.routes import PAPERS_DIR, SOURCES_DIR
-from generator.site.sanitize import render_page
-
-GENERATED_PAGES = frozenset({"index.md", "subscribe.md", "data.md"})
-GENERATED_FOLDERS = frozenset({"page", "archive", "topics"})
-"""Where the build writes its own pages (``listings``, ``topics``, ``subscribe``): a file of
-content/ there would be replaced by the generated page, so it is an error."""
+from generator.core.routes import GENERATED_FOLDERS, GENERATED_PAGES, LISTS_DIR, PAPERS_DIR, SOURCES_DIR, VOTES_FILE
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 LISTING_SUFFIXES = frozenset({".txt", ".json", ".bib", ".xml"})
@@ -59,6 +58,16 @@ def is_paper_page(rel: Path) -> bool:
     return len(rel.parts) == 2 and rel.parts[0] == PAPERS_DIR and rel.name.endswith(".md")
 
 
+def is_list_file(rel: Path) -> bool:
+    """``collections/<name>.yml``: a reading list, judged against the collection (``reading_lists``)."""
+    return len(rel.parts) == 2 and rel.parts[0] == LISTS_DIR and rel.name.endswith(LIST_SUFFIX)
+
+
+def is_data_file(rel: Path) -> bool:
+    """A file the build reads and never publishes as it is: a reading list, or ``votes.json``."""
+    return is_list_file(rel) or rel.as_posix() == VOTES_FILE
+
+
 def file_problems(path: Path, rel: Path) -> list[Problem]:
     """The verdict on one regular file of content/ (``rel`` is its path inside content/)."""
     suffix = rel.suffix.lower()
@@ -67,6 +76,13 @@ def file_problems(path: Path, rel: Path) -> list[Problem]:
         return _problem(
             "is not published: the build makes the page at this place itself",
             "give the file another name or folder",
+        )
+    if is_data_file(rel):
+        return []
+    if rel.parts[0] == LISTS_DIR:
+        return _problem(
+            f"is not read: {LISTS_DIR}/ holds reading lists, one <slug>{LIST_SUFFIX} file each",
+            f"name it {rel.stem}{LIST_SUFFIX} directly in content/{LISTS_DIR}/ (see CONTRIBUTING.md)",
         )
     if in_papers and len(rel.parts) > 2:
         return _problem(
@@ -150,6 +166,8 @@ def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list
             if in_papers and child.name.endswith(".md") and not child.is_dir(follow_symlinks=False):
                 continue  # a paper page (``is_paper_page``): the collection reads it and judges it
             child_rel = rel / child.name
+            if is_data_file(child_rel) and child.is_file(follow_symlinks=False):
+                continue  # read by the build (reading lists, votes), judged there
             path = Path(child.path)
             mode = child.stat(follow_symlinks=False).st_mode
             if stat.S_ISLNK(mode):
@@ -165,20 +183,3 @@ def content_verdicts(content_dir: Path) -> tuple[dict[Path, list[Problem]], list
 
     walk(content_dir, Path())
     return found, sorted(published)
-
-
-def refused_sources(content_dir: Path) -> dict[str, list[Problem]]:
-    """``content_problems`` keyed by the path inside content/ as the engine names files
-    (``papers/x.markdown``), for a build that must drop them from its list of files."""
-    return {
-        path.relative_to(content_dir).as_posix(): problems for path, problems in content_problems(content_dir).items()
-    }
-
-
-def is_refused(src_uri: str, refused: dict[str, list[Problem]]) -> bool:
-    """Whether the engine's file ``src_uri`` is refused itself or lies in a refused folder (a
-    symbolic link to a folder, which the engine would follow)."""
-    if src_uri in refused:
-        return True
-    parts = src_uri.split("/")
-    return any("/".join(parts[:n]) in refused for n in range(1, len(parts)))

@@ -2,7 +2,7 @@
 python-frontmatter with one PaperShelf handler (``PageYAMLHandler``).
 
 Every page a contributor can write is read here: paper pages (``generator.content.pages``) and
-the site's other pages (``generator.site.sanitize``), so the two never disagree about what YAML
+the site's other pages (``generator.content.sanitize``), so the two never disagree about what YAML
 means. Pages come from pull requests, so the handler keeps these rules:
 
 * the safe loader (libyaml's ``CSafeLoader`` when PyYAML has it), so no tag makes an object;

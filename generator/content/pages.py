@@ -16,28 +16,23 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from generator.content.fields import (
-    CATEGORY,
-    DOI,
-    GITHUB_LOGIN,
-    HF_LOGIN,
     Add,
     count_field,
     date_field,
     is_blank_abstract,
-    is_https_url,
     matching_field,
-    normalize_arxiv,
     text_field,
     text_list_field,
 )
 from generator.content.frontmatter_format import MAX_PAGE_BYTES, FrontMatter, dump_page, read_front_matter
 from generator.core.model import FRONT_MATTER_KEYS, Link, Paper
 from generator.core.problems import Problem, ProblemError
+from generator.core.values import CATEGORY, DOI, GITHUB_LOGIN, HF_LOGIN, is_https_url, normalize_arxiv
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
@@ -323,8 +318,3 @@ def to_front_matter(paper: Paper) -> str:
     """Render a page: keys in the documented order, values quoted where YAML would misread them
     (see ``PageYAMLHandler.export``), then the abstract."""
     return dump_page(_front_matter_dict(paper), paper.abstract)
-
-
-def dump_many(papers: Iterable[Paper]) -> dict[str, str]:
-    """slug -> page text, for writers that handle a batch."""
-    return {p.slug: to_front_matter(p) for p in papers}

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from generator.content.fields import normalize_arxiv
 from generator.content.pages import parse_page, to_front_matter
 from generator.core.model import Paper
 from generator.core.slugs import slugify, unique_slug
+from generator.core.values import normalize_arxiv
 from generator.readers.records import Record
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -84,11 +84,6 @@ def parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value.strip()) if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()) else None
     except ValueError:
         return None
-
-
-def split_names(value: str) -> list[str]:
-    """'Ada Lovelace, Alan Turing' or 'Ada Lovelace and Alan Turing' -> two names."""
-    return [n.strip() for n in re.split(r",|\band\b|;", value) if n.strip()]
 
 
 def merged(record: Record, overrides: Record) -> Record:

@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content import files as content_files
-from generator.content.fields import normalize_arxiv
 from generator.content.frontmatter_format import front_matter_fields, key_line, split_page
 from generator.content.pages import read_page_bytes, read_page_file
+from generator.content.reading_lists import read_lists, shelf_lists
+from generator.content.votes import read_votes
 from generator.core.model import Paper
 from generator.core.problems import Level, Problem
+from generator.core.values import normalize_arxiv
 
 RESERVED_SLUGS = frozenset({"index"})  # papers/index.md would take the URL of the papers folder
 
@@ -258,16 +260,24 @@ def validate(
     papers_rel = _inside(papers_dir, content_dir) if content_dir is not None else None
     if content_dir is not None and papers_rel != Path(content_files.PAPERS_DIR):
         content_dir = None  # a papers folder of its own: only it is checked, as before
+    community: set[str] | None = None  # reading lists and votes to check: all (None) or these
     if content_dir is not None and not paths:
         strays = []  # reported by the content check, with the rest of content/
         others = content_files.content_problems(content_dir)
     if paths:
         strays = []
+        community = set()
         for path in paths:
             rel = _inside(path, content_dir) if content_dir is not None else None
             if content_dir is not None and rel == Path():
                 others.update(content_files.content_problems(content_dir))
                 targets += collection
+                community = None
+            elif rel is not None and community is not None and content_files.is_data_file(rel):
+                community.add(rel.as_posix())
+            elif rel is not None and community is not None and rel == Path(content_files.LISTS_DIR):
+                community.update(f"{content_files.LISTS_DIR}/{p.name}" for p in path.glob("*.yml"))
+                others[path] = content_files.path_problems(path, rel)
             elif rel is not None and rel != papers_rel and not content_files.is_paper_page(rel) and path.exists():
                 others[path] = content_files.path_problems(path, rel)
             elif path.is_dir() and not path.is_symlink():
@@ -298,8 +308,27 @@ def validate(
         Finding(show(p), 1, "file", "is not a page and will not be published", "pages end in .md") for p in strays
     ]
     findings += [p.at(show(path)) for path, problems in others.items() for p in problems]
+    if content_dir is not None and (community is None or community):
+        findings += _community_findings(content_dir, [e.paper for e in entries if e.paper], community, show)
     findings.sort(key=lambda f: (f.path, f.line, f.field, f.message))
     return Report(findings=findings, checked=len(target_keys))
+
+
+def _community_findings(
+    content_dir: Path, papers: Sequence[Paper], wanted: set[str] | None, show: Callable[[Path], str]
+) -> list[Problem]:
+    """Reading lists (every entry not on the shelf, every paper listed twice, every bad field)
+    and ``votes.json``, each problem at its file and line; ``wanted`` limits them to files
+    given by name (paths inside content/)."""
+    _, by_list = shelf_lists(read_lists(content_dir), papers)
+    _, votes = read_votes(content_dir, {p.slug: p for p in papers})
+    found = {**by_list, content_files.VOTES_FILE: votes} if votes else by_list
+    return [
+        p.at(show(content_dir / src))
+        for src, problems in found.items()
+        if wanted is None or src in wanted
+        for p in problems
+    ]
 
 
 # --------------------------------------------------------------------------- output

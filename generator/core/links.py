@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from urllib.parse import quote, quote_plus
 
+from generator.core.model import Paper
+from generator.core.values import is_https_url
+
 # The services' own defaults; the importers take the real endpoint from the environment.
 HF_ENDPOINT_DEFAULT = "https://huggingface.co"  # huggingface_hub's convention (HF_ENDPOINT)
 ARXIV_API_DEFAULT = "https://export.arxiv.org/api/query"  # PAPERSHELF_ARXIV_API
@@ -61,3 +64,22 @@ def title_searches(title: str) -> list[tuple[str, str]]:
 def hf_daily_papers_api(endpoint: str) -> str:
     """The Daily Papers listing API under a Hugging Face endpoint (``?date=`` is added by the caller)."""
     return endpoint.rstrip("/") + "/api/daily_papers"
+
+
+def paper_link(paper: Paper) -> str | None:
+    """Where the paper itself can be read: arXiv, else its DOI, else its PDF; never its code.
+    (``Paper.url`` is the paper's page on this site: ``routes.paper_url``.)"""
+    if paper.arxiv:
+        return arxiv_abs(paper.arxiv)
+    if paper.doi:
+        return doi_url(paper.doi)
+    if paper.pdf and is_https_url(paper.pdf):
+        return paper.pdf
+    return None
+
+
+def pdf_link(paper: Paper) -> str | None:
+    """The paper's PDF: arXiv's, else the https PDF its page gives."""
+    if paper.arxiv:
+        return arxiv_pdf(paper.arxiv)
+    return paper.pdf if paper.pdf and is_https_url(paper.pdf) else None

@@ -88,7 +88,6 @@ FRONT_MATTER_KEYS: tuple[str, ...] = (
     "submitted_by",
     "source",
 )
-REQUIRED_KEYS: tuple[str, ...] = ("title", "date")
 
 
 _UNRANKED = 1 << 62

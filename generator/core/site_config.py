@@ -82,11 +82,51 @@ class DigestConfig(_Section):
     _check_links = field_validator("subscribe", "unsubscribe")(_https_or_mailto)
 
 
+class TrendingConfig(_Section):
+    week_days: int = Field(7, ge=1, le=366, description="Days of listings that 'this week' covers, up to the newest.")
+    month_days: int = Field(30, ge=1, le=366, description="Days of listings that 'this month' covers.")
+    half_life_days: float = Field(
+        7.0, gt=0, le=3650, description="Time decay: a paper's score halves every this many days since its listing."
+    )
+    vote_weight: float = Field(1.0, ge=0, le=1000, description="What one vote (content/votes.json) adds to a score.")
+    upvote_weight: float = Field(
+        1.0, ge=0, le=1000, description="What one imported Hugging Face upvote (a page's `upvotes`) adds to a score."
+    )
+    max_papers: int = Field(100, ge=1, le=1000, description="Papers shown on each trending page and in its feed.")
+
+
+_GITHUB_REPOSITORY = r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$"
+_GRAPHQL_ID = r"^[A-Za-z0-9_=-]{1,100}$"
+
+
+class DiscussionConfig(_Section):
+    repository: str = Field(
+        pattern=_GITHUB_REPOSITORY, description="owner/name of the GitHub repository whose Discussions hold them."
+    )
+    repository_id: str = Field(pattern=_GRAPHQL_ID, description="Its GraphQL id (giscus.app shows it: R_…).")
+    category: str = Field(min_length=1, max_length=100, description="The Discussions category, e.g. 'Papers'.")
+    category_id: str = Field(pattern=_GRAPHQL_ID, description="Its GraphQL id (giscus.app shows it: DIC_…).")
+    giscus_url: str = Field(
+        "https://giscus.app", description="The giscus instance (https://), loaded only when a reader asks."
+    )
+
+    @field_validator("giscus_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://") or any(c in value for c in " \"'<>"):
+            raise ValueError("must be an https:// URL")
+        return value.rstrip("/")
+
+
 class SiteConfig(_Section):
     home: HomeConfig = Field(default_factory=HomeConfig, description="The home page listing.")
     taxonomy: tuple[TopicConfig, ...] = Field((), description="The topics papers are grouped under.")
     feeds: FeedsConfig = Field(default_factory=FeedsConfig, description="Atom, RSS and JSON feeds.")
     digest: DigestConfig = Field(default_factory=DigestConfig, description="The email digest.")
+    trending: TrendingConfig = Field(default_factory=TrendingConfig, description="The trending pages (trending/).")
+    discussion: DiscussionConfig | None = Field(
+        None, description="Each paper's discussion through giscus (GitHub Discussions); off when absent."
+    )
 
 
 class ConfigError(ValueError):

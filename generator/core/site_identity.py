@@ -16,6 +16,13 @@ from typing import Any
 
 import yaml
 
+PLUGIN = "papershelf"
+"""The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
+DEFAULT_SITE_CONFIG = "site_config.yml"
+"""The plugin's ``site_config`` when ``mkdocs.yml`` gives none: the site's own settings."""
+DEFAULT_CONTENT_DIR = "content"
+"""The plugin's ``content_dir`` when ``mkdocs.yml`` gives none: the contributors' folder."""
+
 
 class IdentityError(ValueError):
     """``mkdocs.yml`` is missing or unreadable; the message names the file."""
@@ -84,8 +91,8 @@ def load_identity(config_file: Path) -> SiteIdentity:
     url = str(data.get("site_url") or "").strip()
     if url and not url.endswith("/"):
         url += "/"
-    site_config = _plugin_option(data.get("plugins"), "papershelf", "site_config") or "site_config.yml"
-    content_dir = _plugin_option(data.get("plugins"), "papershelf", "content_dir") or "content"
+    site_config = _plugin_option(data.get("plugins"), PLUGIN, "site_config") or DEFAULT_SITE_CONFIG
+    content_dir = _plugin_option(data.get("plugins"), PLUGIN, "content_dir") or DEFAULT_CONTENT_DIR
     return SiteIdentity(
         name=str(data.get("site_name") or "PaperShelf"),
         url=url,

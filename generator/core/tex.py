@@ -1,40 +1,56 @@
-"""TeX math on the site: which pages need the math renderer, and the tags that load it.
+"""TeX math as text: where math spans are, and how one reads as Unicode where it cannot be
+typeset (``<title>``, meta tags, feeds, the text a span shows until KaTeX replaces it).
 
-The renderer is KaTeX, shipped with the site under ``assets/vendor/katex`` (the built site is
-used and tested offline, so nothing may come from a CDN). It weighs about 300 KB, so only
-pages that contain math load it; ``render`` marks math as ``class="arithmatex"`` (the markup
-of ``pymdownx.arithmatex``), and that marker is what ``has_math`` looks for. Where math cannot be
-typeset (``<title>``, meta tags, feeds), ``plain_title`` turns it into Unicode text. Pure functions.
+Kept below every output, since a page, a listing, a feed and the search's excerpts find math
+spans with the same rule (``MATH``), so a formula is never cut or shown differently in one of
+them. Which pages load KaTeX, and how, is the site's business (``site.head.math_head``). Pure
+functions.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
-from generator.site.render import _MATH, e, math_text, relative_url
+from pylatexenc.latex2text import LatexNodes2Text
 
-KATEX_DIR = "assets/vendor/katex/"
-MATH_SCRIPT = "assets/math.js"
+# Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
+# linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
+MATH = re.compile(
+    r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
+    re.DOTALL,
+)
+"""A math span: groups are display ``$$…$$``, inline ``$…$``, ``\\(…\\)`` and ``\\[…\\]``."""
+# Unicode has super- and subscript forms for digits, signs and a few letters: enough for the
+# exponents and indices that titles hold (``$O(n^2)$``, ``$x_1$``). Others stay ``^x``/``_x``.
+_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUB = dict(zip("0123456789+-=()aeioxnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₘₜ", strict=True))
+_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]+)\}|([0-9A-Za-z+\-]))")
+_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
-def has_math(html: str) -> bool:
-    """True when a page's rendered content holds math for the renderer."""
-    return 'class="arithmatex"' in html
+def _scripts(tex: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        table = _SUPER if m.group(1) == "^" else _SUB
+        body = m.group(2) if m.group(2) is not None else m.group(3)
+        if all(ch in table for ch in body):
+            return "{}" + "".join(table[ch] for ch in body)  # "{}": ends a macro name (\\sum_i)
+        return m.group(0)
+
+    return _SCRIPT.sub(one, tex)
 
 
-def math_head(page_url: str) -> str:
-    """The stylesheet and script that typeset a page's math, linked relative to the page.
-
-    KaTeX's stylesheet (4 KB compressed) is an ordinary stylesheet: added later by a script,
-    it would make the browser restyle the whole page at once, the longest task of the page
-    load. Its fonts are fetched only when typeset math uses them. KaTeX's script (75 KB
-    compressed) is not in the head: ``math.js``, deferred, fetches it once the page is parsed,
-    so that it does not compete with the page's own files for the first paint, then typesets."""
-    css = relative_url(page_url, KATEX_DIR + "katex.min.css")
-    js = relative_url(page_url, KATEX_DIR + "katex.min.js")
-    init = relative_url(page_url, MATH_SCRIPT)
-    link = f'<link rel="stylesheet" href="{e(css)}">\n'
-    return link + f'<script defer src="{e(init)}" data-ps-katex-js="{e(js)}"></script>\n'
+@functools.lru_cache(maxsize=1 << 16)
+def math_text(tex: str) -> str:
+    """One math span as Unicode text (``n \\log n`` -> ``n log n``, ``\\alpha`` -> ``α``): what
+    the page shows until the math is typeset, and what ``<title>``, meta tags and feeds show
+    instead (``plain_title``). TeX that pylatexenc cannot read stays as it was written,
+    without its delimiters."""
+    try:
+        text = _latex.latex_to_text("$" + _scripts(tex) + "$")
+    except Exception:  # pylatexenc raises several types on malformed TeX; the source is kept
+        text = ""
+    return " ".join(text.split()) or tex.strip()
 
 
 @functools.lru_cache(maxsize=1 << 16)  # every title is asked for by its page, the listings and feeds
@@ -43,7 +59,7 @@ def plain_title(title: str) -> str:
     span (``$…$``, ``\\(…\\)``) becomes readable text (``$O(n^2)$`` -> ``O(n²)``), and nothing
     else is touched, since outside math a ``%`` or ``&`` is just a character. Not escaped."""
     out, pos = [], 0
-    for m in _MATH.finditer(title):
+    for m in MATH.finditer(title):
         out.append(title[pos : m.start()])
         out.append(math_text(next(g for g in m.groups() if g is not None)))
         pos = m.end()

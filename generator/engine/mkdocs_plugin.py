@@ -36,11 +36,10 @@ from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
 from generator.core import routes
-from generator.core.site_identity import content_sources, edit_path
+from generator.core.site_identity import DEFAULT_CONTENT_DIR, DEFAULT_SITE_CONFIG, content_sources, edit_path
 from generator.core.staging_lock import SharedHold, stamp, stamp_path
 from generator.engine import fastpages, rawblocks, speed
 from generator.engine.compact import compact_html
-from generator.engine.run import STAGED_MARKER
 from generator.engine.speed import TEMPLATE_CODE, is_html_body, nav_titles, staged_meta, toc_tokens
 from generator.site.head import site_head
 
@@ -51,9 +50,9 @@ HEAD_KEY = "papershelf_head"
 
 
 class PaperShelfConfig(base.Config):
-    site_config = c.Type(str, default="site_config.yml")
+    site_config = c.Type(str, default=DEFAULT_SITE_CONFIG)
     """The site's own settings, relative to mkdocs.yml (read by ``stage``)."""
-    content_dir = c.Type(str, default="content")
+    content_dir = c.Type(str, default=DEFAULT_CONTENT_DIR)
     """The contributors' folder, relative to mkdocs.yml: a staged page whose source is not in it
     was generated and gets no "Edit this page" link."""
     fast_paper_pages = c.Type(bool, default=True)
@@ -149,7 +148,7 @@ class PaperShelfPlugin(BasePlugin[PaperShelfConfig]):
         while the stager is half-way through an edit; it watches the stager's stamp instead,
         which changes once the staged folder is whole again."""
         docs = Path(config.docs_dir)
-        if (docs / STAGED_MARKER).is_file():
+        if (docs / routes.STAGED_MARKER).is_file():
             if not stamp_path(docs).exists():
                 stamp(docs)
             server.unwatch(config.docs_dir)

@@ -34,12 +34,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.core.routes import STAGED_MARKER
+from generator.core.site_identity import PLUGIN
+
 ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
-PLUGIN = "papershelf"
-"""The name PaperShelf's MkDocs plugin is registered under (``mkdocs.plugins`` entry point)."""
-STAGED_MARKER = ".papershelf-staged"
-"""A file the stage step writes at the top of its folder. Engines skip dot-files, so it is
-never published; its presence says the folder holds only escaped, rendered pages."""
 _ENGINES_WITH_PLUGINS = ("mkdocs", "properdocs")
 
 

@@ -17,8 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator.content.fields import is_https_url
-from generator.core.links import arxiv_abs, arxiv_pdf, doi_url
+from generator.core.links import paper_link
 from generator.core.model import Paper
 
 _SPECIAL = {
@@ -215,23 +214,6 @@ def _citation_keys(papers: tuple[Paper, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-def paper_url(paper: Paper) -> str | None:
-    """Where the paper itself can be read: arXiv, else its DOI, else its PDF; never its code."""
-    if paper.arxiv:
-        return arxiv_abs(paper.arxiv)
-    if paper.doi:
-        return doi_url(paper.doi)
-    if paper.pdf and is_https_url(paper.pdf):
-        return paper.pdf
-    return None
-
-
-def pdf_url(paper: Paper) -> str | None:
-    if paper.arxiv:
-        return arxiv_pdf(paper.arxiv)
-    return paper.pdf if paper.pdf and is_https_url(paper.pdf) else None
-
-
 def bibtex_entry(paper: Paper, key: str | None = None) -> str:
     """An ``@misc`` entry; arXiv-style fields when the id is known. ``key`` is the paper's key in
     the collection (from ``citation_keys``); alone, the paper gets its plain ``citation_key``."""
@@ -248,7 +230,7 @@ def bibtex_entry(paper: Paper, key: str | None = None) -> str:
             fields.append(("primaryClass", _escape_text(paper.category)))
     if paper.doi:
         fields.append(("doi", _escape_url(paper.doi)))
-    url = paper_url(paper)
+    url = paper_link(paper)
     if url:
         fields.append(("url", _escape_url(url)))
     body = ",\n".join(f"  {k} = {{{v}}}" if k != "month" else f"  {k} = {v}" for k, v in fields)

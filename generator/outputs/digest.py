@@ -23,12 +23,14 @@ from email.utils import format_datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from generator.content.fields import is_https_url
+from generator.core import routes
+from generator.core.html import e
 from generator.core.links import arxiv_abs, arxiv_pdf
 from generator.core.model import Paper
 from generator.core.site_config import TopicConfig
-from generator.outputs.feeds import FORMATS, SITE_FEEDS_DIR, absolute, in_topic, topic_feed_folder
-from generator.site.render import e, excerpt, human_date, plain_text
+from generator.core.text import excerpt, human_date, plain_text
+from generator.core.values import is_https_url
+from generator.outputs.feeds import FORMATS, absolute, in_topic, topic_feed_folder
 
 FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 INK = "#1f2333"
@@ -95,7 +97,7 @@ def subject(d: Digest) -> str:
 
 def feed_urls(d: Digest) -> list[tuple[str, str]]:
     """(label, absolute URL) of the feeds that follow the same papers as the digest."""
-    folder = topic_feed_folder(d.topic) if d.topic else SITE_FEEDS_DIR
+    folder = topic_feed_folder(d.topic) if d.topic else routes.FEEDS_DIR
     return [(f.label, absolute(d.site_url, folder + f.filename)) for f in FORMATS]
 
 
@@ -147,7 +149,7 @@ def text_body(d: Digest) -> str:
         f"Unsubscribe: {d.unsubscribe}",
         "Follow in a feed reader instead:",
         *(f"  {label}: {url}" for label, url in feed_urls(d)),
-        f"All feeds and the digest: {absolute(d.site_url, 'subscribe/')}",
+        f"All feeds and the digest: {absolute(d.site_url, routes.SUBSCRIBE_URL)}",
     ]
     return "\n".join(out) + "\n"
 
@@ -207,7 +209,7 @@ def html_body(d: Digest) -> str:
         f"You receive this digest because you subscribed to {e(d.site_name)}. "
         f"{_a(d.unsubscribe, 'Unsubscribe', footer_link)}.<br>"
         f"Follow in a feed reader instead: {feeds}. "
-        f"{_a(absolute(d.site_url, 'subscribe/'), 'All feeds and the digest', footer_link)}."
+        f"{_a(absolute(d.site_url, routes.SUBSCRIBE_URL), 'All feeds and the digest', footer_link)}."
         "</td></tr>\n"
     )
     return (

@@ -23,8 +23,9 @@ from typing import Any
 
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
+from generator.core.links import pdf_link
 from generator.core.model import Paper
-from generator.outputs.citations import bibtex_entry, citation_keys, pdf_url
+from generator.outputs.citations import bibtex_entry, citation_keys
 from generator.outputs.feeds import absolute
 
 EXPORT_VERSION = 1
@@ -134,7 +135,7 @@ def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...], key: str 
         "source": paper.source,
         "category": paper.category,
         "doi": paper.doi,
-        "pdf": pdf_url(paper),
+        "pdf": pdf_link(paper),
         "rank": paper.rank,
         "upvotes": paper.upvotes,
         "hf_submitter": paper.hf_submitter,

@@ -17,21 +17,22 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import lru_cache
 from itertools import islice
 
 from generator import __version__
-from generator.content.fields import is_https_url
-from generator.core.links import arxiv_abs
+from generator.core import routes
+from generator.core.html import abstract_html, e
+from generator.core.links import arxiv_abs, paper_link
 from generator.core.model import Paper
 from generator.core.site_config import FeedsConfig, TopicConfig
 from generator.core.slugs import slugify
 from generator.core.tex import plain_title
-from generator.outputs.citations import paper_url
-from generator.site.render import abstract_html, e, excerpt
+from generator.core.text import excerpt
+from generator.core.values import is_https_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -43,27 +44,20 @@ GENERATOR_NAME = "PaperShelf"
 # ``sitemap.xml`` from that link's folder on each page load; beside the site's own sitemap that
 # costs megabytes per page view on a large collection. So ``feeds/`` holds a sitemap with no
 # entries (``EMPTY_SITEMAP``), and the fetch the theme makes stays a few bytes.
-SITE_FEEDS_DIR = "feeds/"
 EMPTY_SITEMAP = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 )
-TOPIC_FEEDS_DIR = "topics/"
 
 
 @dataclass(frozen=True, slots=True)
 class FeedFormat:
-    """One of the three formats: the file name inside a feed folder, its media type, a label."""
+    """One of the three formats: the file name inside a feed folder, its media type, a label,
+    and the function that writes it (``FORMATS``)."""
 
     filename: str
     media_type: str
     label: str
-
-
-FORMATS: tuple[FeedFormat, ...] = (
-    FeedFormat("atom.xml", "application/atom+xml", "Atom"),
-    FeedFormat("rss.xml", "application/rss+xml", "RSS"),
-    FeedFormat("feed.json", "application/feed+json", "JSON Feed"),
-)
+    write: Callable[[Sequence[Paper], FeedInfo, str, str, Mapping[str, tuple[str, ...]]], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +144,8 @@ def atom_feed(
     if info.description:
         _sub(feed, "subtitle", info.description)
     _sub(feed, "link", rel="alternate", type="text/html", href=absolute(site_url, info.home_path))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(site_url, info.folder + "atom.xml"))
-    _sub(feed, "id", absolute(site_url, info.folder + "atom.xml"))
+    _sub(feed, "link", rel="self", type=ATOM.media_type, href=absolute(site_url, info.folder + ATOM.filename))
+    _sub(feed, "id", absolute(site_url, info.folder + ATOM.filename))
     _sub(feed, "updated", rfc3339(_updated(papers)))
     author = _sub(feed, "author")
     _sub(author, "name", site_name)
@@ -190,9 +184,9 @@ def rss_feed(
     _sub(
         channel,
         "atom:link",
-        href=absolute(site_url, info.folder + "rss.xml"),
+        href=absolute(site_url, info.folder + RSS.filename),
         rel="self",
-        type="application/rss+xml",
+        type=RSS.media_type,
     )
     for paper in papers:
         url = absolute(site_url, paper.url)
@@ -224,9 +218,9 @@ def json_feed(
             "summary": excerpt(paper.abstract),
             "date_published": rfc3339(paper.date),
         }
-        paper_link = paper_url(paper)  # the paper itself (arXiv, DOI or PDF), never its code
-        if paper_link:
-            item["external_url"] = paper_link
+        external = paper_link(paper)  # the paper itself (arXiv, DOI or PDF), never its code
+        if external:
+            item["external_url"] = external
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if topics.get(paper.slug):
@@ -236,13 +230,21 @@ def json_feed(
         "version": JSON_FEED_VERSION,
         "title": info.title,
         "home_page_url": absolute(site_url, info.home_path),
-        "feed_url": absolute(site_url, info.folder + "feed.json"),
+        "feed_url": absolute(site_url, info.folder + JSON_FEED.filename),
         "description": info.description,
         "language": "en",
         "authors": [{"name": site_name, "url": absolute(site_url, "")}],
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom", atom_feed)
+RSS = FeedFormat("rss.xml", "application/rss+xml", "RSS", rss_feed)
+JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed", json_feed)
+FORMATS: tuple[FeedFormat, ...] = (ATOM, RSS, JSON_FEED)
+"""Every feed format, once: the files each feed folder holds, the links pages and the digest
+announce, in this order."""
 
 
 def _feed_set(
@@ -266,15 +268,11 @@ def _feed_texts(
 def _feed_files(
     papers: Sequence[Paper], info: FeedInfo, site_url: str, site_name: str, topics: Mapping[str, tuple[str, ...]]
 ) -> dict[str, str]:
-    return {
-        info.folder + "atom.xml": atom_feed(papers, info, site_url, site_name, topics),
-        info.folder + "rss.xml": rss_feed(papers, info, site_url, site_name, topics),
-        info.folder + "feed.json": json_feed(papers, info, site_url, site_name, topics),
-    }
+    return {info.folder + f.filename: f.write(papers, info, site_url, site_name, topics) for f in FORMATS}
 
 
 def topic_feed_folder(topic: TopicConfig) -> str:
-    return f"{TOPIC_FEEDS_DIR}{topic.slug}/"
+    return routes.topic_url(topic.slug)
 
 
 @lru_cache(maxsize=4096)  # a handful of distinct topic names, asked about for every paper
@@ -288,14 +286,14 @@ def in_topic(paper: Paper, topic: TopicConfig, topics: Mapping[str, tuple[str, .
 
 
 def site_info(site_name: str, description: str) -> FeedInfo:
-    return FeedInfo(title=site_name, description=description, home_path="", folder=SITE_FEEDS_DIR)
+    return FeedInfo(title=site_name, description=description, home_path="", folder=routes.FEEDS_DIR)
 
 
 def topic_info(topic: TopicConfig, site_name: str) -> FeedInfo:
     return FeedInfo(
         title=f"{site_name}: {topic.name}",
         description=topic.description or f"The latest papers on {topic.name}.",
-        home_path=f"topics/{topic.slug}/",
+        home_path=routes.topic_url(topic.slug),
         folder=topic_feed_folder(topic),
     )
 
@@ -316,7 +314,7 @@ def all_feeds(
     ``config.max_items``.
     """
     files = _feed_set(papers[: config.max_items], site_info(site_name, description), site_url, site_name, topics)
-    files[SITE_FEEDS_DIR + "sitemap.xml"] = EMPTY_SITEMAP
+    files[routes.FEEDS_DIR + "sitemap.xml"] = EMPTY_SITEMAP
     if config.topic_feeds:
         for topic in taxonomy:
             chosen = list(islice((p for p in papers if in_topic(p, topic, topics)), config.max_items))
@@ -324,6 +322,6 @@ def all_feeds(
     return files
 
 
-def feed_links(base: str, title: str, folder: str = SITE_FEEDS_DIR) -> list[tuple[str, str, str]]:
+def feed_links(base: str, title: str, folder: str = routes.FEEDS_DIR) -> list[tuple[str, str, str]]:
     """(media type, title, href) of a feed folder's three formats, for autodiscovery and pages."""
     return [(f.media_type, f"{title} ({f.label})", base + folder + f.filename) for f in FORMATS]

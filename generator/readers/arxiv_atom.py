@@ -16,8 +16,8 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from generator.content.fields import is_arxiv_category, is_doi, normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
+from generator.core.values import is_arxiv_category, is_doi, normalize_arxiv
 from generator.readers.records import Record, RecordError
 
 CARRIED_FIELDS = frozenset({"title", "date", "authors", "arxiv", "code", "links", "abstract"})

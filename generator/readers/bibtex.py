@@ -17,8 +17,8 @@ from typing import cast
 import bibtexparser
 from bibtexparser import middlewares as mw
 
-from generator.content.fields import normalize_arxiv
 from generator.core.textclean import clean_text, extract_links
+from generator.core.values import normalize_arxiv
 from generator.readers.records import Record
 
 CARRIED_FIELDS = frozenset({"title", "date", "authors", "arxiv", "code", "abstract"})

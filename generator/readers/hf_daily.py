@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content.fields import is_hf_login, is_https_url, normalize_arxiv
 from generator.core.model import Link, Paper
 from generator.core.problems import FileError, read_problem
 from generator.core.slugs import slugify, unique_slug
 from generator.core.textclean import clean_text
+from generator.core.values import is_hf_login, is_https_url, normalize_arxiv
 from generator.readers import ReadResult
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")

@@ -48,8 +48,9 @@ from generator.core import routes
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
-from generator.search.typos import paper_words, words
-from generator.site.render import text_start
+from generator.core.text import text_start
+from generator.core.words import search_words
+from generator.search.typos import paper_words
 
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""
@@ -80,7 +81,7 @@ def paper_terms(paper: Paper, topics: tuple[str, ...]) -> tuple[int, tuple[str, 
     the title (1 or 0): kept per paper, so that under ``serve`` an edit reads one paper again,
     not every paper."""
     every = paper_words(paper, topics)  # title, authors, topics, abstract: the typo vocabulary's words
-    title = set(words(paper.title))
+    title = set(search_words(paper.title))
     counts = Counter(every)
     held = tuple(sorted(counts))
     return len(every), held, tuple(counts[w] for w in held), tuple(int(w in title) for w in held)

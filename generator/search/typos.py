@@ -27,15 +27,14 @@ import functools
 import hashlib
 import json
 import math
-import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
 from generator.core.model import Paper
+from generator.core.words import search_words
 
 TYPOS_DIR = "assets/search-typos"
 """Folder of the vocabulary files inside the site; ``search.js`` reads ``<base>/TYPOS_DIR/meta.json``."""
@@ -46,21 +45,6 @@ MIN_WORD = 2  # shorter tokens are not filed; search.js corrects only words of t
 MAX_WORD = 32  # longer tokens are identifiers or URLs, not words to correct to
 ENTRIES_PER_FILE = 400  # (deletion, word) pairs per file: about 2-4 KB compressed
 FORMAT = 2  # search.js reads only the format it knows
-
-_WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as the search sees them: lower case, Unicode letters and digits.
-    A hyphenated word gives its parts and the parts joined ("kv-cache": kv, cache, kvcache),
-    so a query with or without the hyphen is a known word."""
-    text = unicodedata.normalize("NFKC", text).lower() if not text.isascii() else text.lower()
-    text = text.replace("_", " ")
-    found = _WORD.findall(text)
-    if "-" in text or "'" in text:
-        found += [_NOT_WORD.sub("", t) for t in text.split() if "-" in t or "'" in t]
-    return found
 
 
 def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
@@ -111,7 +95,7 @@ def paper_words(paper: Paper, topics: tuple[str, ...]) -> tuple[str, ...]:
     not every paper's (``Counter.update`` counts a sequence in C). Each word is interned: at
     50,000 papers the papers hold ten million words but a few tens of thousands of distinct
     ones, and one string each instead of one per occurrence saves half a gigabyte."""
-    return tuple(map(sys.intern, words(paper_text(paper, topics))))
+    return tuple(map(sys.intern, search_words(paper_text(paper, topics))))
 
 
 def _fileable(word: str) -> bool:

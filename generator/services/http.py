@@ -104,7 +104,7 @@ class PoliteClient:
             status=retries,
             backoff_factor=backoff,
             status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET"}),
+            allowed_methods=frozenset({"GET", "POST"}),  # POST: GraphQL queries, which change nothing
             respect_retry_after_header=True,
             retry_after_max=max_retry_after,
             raise_on_status=False,
@@ -123,12 +123,18 @@ class PoliteClient:
 
     def get(self, url: str, params: dict[str, str] | None = None, accept: str = "*/*") -> bytes:
         """The body of a 200 answer; anything else raises ``ServiceError`` with one line."""
+        return self._request("GET", url, params=params, headers={"Accept": accept})
+
+    def post_json(self, url: str, payload: object, headers: dict[str, str] | None = None) -> bytes:
+        """POST ``payload`` as JSON (a GraphQL query: it changes nothing, so it is retried like
+        a GET); the body of a 200 answer, or ``ServiceError`` with one line."""
+        return self._request("POST", url, json=payload, headers={"Accept": "application/json", **(headers or {})})
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> bytes:
         self._wait_turn()
         self.calls += 1
         try:
-            with self.session.get(
-                url, params=params, timeout=self.timeout, stream=True, headers={"Accept": accept}
-            ) as response:
+            with self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs) as response:
                 body = self._read(response)
         except requests.exceptions.RetryError:
             raise ServiceError(

@@ -10,13 +10,43 @@ import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from generator.core.links import arxiv_abs, doi_url
+from generator.core.html import e, relative_url
+from generator.core.links import arxiv_abs, doi_url, paper_link, pdf_link
 from generator.core.model import Paper
+from generator.core.routes import SUBSCRIBE_URL
 from generator.core.tex import plain_title
-from generator.outputs.citations import paper_url, pdf_url
+from generator.core.text import excerpt
 from generator.outputs.feeds import feed_links
-from generator.site.render import LISTING_AUTHORS, e, excerpt, relative_url
-from generator.site.subscribe import SUBSCRIBE_URL
+from generator.site.render import LISTING_AUTHORS
+
+KATEX_DIR = "assets/vendor/katex/"
+MATH_SCRIPT = "assets/math.js"
+
+
+def has_math(html: str) -> bool:
+    """True when a page's rendered content holds math for the renderer.
+
+    The renderer is KaTeX, shipped with the site under ``KATEX_DIR`` (the built site is used and
+    tested offline, so nothing may come from a CDN). It weighs about 300 KB, so only pages that
+    contain math load it; ``core.html`` marks math as ``class="arithmatex"`` (the markup of
+    ``pymdownx.arithmatex``), and that marker is what this looks for."""
+    return 'class="arithmatex"' in html
+
+
+def math_head(page_url: str) -> str:
+    """The stylesheet and script that typeset a page's math, linked relative to the page.
+
+    KaTeX's stylesheet (4 KB compressed) is an ordinary stylesheet: added later by a script,
+    it would make the browser restyle the whole page at once, the longest task of the page
+    load. Its fonts are fetched only when typeset math uses them. KaTeX's script (75 KB
+    compressed) is not in the head: ``math.js``, deferred, fetches it once the page is parsed,
+    so that it does not compete with the page's own files for the first paint, then typesets."""
+    css = relative_url(page_url, KATEX_DIR + "katex.min.css")
+    js = relative_url(page_url, KATEX_DIR + "katex.min.js")
+    init = relative_url(page_url, MATH_SCRIPT)
+    link = f'<link rel="stylesheet" href="{e(css)}">\n'
+    return link + f'<script defer src="{e(init)}" data-ps-katex-js="{e(js)}"></script>\n'
+
 
 OG_IMAGE = "assets/og.png"
 """The site-wide picture for link previews (``overrides/assets/og.png``, made by ``og_image``)."""
@@ -164,10 +194,10 @@ def paper_head(
         out.append(_meta("name", "citation_arxiv_id", paper.arxiv))
     if paper.doi:
         out.append(_meta("name", "citation_doi", paper.doi))
-    pdf = pdf_url(paper)
+    pdf = pdf_link(paper)
     if pdf:
         out.append(_meta("name", "citation_pdf_url", pdf))
-    abstract_page = paper_url(paper)
+    abstract_page = paper_link(paper)
     if abstract_page and abstract_page != pdf:
         out.append(_meta("name", "citation_abstract_html_url", abstract_page))
     article = scholarly_article(paper, url, site_url, site_name, topics)

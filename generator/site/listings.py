@@ -1,4 +1,5 @@
-"""Aggregate pages made at build time from the collection: the home listing and the date archive.
+"""Aggregate pages made at build time from the collection: the home listing, the date archive
+and the topics' pages.
 
 They are never committed, so a pull request that adds a paper touches only that paper's file.
 Every function here is pure: papers in, ``{source path: markdown}`` out.
@@ -6,6 +7,13 @@ Every function here is pure: papers in, ``{source path: markdown}`` out.
 Size is bounded at any collection size: every listing of papers is paginated (``paginated``),
 and the index pages list months and years, which grow with time but not with the number of
 papers; the archive's front page shows only the latest listing dates.
+
+Topic pages are made here rather than by Material's tags plugin: that plugin renders each tag's
+listing as one unpaginated page of titles and a tags index holding every tagged page, so both
+grow with the collection (thousands of entries at 10,000 papers), and its links point to the
+index rather than to ``topics/<slug>/``, where the per-topic feeds expect them. Here a topic page
+is paginated like the home page, shows authors and excerpts like every other listing, and the
+index holds one row per topic.
 """
 
 from __future__ import annotations
@@ -16,11 +24,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import groupby
 
+from generator.core import routes
+from generator.core.html import e, relative_url
 from generator.core.model import Paper
-from generator.core.routes import ARCHIVE_DIR, src_to_url
+from generator.core.routes import src_to_url
 from generator.core.site_config import EXCERPT_CHARS
+from generator.core.text import human_date
 from generator.site.head import lastmod
-from generator.site.render import e, human_date, paper_item, relative_url
+from generator.site.render import paper_item
+from generator.taxonomy.topics import Topic
 
 LATEST_DATES_IN_ARCHIVE = 10
 MONTH_PAGES_FROM = 5_000
@@ -86,7 +98,7 @@ def _pager(first_url: str, url: str, page: int, pages: int, older: str | None = 
     papers it does not list are."""
 
     def href(n: int) -> str:
-        return relative_url(url, first_url if n == 1 else f"{first_url}page/{n}/")
+        return relative_url(url, first_url if n == 1 else routes.later_page_url(first_url, n))
 
     links = []
     if page > 1:
@@ -154,7 +166,7 @@ def paginated(
         chunks = chunks[:max_pages]
     pages: dict[str, str] = {}
     for n, chunk in enumerate(chunks, 1):
-        src = first_src if n == 1 else f"{first_url}page/{n}.md"
+        src = first_src if n == 1 else routes.later_page_src(first_url, n)
         url = src_to_url(src)
         heading = title if n == 1 else f"{title}, page {n}"
         body = _by_date(chunk, url, newest, excerpt_chars, by_month) if chunk else f"<p>{e(empty)}</p>\n"
@@ -171,7 +183,7 @@ def home_pages(
     collection ends by pointing there instead of repeating it (at 50,000 papers, 500 pages)."""
     newest = papers[0].date if papers else None
     return paginated(
-        "index.md",
+        routes.HOME_SRC,
         "Latest papers",
         papers,
         per_page,
@@ -179,12 +191,8 @@ def home_pages(
         empty="No papers yet. See About / Contribute to add one.",
         excerpt_chars=excerpt_chars,
         max_pages=max_pages,
-        older=f"{ARCHIVE_DIR}/",
+        older=routes.ARCHIVE_URL,
     )
-
-
-def _month_src(year: int, month: int) -> str:
-    return f"archive/{year}/{month:02d}/index.md"
 
 
 def _date_rows(papers: Sequence[Paper], from_url: str, where: Mapping[dt.date, str] | None = None) -> str:
@@ -192,7 +200,7 @@ def _date_rows(papers: Sequence[Paper], from_url: str, where: Mapping[dt.date, s
     the month's page that holds it (``where``)."""
     rows = []
     for date, group in groupby(papers, key=lambda p: p.date):
-        target = where[date] if where is not None else f"archive/{date.isoformat()}/"
+        target = where[date] if where is not None else routes.archive_date_url(date)
         path, _, anchor = target.partition("#")
         href = relative_url(from_url, path) + (f"#{anchor}" if anchor else "")
         rows.append(f'<li><a href="{href}">{human_date(date)}</a> — {count_label(sum(1 for _ in group))}</li>')
@@ -204,9 +212,9 @@ def _month_places(papers: Sequence[Paper], per_page: int, excerpt_chars: int) ->
     (the first page the date appears on, as ``paginated`` splits it) and its anchor."""
     where: dict[dt.date, str] = {}
     for (year, month), in_month in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
-        first = src_to_url(_month_src(year, month))
+        first = src_to_url(routes.archive_month_src(year, month))
         for n, chunk in enumerate(_chunks(list(in_month), per_page, excerpt_chars), 1):
-            url = first if n == 1 else f"{first}page/{n}/"
+            url = first if n == 1 else routes.later_page_url(first, n)
             for paper in chunk:
                 where.setdefault(paper.date, f"{url}#{paper.date.isoformat()}")
     return where
@@ -236,7 +244,7 @@ def archive_pages(
         day = list(group)
         pages.update(
             paginated(
-                f"archive/{date.isoformat()}.md",
+                routes.archive_date_src(date),
                 f"Papers of {human_date(date)}",
                 day,
                 per_page,
@@ -261,30 +269,33 @@ def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None
             if n == LATEST_DATES_IN_ARCHIVE:
                 break
         index.append(
-            "\n" + heading("Latest listing dates", "latest") + "\n" + _date_rows(latest_dates, "archive/", where)
+            "\n"
+            + heading("Latest listing dates", "latest")
+            + "\n"
+            + _date_rows(latest_dates, routes.ARCHIVE_URL, where)
         )
     else:
         index.append("\n<p>No papers yet.</p>\n")
     for year, in_year_iter in groupby(papers, key=lambda p: p.date.year):
         in_year = list(in_year_iter)
-        year_url = f"archive/{year}/"
+        year_url = routes.archive_year_url(year)
         index.append(
-            "\n" + heading(f'<a href="{relative_url("archive/", year_url)}">{year}</a>', f"y{year}") + "\n"
+            "\n" + heading(f'<a href="{relative_url(routes.ARCHIVE_URL, year_url)}">{year}</a>', f"y{year}") + "\n"
             f'<p class="ps-count">{count_label(len(in_year))}</p>\n'
         )
         month_rows = []
         year_page = [front_matter(f"Papers of {year}", in_year) + f"<h1>Papers of {year}</h1>\n"]
         year_page.append(
             f'\n<p class="ps-count">{count_label(len(in_year))} · '
-            f'<a href="{relative_url(year_url, "archive/")}">All years</a></p>\n'
+            f'<a href="{relative_url(year_url, routes.ARCHIVE_URL)}">All years</a></p>\n'
         )
         for month, in_month_iter in groupby(in_year, key=lambda p: p.date.month):
             in_month = list(in_month_iter)
             name = f"{dt.date(year, month, 1):%B} {year}"
-            month_src = _month_src(year, month)
+            month_src = routes.archive_month_src(year, month)
             month_url = src_to_url(month_src)
             count = count_label(len(in_month))
-            month_rows.append(f'<li><a href="{relative_url("archive/", month_url)}">{name}</a> — {count}</li>')
+            month_rows.append(f'<li><a href="{relative_url(routes.ARCHIVE_URL, month_url)}">{name}</a> — {count}</li>')
             year_page.append(
                 "\n"
                 + heading(f'<a href="{relative_url(year_url, month_url)}">{name}</a>', f"m{month:02d}")
@@ -302,7 +313,7 @@ def _indexes(papers: Sequence[Paper], where: Mapping[dt.date, str] | None = None
             )
         index.append(f'<ul class="ps-archive">{"".join(month_rows)}</ul>\n')
         pages[f"{year_url}index.md"] = "".join(year_page)
-    pages["archive/index.md"] = "".join(index)
+    pages[routes.ARCHIVE_SRC] = "".join(index)
     return pages
 
 
@@ -315,12 +326,63 @@ def _archive_by_month(papers: Sequence[Paper], per_page: int, excerpt_chars: int
     for (year, month), in_month_iter in groupby(papers, key=lambda p: (p.date.year, p.date.month)):
         in_month = list(in_month_iter)
         name = f"{dt.date(year, month, 1):%B} {year}"
-        year_url = f"archive/{year}/"
+        year_url = routes.archive_year_url(year)
         count = count_label(len(in_month))
 
         def intro(url: str, count: str = count, year: int = year, year_url: str = year_url) -> str:
             return f'<p class="ps-count">{count} · <a href="{relative_url(url, year_url)}">All of {year}</a></p>\n\n'
 
-        src, title = _month_src(year, month), f"Papers of {name}"
+        src, title = routes.archive_month_src(year, month), f"Papers of {name}"
         pages.update(paginated(src, title, in_month, per_page, newest, intro=intro, excerpt_chars=excerpt_chars))
+    return pages
+
+
+# --------------------------------------------------------------------------- topic pages
+
+
+def topics_index(topic_list: Sequence[Topic]) -> str:
+    """``topics/index.md``: one row per topic with its description and paper count."""
+    rows = []
+    for topic in topic_list:
+        href = relative_url(routes.TOPICS_URL, topic.url)
+        desc = f'<span class="ps-topic-desc">{e(topic.description)}</span>' if topic.description else ""
+        rows.append(
+            f'<li class="ps-topic-row"><a class="ps-topic-name" href="{e(href)}">{e(topic.name)}</a> '
+            f'<span class="ps-count">{count_label(len(topic.papers))}</span>{desc}</li>'
+        )
+    body = f'<ul class="ps-topics-index">{"".join(rows)}</ul>\n' if rows else "<p>No topics yet.</p>\n"
+    return front_matter("Topics", (p for t in topic_list for p in t.papers)) + "<h1>Topics</h1>\n\n" + body
+
+
+def topic_pages(
+    topic_list: Sequence[Topic], per_page: int, newest: dt.date | None, excerpt_chars: int = EXCERPT_CHARS
+) -> dict[str, str]:
+    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``.
+
+    A topic's papers are listed under a heading per month, not per date as on the home page:
+    a topic has a paper on few of the site's listing dates, so a heading per date (and its line
+    in the page's table of contents) came with almost every paper, 300 bytes each."""
+    pages = {routes.TOPICS_SRC: topics_index(topic_list)}
+    for topic in topic_list:
+
+        def intro(url: str, topic: Topic = topic) -> str:
+            desc = f'<p class="ps-topic-intro">{e(topic.description)}</p>\n' if topic.description else ""
+            back = relative_url(url, routes.TOPICS_URL)
+            return (
+                desc + f'<p class="ps-count">{count_label(len(topic.papers))} · <a href="{back}">All topics</a></p>\n'
+            )
+
+        pages.update(
+            paginated(
+                routes.topic_src(topic.slug),
+                topic.name,
+                topic.papers,
+                per_page,
+                newest,
+                intro=intro,
+                empty="No papers on this topic yet.",
+                excerpt_chars=excerpt_chars,
+                by_month=True,
+            )
+        )
     return pages

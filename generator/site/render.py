@@ -1,188 +1,25 @@
-"""Safe HTML fragments for papers: the one place where contributor text meets the browser.
+"""A paper's page and its entry in listings, as HTML fragments.
 
-The rule, applied to every field a contributor can write: text is plain text (plus TeX math
-in abstracts), HTML-escaped exactly once here, and emitted as raw HTML blocks that Markdown
-leaves alone. So ``*``, ``_`` and ``~`` in an abstract never become emphasis, ``<script>``
-shows as text, and only ``https://`` URLs ever become links.
+Every contributor field is escaped, and its math marked, by ``core.html`` (the escape rule, one
+place); this module puts the fragments together: fields, link buttons, topics, the BibTeX entry
+and the related papers. Only ``https://`` URLs ever become links.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import posixpath
-import re
 from collections.abc import Sequence
-from html import escape
 from urllib.parse import urlsplit
 
-from pylatexenc.latex2text import LatexNodes2Text
-
-from generator.content.fields import is_https_url
 from generator.core.caches import per_paper
+from generator.core.html import abstract_html, e, relative_url, title_html
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
 from generator.core.model import Paper
+from generator.core.routes import HF_DAILY_PREFIX, list_url, source_name, source_src, topic_url
 from generator.core.site_config import EXCERPT_CHARS
 from generator.core.slugs import slugify
+from generator.core.text import excerpt, human_date
+from generator.core.values import is_https_url
 from generator.outputs.citations import bibtex_entry
-
-# Each span stops at the next opener of its kind, so a page full of unclosed ``\(`` is read in
-# linear time (a plain ``.+?`` rescans to the end from every opener: minutes for one page).
-_MATH = re.compile(
-    r"\$\$((?:(?!\$\$).)+?)\$\$|\$([^$\n]+?)\$|\\\(((?:(?!\\[()]).)+?)\\\)|\\\[((?:(?!\\[\[\]]).)+?)\\\]",
-    re.DOTALL,
-)
-# Unicode has super- and subscript forms for digits, signs and a few letters: enough for the
-# exponents and indices that titles hold (``$O(n^2)$``, ``$x_1$``). Others stay ``^x``/``_x``.
-_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
-_SUB = dict(zip("0123456789+-=()aeioxnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₘₜ", strict=True))
-_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]+)\}|([0-9A-Za-z+\-]))")
-_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
-
-
-def _scripts(tex: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        table = _SUPER if m.group(1) == "^" else _SUB
-        body = m.group(2) if m.group(2) is not None else m.group(3)
-        if all(ch in table for ch in body):
-            return "{}" + "".join(table[ch] for ch in body)  # "{}": ends a macro name (\\sum_i)
-        return m.group(0)
-
-    return _SCRIPT.sub(one, tex)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def math_text(tex: str) -> str:
-    """One math span as Unicode text (``n \\log n`` -> ``n log n``, ``\\alpha`` -> ``α``): what
-    the page shows until the math is typeset, and what ``<title>``, meta tags and feeds show
-    instead (``tex.plain_title``). TeX that pylatexenc cannot read stays as it was written,
-    without its delimiters."""
-    try:
-        text = _latex.latex_to_text("$" + _scripts(tex) + "$")
-    except Exception:  # pylatexenc raises several types on malformed TeX; the source is kept
-        text = ""
-    return " ".join(text.split()) or tex.strip()
-
-
-_URL = re.compile(r"https://[^\s<>\"'{}\[\]]+[^\s<>\"'{}\[\].,;:!?)]")
-
-
-def e(text: str) -> str:
-    """Escape for element content and double-quoted attributes."""
-    return escape(text, quote=True)
-
-
-def human_date(date: dt.date) -> str:
-    """'July 8, 2025': the form used in headings, independent of the machine's locale."""
-    return f"{date:%B} {date.day}, {date.year}"
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """Link from one page's directory URL to another's, so the site works under any base path.
-
-    The same answer as ``posixpath.relpath`` (which ``_relative_url_slow`` keeps, for URLs
-    holding ``..`` and for the tests), by splitting on slashes: a build makes hundreds of
-    thousands of these links and ``relpath`` normalises both paths every time."""
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    if ".." in base or ".." in to_url:
-        return _relative_url_slow(base, to_url)
-    here = [part for part in base.split("/") if part and part != "."]
-    there = [part for part in to_url.split("/") if part and part != "."]
-    common = 0
-    for a, b in zip(here, there, strict=False):
-        if a != b:
-            break
-        common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
-    if to_url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
-
-
-def _relative_url_slow(base: str, to_url: str) -> str:
-    rel = posixpath.relpath("/" + to_url, "/" + base)
-    if to_url.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
-
-
-def _text_with_links(text: str) -> str:
-    out, pos = [], 0
-    for m in _URL.finditer(text):
-        out.append(e(text[pos : m.start()]))
-        url = m.group(0)
-        out.append(f'<a href="{e(url)}" rel="nofollow noopener">{e(url)}</a>')
-        pos = m.end()
-    out.append(e(text[pos:]))
-    return "".join(out)
-
-
-def inline_text(text: str, links: bool = True) -> str:
-    """Escape a paragraph, keep its TeX math for the math renderer, link its https URLs
-    (unless ``links`` is false: a title is printed inside a link, and links do not nest).
-
-    A math span holds its TeX in ``data-tex`` and shows it as Unicode text (``math_text``) until
-    it is typeset: readable without scripts, found by search as words, and close to the typeset
-    width, so the text around it barely moves when the renderer replaces it."""
-    text_html = _text_with_links if links else e
-    out, pos = [], 0
-    for m in _MATH.finditer(text):
-        out.append(text_html(text[pos : m.start()]))
-        display, inline, paren, bracket = m.groups()
-        if display is not None or bracket is not None:
-            tex = display or bracket or ""
-            out.append(f'<span class="arithmatex" data-tex="\\[{e(tex)}\\]">{e(math_text(tex))}</span>')
-        else:
-            tex = inline or paren or ""
-            out.append(f'<span class="arithmatex" data-tex="\\({e(tex)}\\)">{e(math_text(tex))}</span>')
-        pos = m.end()
-    out.append(text_html(text[pos:]))
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a title shows on its page, in listings and related lists
-def title_html(title: str) -> str:
-    """A title for a heading or a listing: escaped, with its math marked for the renderer like
-    an abstract's, so ``$O(n^2)$`` is typeset wherever the title is shown."""
-    return inline_text(title, links=False)
-
-
-def plain_text(text: str) -> str:
-    """Text without math delimiters' markup, for excerpts, meta descriptions and feeds."""
-    return " ".join(text.split())
-
-
-def abstract_html(abstract: str) -> str:
-    paragraphs = [p for p in abstract.split("\n\n") if p.strip()]
-    return "".join(f"<p>{inline_text(p)}</p>" for p in paragraphs)
-
-
-@functools.lru_cache(maxsize=1 << 17)  # a paper shows in several listings, its meta and feeds
-def excerpt(abstract: str, limit: int = 320) -> str:
-    """The start of an abstract, cut at a word, for listings (CSS clamps it to two lines); never
-    inside a formula, which would leave its delimiters unpaired."""
-    text = plain_text(abstract)
-    if len(text) <= limit:
-        return text
-    return text_start(text, limit).rstrip(",;: ") + "…"
-
-
-def text_start(text: str, limit: int) -> str:
-    """``text`` up to ``limit`` characters: cut at a space, never inside a word (unless the
-    first word is longer than ``limit``) nor inside a formula, which would leave its delimiters
-    unpaired. Listings' excerpts and the search's excerpt text are both cut here."""
-    if len(text) <= limit:
-        return text
-    for m in _MATH.finditer(text):
-        if m.start() >= limit:
-            break
-        if m.end() > limit:
-            limit = m.start()
-            break
-    head = text[:limit]
-    if text[limit].isspace() or not head or head[-1].isspace() or not any(c.isspace() for c in head):
-        return head.rstrip()
-    return head.rsplit(None, 1)[0]
 
 
 def host_label(url: str) -> str:
@@ -273,7 +110,9 @@ def listing_facts_html(paper: Paper) -> str:
             f'submitted by <a href="{e(hf_user(paper.hf_submitter))}" rel="nofollow noopener">'
             f"{e(paper.hf_submitter)}</a> (Hugging Face)"
         )
-    from_hf = paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith("sources/hf-daily-")
+    from_hf = (
+        paper.upvotes is not None or paper.hf_submitter or (paper.source or "").startswith(source_src(HF_DAILY_PREFIX))
+    )
     if daily and from_hf:
         where = (
             f'<a href="{e(hf_paper(paper.arxiv))}" rel="nofollow noopener">Hugging Face Daily Papers</a>'
@@ -291,9 +130,19 @@ def topics_html(topics: Sequence[str], page_url: str) -> str:
     if not topics:
         return ""
     links = ", ".join(
-        f'<a class="ps-topic" href="{e(relative_url(page_url, f"topics/{slugify(t)}/"))}">{e(t)}</a>' for t in topics
+        f'<a class="ps-topic" href="{e(relative_url(page_url, topic_url(slugify(t))))}">{e(t)}</a>' for t in topics
     )
     return f'<p class="ps-topics">Topics: {links}</p>'
+
+
+def lists_html(on_lists: Sequence[tuple[str, str]], page_url: str) -> str:
+    """The reading lists a paper is on, as (slug, title) pairs; titles are contributor text."""
+    if not on_lists:
+        return ""
+    links = ", ".join(
+        f'<a href="{e(relative_url(page_url, list_url(slug)))}">{e(title)}</a>' for slug, title in on_lists
+    )
+    return f'<p class="ps-on-lists">On reading lists: {links}</p>'
 
 
 def bibtex_html(paper: Paper, key: str | None = None) -> str:
@@ -326,6 +175,7 @@ def paper_page(
     related: Sequence[Paper] = (),
     related_slot: str | None = None,
     cite_key: str | None = None,
+    on_lists: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The body of a paper's page (a raw HTML block inside the page's markdown): fields,
     topics, links, abstract, a BibTeX entry and the related papers (computed once per build
@@ -334,15 +184,18 @@ def paper_page(
     With ``related_slot``, that text stands where the related papers go, to be replaced by
     ``related_html`` later: the build computes them while it reads the pages (``background``).
     ``cite_key`` is the paper's BibTeX key in the collection (``citations.citation_keys``), so
-    the page and papers.bib give the same key."""
+    the page and papers.bib give the same key. ``on_lists`` are the reading lists that name
+    the paper, as (slug, title)."""
     source = ""
     if paper.source:
         src = paper.source
-        if src.startswith("sources/") and "/" not in src.removeprefix("sources/"):
+        name = source_name(src)
+        if name is not None:
             href = relative_url(page_url, src)
-            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(src.removeprefix("sources/"))}</a></p>'
+            source = f'<p class="ps-source">Imported from <a href="{e(href)}">{e(name)}</a></p>'
         else:
             source = f'<p class="ps-source">Imported from {e(src)}</p>'
+    lists = lists_html(on_lists, page_url) + "\n" if on_lists else ""  # no line at all without lists
     submitted = (
         f' · added by <a href="{e(github_user(paper.submitted_by))}">@{e(paper.submitted_by)}</a>'
         if paper.submitted_by
@@ -357,6 +210,7 @@ def paper_page(
         f"{authors_html(paper)}\n"
         f"{listing_facts_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"
+        f"{lists}"
         f"{link_buttons(paper)}\n"
         f"{find_paper_html(paper)}\n"
         f'<h2 id="abstract">Abstract</h2>\n'

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator.core.html import e, relative_url
+from generator.core.routes import DATA_SRC, DATA_URL, FEEDS_DIR, SUBSCRIBE_SRC, SUBSCRIBE_URL
 from generator.core.site_config import DigestConfig, FeedsConfig, TopicConfig
 from generator.outputs.exports import BIBTEX_PATH, EXPORT_VERSION, JSON_PATH, PAPER_FIELDS, SCHEMA_PATH, TOP_FIELDS
-from generator.outputs.feeds import FORMATS, SITE_FEEDS_DIR, absolute, topic_feed_folder
-from generator.site.render import e, relative_url
+from generator.outputs.feeds import ATOM, FORMATS, absolute, topic_feed_folder
 
-SUBSCRIBE_SRC = "subscribe.md"
-DATA_SRC = "data.md"
-SUBSCRIBE_URL = "subscribe/"
-DATA_URL = "data/"
 DIGEST_ANCHOR = "email-digest"
 
 
@@ -61,16 +58,15 @@ def subscribe_page(
         "collection for your own tools.\n\n"
     )
     out.append("## Feeds\n\n")
-    atom = (
-        absolute(site_url, SITE_FEEDS_DIR + "atom.xml") if site_url else relative_url(url, SITE_FEEDS_DIR + "atom.xml")
-    )
+    atom = FEEDS_DIR + ATOM.filename
+    atom = absolute(site_url, atom) if site_url else relative_url(url, atom)
     out.append(
         "Copy a feed's address into your feed reader: any of the three formats works, Atom is the most "
         f"widely supported. Each feed lists the {feeds.max_items} most recently listed papers, newest "
         "first, with authors, abstract and links. Most readers also find the feeds by themselves when "
         "you give them the address of any page of this site.\n\n"
     )
-    out.append(_feed_table([_feed_row("All papers", SITE_FEEDS_DIR, site_url, url)], "Feed"))
+    out.append(_feed_table([_feed_row("All papers", FEEDS_DIR, site_url, url)], "Feed"))
     out.append(f"\n<p>The Atom feed's address: <code>{e(atom)}</code></p>\n\n")
     if feeds.topic_feeds and taxonomy:
         out.append("## Feeds by topic\n\n")

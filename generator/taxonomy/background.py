@@ -1,15 +1,17 @@
-"""Related papers computed in another process, while MkDocs reads and renders the pages.
+"""Related papers computed in another process, while the stage step reads and renders the pages.
 
-A build is single-threaded Python: one core renders pages while the second core has nothing
-to do until the search indexer starts. Related papers are the largest piece of work that
-needs only the collection and its topics, and it takes seconds at 10,000 papers (scikit-learn's
-import alone is one to two), so it runs in a child process started as soon as the topics are
-known; the first paper page to be rendered waits for it, by which time it is long done.
+Staging is single-threaded Python: one core reads the pages, assigns topics and renders the
+listings, feeds and search index while the second core would have nothing to do. Related papers
+are the largest piece of work that needs only the collection and its topics, and it takes
+seconds at 10,000 papers (scikit-learn's import alone is one to two), so it runs in a child
+process started before the collection is read (``RelatedJob.spawn``: the child loads its
+libraries meanwhile) and handed the work as soon as the topics are known; the paper pages,
+rendered with a slot for their related papers, are completed when the answer arrives.
 
 The child is a fresh ``python -m generator.taxonomy.background`` that reads the papers from its stdin
 and writes the answer to its stdout (both pickled: the two processes are the same program).
-Not ``multiprocessing``: forking a process that has threads (``mkdocs serve``) can copy a held
-lock, and spawning re-imports the caller's main script, which would build the site again if
+Not ``multiprocessing``: forking a process that has threads (``serve``'s file watcher) can copy a
+held lock, and spawning re-imports the caller's main script, which would build the site again if
 that script is not guarded. If the child cannot start or fails, the same function runs here
 instead, so the result never depends on where it was computed.
 """

@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from generator.core.model import Paper
-from generator.taxonomy.topics import words
+from generator.core.words import words
 
 RELATED_COUNT = 5
 LSA_DIMS = 64  # measured: 64 dimensions rank as well as 128 or 256 on real papers, at half the cost

@@ -8,44 +8,24 @@ Explicit tags always win: they come first, keep their order, and a tag that name
 topic in another spelling (``llm serving and inference``) is shown under the taxonomy's name,
 so one topic never splits into two pages. A tag outside the taxonomy is a topic of its own.
 
-Topic pages are generated here rather than by Material's tags plugin: that plugin renders each
-tag's listing as one unpaginated page of titles and a tags index holding every tagged page, so
-both grow with the collection (thousands of entries at 10,000 papers), and its links point to
-the index rather than to ``topics/<slug>/``, where the per-topic feeds expect them. Here a topic
-page is paginated like the home page, shows authors and excerpts like every other listing, and
-the index holds one row per topic.
+The topics' pages are listings like the others (``site.listings.topic_pages``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.core.model import Paper
-from generator.core.site_config import EXCERPT_CHARS, TopicConfig
+from generator.core.routes import topic_url
+from generator.core.site_config import TopicConfig
 from generator.core.slugs import slugify
-from generator.site.listings import count_label, front_matter, paginated
-from generator.site.render import e, relative_url
+from generator.core.words import words
 
 # A title mention counts this many abstract mentions: titles are short and deliberate.
 TITLE_WEIGHT = 2
 SUGGEST_THRESHOLD = 2
-
-
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=1 << 16)
-def words(text: str) -> tuple[str, ...]:
-    """Lowercase words: punctuation, hyphens and spaces all separate words, so the keyword
-    ``mixture of experts`` matches "Mixture-of-Experts" and ``cpu`` matches "CPU/GPU".
-
-    Cached, because a build splits each title and abstract twice: for the topic rules here and
-    for the related papers (``related``)."""
-    return tuple(_WORD.findall(text.casefold()))
 
 
 _Index = dict[str, tuple[tuple[tuple[str, ...], int], ...]]
@@ -158,7 +138,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"topics/{self.slug}/"
+        return topic_url(self.slug)
 
 
 def collect_topics(
@@ -175,51 +155,3 @@ def collect_topics(
     described = {t.slug: t.description for t in taxonomy}
     order = [t.slug for t in taxonomy] + sorted(s for s in members if s not in described)
     return [Topic(names[s], s, described.get(s, ""), tuple(members[s])) for s in dict.fromkeys(order)]
-
-
-def topics_index(topic_list: Sequence[Topic]) -> str:
-    """``topics/index.md``: one row per topic with its description and paper count."""
-    rows = []
-    for topic in topic_list:
-        href = relative_url("topics/", topic.url)
-        desc = f'<span class="ps-topic-desc">{e(topic.description)}</span>' if topic.description else ""
-        rows.append(
-            f'<li class="ps-topic-row"><a class="ps-topic-name" href="{e(href)}">{e(topic.name)}</a> '
-            f'<span class="ps-count">{count_label(len(topic.papers))}</span>{desc}</li>'
-        )
-    body = f'<ul class="ps-topics-index">{"".join(rows)}</ul>\n' if rows else "<p>No topics yet.</p>\n"
-    return front_matter("Topics", (p for t in topic_list for p in t.papers)) + "<h1>Topics</h1>\n\n" + body
-
-
-def topic_pages(
-    topic_list: Sequence[Topic], per_page: int, newest: dt.date | None, excerpt_chars: int = EXCERPT_CHARS
-) -> dict[str, str]:
-    """``topics/index.md`` and, per topic, ``topics/<slug>/index.md`` plus ``page/N.md``.
-
-    A topic's papers are listed under a heading per month, not per date as on the home page:
-    a topic has a paper on few of the site's listing dates, so a heading per date (and its line
-    in the page's table of contents) came with almost every paper, 300 bytes each."""
-    pages = {"topics/index.md": topics_index(topic_list)}
-    for topic in topic_list:
-
-        def intro(url: str, topic: Topic = topic) -> str:
-            desc = f'<p class="ps-topic-intro">{e(topic.description)}</p>\n' if topic.description else ""
-            back = relative_url(url, "topics/")
-            return (
-                desc + f'<p class="ps-count">{count_label(len(topic.papers))} · <a href="{back}">All topics</a></p>\n'
-            )
-
-        pages.update(
-            paginated(
-                f"topics/{topic.slug}/index.md",
-                topic.name,
-                topic.papers,
-                per_page,
-                newest,
-                intro=intro,
-                empty="No papers on this topic yet.",
-                excerpt_chars=excerpt_chars,
-                by_month=True,
-            )
-        )
-    return pages

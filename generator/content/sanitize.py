@@ -8,8 +8,8 @@ way browsers do). The page is not silently changed: when the sanitizer would hav
 anything, the page is refused with the line and what was found, so a reviewer sees the build
 fail instead of a page that differs from its source.
 
-The allowlist and how a removal is detected are in ``generator.site.html_policy``; finding
-the line of each is ``generator.site.finding_lines``; this module is the page: its front matter
+The allowlist and how a removal is detected are in ``generator.content.html_policy``; finding
+the line of each is ``generator.content.finding_lines``; this module is the page: its front matter
 (read like a paper page's), its title and its links.
 
 Pure functions: text in, ``RenderedPage`` or problems out.
@@ -23,11 +23,11 @@ import re
 from dataclasses import dataclass
 
 from generator.content.fields import text_field
+from generator.content.finding_lines import locate
 from generator.content.frontmatter_format import MAX_PAGE_BYTES, read_front_matter
+from generator.content.html_policy import converter, findings
+from generator.core.html import relative_url
 from generator.core.problems import Problem
-from generator.site.finding_lines import locate
-from generator.site.html_policy import converter, findings
-from generator.site.render import relative_url
 
 PAGE_KEYS: tuple[str, ...] = ("title",)
 """The front matter a page may carry. Anything else (``template``, ``hide``…) would reach the

@@ -1,5 +1,5 @@
 """What the site publishes of a maintainer page's HTML: the Markdown dialect, the allowlist,
-and what the allowlist would remove (``findings``), for ``generator.site.sanitize``.
+and what the allowlist would remove (``findings``), for ``generator.content.sanitize``.
 
 How "would have to remove" is known without a second HTML parser guessing: the rendered HTML
 goes through nh3 twice, once with a pass that keeps every element, attribute and URL it holds
@@ -30,7 +30,7 @@ MARKDOWN_CONFIG: dict[str, dict[str, object]] = {
     "toc": {"permalink": True},
     "tables": {"use_align_attribute": True},  # align="…" instead of a style attribute
     # Math is kept as TeX inside class="arithmatex", exactly as paper pages mark it
-    # (generator.site.render, generator.core.tex), so the same KaTeX script typesets both.
+    # (generator.core.html, generator.core.tex), so the same KaTeX script typesets both.
     "pymdownx.arithmatex": {"generic": True},
 }
 

@@ -12,7 +12,7 @@ from collections import Counter
 
 import markdown
 
-from generator.site.html_policy import SCHEME, URL_SCHEMES, findings
+from generator.content.html_policy import SCHEME, URL_SCHEMES, findings
 
 MAX_REPORTED = 20
 

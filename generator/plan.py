@@ -16,20 +16,27 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator.content.reading_lists import ShelfList
+from generator.content.sanitize import RenderedPage
+from generator.content.votes import Vote
 from generator.core import routes
+from generator.core.html import e
 from generator.core.model import Paper
 from generator.core.site_config import SiteConfig
-from generator.core.tex import has_math, math_head, plain_title
+from generator.core.tex import plain_title
+from generator.outputs.citations import bibtex_entry, citation_keys
 from generator.outputs.exports import all_exports
-from generator.outputs.feeds import all_feeds
+from generator.outputs.feeds import FeedInfo, absolute, all_feeds, atom_feed
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
-from generator.site.head import lastmod, page_description, paper_head, robots_txt, site_head
-from generator.site.listings import archive_pages, home_pages
-from generator.site.render import e, paper_page, related_html
-from generator.site.sanitize import RenderedPage
+from generator.site.collections import collection_pages
+from generator.site.discussion import discussion_head, discussion_html
+from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
+from generator.site.listings import archive_pages, home_pages, topic_pages
+from generator.site.render import paper_page, related_html
 from generator.site.subscribe import generated_pages
-from generator.taxonomy.topics import collect_topics, topic_pages
+from generator.site.trending import trending_pages
+from generator.taxonomy.topics import collect_topics
 
 Files = dict[str, str | bytes]
 
@@ -97,11 +104,15 @@ RELATED_SLOT = "<!--papershelf:related-->"
 Contributor text never holds it: every ``<`` of it is escaped."""
 
 
-def paper_body(paper: Paper, topics: tuple[str, ...], cite_key: str | None) -> str:
+OnLists = tuple[tuple[str, str], ...]
+"""The reading lists a paper is on, as (slug, title) pairs, by the lists' slugs."""
+
+
+def paper_body(paper: Paper, topics: tuple[str, ...], cite_key: str | None, on_lists: OnLists = ()) -> str:
     """A paper's page body with ``RELATED_SLOT`` where its related papers go: the build makes
     the bodies while the related papers are still being computed (``with_related``)."""
     url = routes.paper_url(paper.slug)
-    return paper_page(paper, url, topics=topics, related_slot=RELATED_SLOT, cite_key=cite_key)
+    return paper_page(paper, url, topics=topics, related_slot=RELATED_SLOT, cite_key=cite_key, on_lists=on_lists)
 
 
 def with_related(paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], body: str) -> str:
@@ -111,16 +122,29 @@ def with_related(paper: Paper, site: Site, topics: tuple[str, ...], related: Seq
 
 
 def paper_file(
-    paper: Paper, site: Site, topics: tuple[str, ...], related: Sequence[Paper], cite_key: str | None
+    paper: Paper,
+    site: Site,
+    topics: tuple[str, ...],
+    related: Sequence[Paper],
+    cite_key: str | None,
+    on_lists: OnLists = (),
 ) -> str:
     """One paper's staged page: the body ``render`` made, its head tags and escaped metadata."""
     url = routes.paper_url(paper.slug)
-    return _paper_file(paper, site, topics, paper_page(paper, url, topics=topics, related=related, cite_key=cite_key))
+    body = paper_page(paper, url, topics=topics, related=related, cite_key=cite_key, on_lists=on_lists)
+    return _paper_file(paper, site, topics, body)
+
+
+_ARTICLE_END = "</article>"
 
 
 def _paper_file(paper: Paper, site: Site, topics: tuple[str, ...], body: str) -> str:
     url = routes.paper_url(paper.slug)
     head = page_head(site, url, body) + paper_head(paper, url, site.url, topics, site_name=site.name)
+    discussion = site.settings.discussion
+    if discussion is not None:  # off: not a byte of it on the page
+        body = body.removesuffix(_ARTICLE_END) + discussion_html(paper.slug, discussion) + "\n" + _ARTICLE_END
+        head += discussion_head(url)
     meta = {
         "title": e(plain_title(paper.title)),  # <title> and meta tags: no reader typesets TeX
         "description": e(page_description(paper.abstract)),
@@ -136,8 +160,15 @@ def neighbours(papers: Sequence[Paper], related: Mapping[str, Sequence[str]]) ->
     return {p.slug: tuple(by_slug[s] for s in related.get(p.slug, ()) if s in by_slug) for p in papers}
 
 
-def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """Home, archive, topic, Subscribe and Data pages; feeds, exports and the filter menu.
+def generated_files(
+    papers: Sequence[Paper],
+    site: Site,
+    topics: Mapping[str, tuple[str, ...]],
+    lists: Sequence[ShelfList] = (),
+    votes: Mapping[str, Vote] | None = None,
+) -> Files:
+    """Home, archive, topic, trending, reading list, Subscribe and Data pages; feeds, exports
+    and the filter menu.
 
     Made at build time and never committed, so two pull requests that add papers never touch
     the same file."""
@@ -156,8 +187,16 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
             digest=settings.digest,
         )
     )
+    trending, by_window = trending_pages(papers, votes or {}, settings.trending, excerpt)
+    pages.update(trending)
+    pages.update(collection_pages(lists, excerpt))
     out: Files = {src: _with_head(text, site, routes.src_to_url(src)) for src, text in pages.items()}
     out["robots.txt"] = robots_txt(site.url)
+    if site.url:  # feeds and BibTeX files name the site's address
+        for window, chosen in by_window.items():
+            info = FeedInfo(f"{site.name}: trending {window.name}", "", window.url, window.url)
+            out[window.feed] = atom_feed(chosen, info, site.url, site.name, topics)
+        out.update(list_files(lists, site, topics, citation_keys(papers) if lists else {}))
     if site.url:  # feeds and exports need absolute links
         out.update(
             all_feeds(
@@ -175,6 +214,22 @@ def generated_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tu
     return out
 
 
+def list_files(
+    lists: Sequence[ShelfList], site: Site, topics: Mapping[str, tuple[str, ...]], keys: Mapping[str, str]
+) -> Files:
+    """Each reading list's Atom feed (its papers in the list's order) and BibTeX file, whose
+    keys are the papers' keys in papers.bib and on their pages."""
+    out: Files = {}
+    for shelf in lists:
+        folder = routes.list_url(shelf.slug)
+        info = FeedInfo(f"{site.name}: {shelf.title}", shelf.description, folder, folder)
+        out[folder + routes.ATOM_FILE] = atom_feed(shelf.papers, info, site.url, site.name, topics)
+        header = f"% A reading list of {site.name}, {len(shelf.papers)} papers: {absolute(site.url, folder)}\n"
+        entries = "".join("\n" + bibtex_entry(p, keys.get(p.slug)) for p in shelf.papers)
+        out[routes.list_bib(shelf.slug)] = header + entries
+    return out
+
+
 def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
     """The search index and the exports: files that hold every paper, each compressed.
 
@@ -188,7 +243,7 @@ def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[
 
 
 def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:
-    """Pages such as ``about.md``: Markdown made HTML and sanitized (``site.sanitize``)."""
+    """Pages such as ``about.md``: Markdown made HTML and sanitized (``content.sanitize``)."""
     out: Files = {}
     for src, page in pages.items():
         url = routes.src_to_url(src)
