@@ -10,8 +10,9 @@ LSA finds each paper's ``CANDIDATES`` nearest papers (dense products, a block of
 the whole similarity matrix is never held); those are ranked by ``WORDS_WEIGHT`` of the TF-IDF
 cosine, the rest of the LSA cosine, plus ``TOPIC_BONUS`` times the cosine of the topics. LSA alone
 finds papers of the same field; words alone reward a shared rare name. On 10,000 real arXiv papers
-the blend lists more papers of the paper's own primary category than either (``make
-bench-related`` prints the figure, and that of a plain scikit-learn TF-IDF).
+(``make bench-related``) the blend lists more papers of the paper's own primary category than
+either: 0.659 of them, against 0.608 for plain scikit-learn TF-IDF, 0.645 for LSA alone and 0.618
+for this module's earlier hand-made TF-IDF (more dimensions, more candidates or bigrams: no better).
 
 A paper is listed only when it shares a word or a topic with the paper: LSA gives a small score
 to almost any pair, and "related" should mean something in common.
@@ -19,7 +20,9 @@ to almost any pair, and "related" should mean something in common.
 Determinism: papers are ordered by slug before vectorising; the SVD is randomised with a fixed
 seed; the scores that rank are computed pair by pair (``_pair_scores``: element-wise products
 summed in a fixed order, never a BLAS product whose sums depend on the thread count), rounded to
-``SCORE_DECIMALS``, and ties are broken by slug. A collection gives the same lists on every run.
+``SCORE_DECIMALS``, and ties are broken by slug. A collection gives the same lists on every run;
+the SVD and the candidate search do use BLAS, and the tests check that one thread and two give
+the same lists.
 """
 
 from __future__ import annotations
