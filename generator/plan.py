@@ -29,11 +29,13 @@ from generator.outputs.exports import all_exports
 from generator.outputs.feeds import FeedInfo, absolute, all_feeds, atom_feed
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
-from generator.site.collections import bib_name, collection_pages
+from generator.shelf.data import shelf_files
+from generator.site.collections import collection_pages
 from generator.site.discussion import discussion_head, discussion_html
 from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages, topic_pages
 from generator.site.render import paper_page, related_html
+from generator.site.shelf import shelf_pages
 from generator.site.subscribe import generated_pages
 from generator.site.trending import trending_pages
 from generator.taxonomy.topics import collect_topics
@@ -49,6 +51,7 @@ class Site:
     url: str
     description: str
     settings: SiteConfig
+    new_list_url: str = ""  # the repository's new-file page for a reading list (``links.new_file_url``)
 
 
 def staged_page(meta: Mapping[str, str], body: str) -> str:
@@ -178,6 +181,7 @@ def generated_files(
     pages = home_pages(papers, per_page, excerpt, settings.home.max_pages)
     pages.update(archive_pages(papers, per_page, excerpt_chars=excerpt))
     pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest, excerpt))
+    pages.update(shelf_pages(site.new_list_url))
     pages.update(
         generated_pages(
             site_name=site.name,
@@ -195,7 +199,7 @@ def generated_files(
     if site.url:  # feeds and BibTeX files name the site's address
         for window, chosen in by_window.items():
             info = FeedInfo(f"{site.name}: trending {window.name}", "", window.url, window.url)
-            out[window.url + "atom.xml"] = atom_feed(chosen, info, site.url, site.name, topics)
+            out[window.feed] = atom_feed(chosen, info, site.url, site.name, topics)
         out.update(list_files(lists, site, topics, citation_keys(papers) if lists else {}))
     if site.url:  # feeds and exports need absolute links
         out.update(
@@ -223,20 +227,21 @@ def list_files(
     for shelf in lists:
         folder = routes.list_url(shelf.slug)
         info = FeedInfo(f"{site.name}: {shelf.title}", shelf.description, folder, folder)
-        out[folder + "atom.xml"] = atom_feed(shelf.papers, info, site.url, site.name, topics)
+        out[folder + routes.ATOM_FILE] = atom_feed(shelf.papers, info, site.url, site.name, topics)
         header = f"% A reading list of {site.name}, {len(shelf.papers)} papers: {absolute(site.url, folder)}\n"
         entries = "".join("\n" + bibtex_entry(p, keys.get(p.slug)) for p in shelf.papers)
-        out[folder + bib_name(shelf.slug)] = header + entries
+        out[routes.list_bib(shelf.slug)] = header + entries
     return out
 
 
 def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """The search index and the exports: files that hold every paper, each compressed.
+    """The search index, the exports and My shelf's data: files that hold every paper, compressed.
 
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
     on a page waits for them: a build makes them while the related papers are computed, a
     preview once saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
+    out.update(shelf_files(papers))  # My shelf's records, "For you" and authors
     if site.url:  # exports need absolute links
         out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     return out
