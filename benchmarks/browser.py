@@ -105,7 +105,8 @@ async (query) => {
   const start = performance.now();
   const last = () => window.__keys[window.__keys.length - 1];
   const hit = () => window.__answered.find(([q, t]) => q === query && t >= last());
-  while (!hit() && performance.now() - start < 15000) await new Promise((r) => setTimeout(r, 5));
+  // generous: the stock theme answers only once its worker has indexed the whole collection
+  while (!hit() && performance.now() - start < 180000) await new Promise((r) => setTimeout(r, 5));
   return hit() ? hit()[1] - last() : null;
 }
 """
@@ -256,7 +257,8 @@ def typed_query(
 # --------------------------------------------------------------------------- known-item search
 
 # Ours: a query put in the search box, answered when search.js marks the list complete for it
-# (``data-ps-complete``), or says it found nothing (a summary over an empty list). The list and
+# (``data-ps-complete``), or says it found nothing (a summary over an empty list), or, should it
+# stop marking its answers, when the results have not changed for 3 s. The list and
 # its summary are emptied first so that nothing from the last query passes for this one's answer.
 _OURS_TOP_JS = """
 async ([query, timeout]) => {
@@ -270,8 +272,12 @@ async ([query, timeout]) => {
   input.value = query;
   input.dispatchEvent(new Event('input', {bubbles: true}));
   const t0 = performance.now();
+  let seen = '', since = t0;
   while (performance.now() - t0 < timeout) {
     if (list.dataset.psComplete === query || (meta.textContent && !list.children.length)) break;
+    // a search.js that no longer marks its answer: results unchanged for 3 s are its answer
+    if (list.innerHTML !== seen) { seen = list.innerHTML; since = performance.now(); }
+    else if (seen && performance.now() - since > 3000) break;
     await new Promise((r) => setTimeout(r, 10));
   }
   return [...list.querySelectorAll('.md-search-result__item a[href]')].map((a) => a.href);

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         args.runs, lambda: trending_pages(papers, votes_read, settings.trending, excerpt)
     )
     trend_files = {src: whole[src] for src in trend_pages}
-    trend_files.update({w.url + "atom.xml": whole[w.url + "atom.xml"] for w in by_window})
+    trend_files.update({w.feed: whole[w.feed] for w in by_window})
     feeds_s, _ = _timed(
         args.runs,
         lambda: [

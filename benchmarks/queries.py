@@ -89,7 +89,7 @@ class _Drawer:
         if len(words) < 4:
             return None
         take = rng.randint(3, min(5, len(words) - 1))
-        return " ".join(words[:take]).rstrip(":,;.-–—")
+        return " ".join(words[:take]).rstrip(" :,;.-–—")
 
     def name(self, paper: Paper, _rng: random.Random) -> str | None:
         m = _NAME.match(paper.title)

@@ -29,7 +29,7 @@ from generator.outputs.exports import all_exports
 from generator.outputs.feeds import FeedInfo, absolute, all_feeds, atom_feed
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
-from generator.site.collections import bib_name, collection_pages
+from generator.site.collections import collection_pages
 from generator.site.discussion import discussion_head, discussion_html
 from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages, topic_pages
@@ -195,7 +195,7 @@ def generated_files(
     if site.url:  # feeds and BibTeX files name the site's address
         for window, chosen in by_window.items():
             info = FeedInfo(f"{site.name}: trending {window.name}", "", window.url, window.url)
-            out[window.url + "atom.xml"] = atom_feed(chosen, info, site.url, site.name, topics)
+            out[window.feed] = atom_feed(chosen, info, site.url, site.name, topics)
         out.update(list_files(lists, site, topics, citation_keys(papers) if lists else {}))
     if site.url:  # feeds and exports need absolute links
         out.update(
@@ -223,10 +223,10 @@ def list_files(
     for shelf in lists:
         folder = routes.list_url(shelf.slug)
         info = FeedInfo(f"{site.name}: {shelf.title}", shelf.description, folder, folder)
-        out[folder + "atom.xml"] = atom_feed(shelf.papers, info, site.url, site.name, topics)
+        out[folder + routes.ATOM_FILE] = atom_feed(shelf.papers, info, site.url, site.name, topics)
         header = f"% A reading list of {site.name}, {len(shelf.papers)} papers: {absolute(site.url, folder)}\n"
         entries = "".join("\n" + bibtex_entry(p, keys.get(p.slug)) for p in shelf.papers)
-        out[folder + bib_name(shelf.slug)] = header + entries
+        out[routes.list_bib(shelf.slug)] = header + entries
     return out
 
 

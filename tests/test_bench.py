@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 import urllib.error
@@ -15,6 +16,7 @@ import pytest
 from benchmarks import synthetic
 from benchmarks.calibrate import text_vocabulary
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
+from benchmarks.queries import KINDS, MISSPELT, known_item_queries, misspell, top3_rates
 from benchmarks.report import OURS_ONLY, ROWS
 from benchmarks.static_server import serve_site
 from generator.content.pages import parse_page, to_front_matter
@@ -45,7 +47,7 @@ def test_synthesis_is_deterministic() -> None:
 def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "build", "--papers", "200", "--browser", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks", "build", "--papers", "200", "--browser", "--quality", "--json", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -53,10 +55,11 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     table = proc.stdout
-    assert "200 papers, 1 run" in table
-    for label, key, _ in ROWS:
-        line = next(line for line in table.splitlines() if line.startswith(label))
-        ours, stock, _ratio = line[len(label) :].split()[-3:]
+    assert "200 papers (synthetic), 1 run" in table
+    for label, key, unit in ROWS:
+        name = f"{label} ({unit})" if unit else label
+        line = next(line for line in table.splitlines() if line.startswith(name))
+        ours, stock, _ratio = line[len(name) :].split()[:3]
         if key in OURS_ONLY:  # the stock site corrects no typo
             assert ours != "—" and stock in ("—", "0.00"), line
         else:
@@ -66,16 +69,24 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     for site in ("ours", "stock"):
         [run] = result[site]
         for _, key, _ in ROWS:
-            if key == "idle_search_kb" or (site == "stock" and key in OURS_ONLY):
+            if key in ("idle_search_kb", "kb_per_paper") or (site == "stock" and key in OURS_ONLY):
                 continue
             assert run[key] > 0, (site, key)
+        assert len(run["typed"]) == 3 and all(len(query.split()) == 4 for query, *_ in run["typed"])
     # a page view downloads no search engine; the stock theme loads its whole index with every page
     assert result["ours"][0]["idle_search_kb"] == 0
     assert result["stock"][0]["idle_search_kb"] > 0
-    assert result["ours"][0]["extra"]["typo_searched_heterogenity"] == 1.0  # corrected to heterogeneity
-    assert "targets at 200 papers:" in table
+    assert result["ours"][0]["extra"]["typo_corrected"] == 1.0  # the misspelt probe word is corrected
+    assert "site size per paper (KB)" in table and "≤ 16 KB/paper" in table
     assert result["ours"][0]["largest_paper_page_kb"] < 20  # a paper page stays small
     assert Path(result["ours"][0]["largest_page"]).suffix == ".html"
+    # the engines' comparison: every engine asked every query, and the report says how each did
+    assert set(result["quality"]) == {"PaperShelf", "Pagefind", "Material"}
+    for rates in result["quality"].values():
+        assert rates["known item"][1] == 60 and rates["misspelt"][1] == 20
+        assert rates["known item"][0] >= 30  # a search that finds half the titles it is given works
+    assert result["pagefind"]["files"] > 0
+    assert "known-item search, paper in the top 3 (synthetic, 200 papers):" in table
 
 
 def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
@@ -176,3 +187,37 @@ def test_real_shaped_vocabulary_grows_as_real_text_does() -> None:
 def test_real_shaped_synthesis_is_deterministic() -> None:
     assert synthetic.synthesize(200, seed=5) == synthetic.synthesize(200, seed=5)
     assert synthetic.synthesize(200, seed=5) != synthetic.synthesize(200, seed=6)
+
+
+def test_known_item_queries_are_made_by_rule_one_paper_each() -> None:
+    papers = synthetic.synthesize(800, seed=2)
+    queries = known_item_queries(papers, per_kind=10, misspelt=10)
+    assert queries == known_item_queries(papers, per_kind=10, misspelt=10)  # seeded: the same every run
+    assert [q.kind for q in queries] == [k for k in (*KINDS, MISSPELT) for _ in range(10)]
+    assert len({q.slug for q in queries}) == 40  # a different paper for each query
+    by_slug = {p.slug: p for p in papers}
+    known = {w for p in papers for w in re.findall(r"[a-z]+", f"{p.title} {p.abstract}".lower())}
+    for q in queries:
+        title = by_slug[q.slug].title
+        if q.kind == "title start":
+            assert title.startswith(q.text) and 3 <= len(q.text.split()) <= 5
+        elif q.kind == "name":
+            assert title.startswith(q.text + ":")
+        elif q.kind == "two words":
+            assert len(q.text.split()) == 2 and all(w.lower() in title.lower() for w in q.text.split())
+        else:  # one word is no word of the collection, the others are the title's
+            unknown = [w for w in q.text.lower().split() if w not in known and w.isalpha()]
+            assert len(unknown) == 1, q
+    hits = [[q.slug] if i % 2 else [] for i, q in enumerate(queries)]
+    rates = top3_rates(queries, hits)
+    assert rates["known item"] == (15, 30) and rates["misspelt"] == (5, 10)
+
+
+def test_misspell_makes_one_edit() -> None:
+    import random
+
+    rng = random.Random(1)
+    for word in ("transformer", "diffusion", "segmentation"):
+        for _ in range(20):
+            wrong = misspell(word, rng)
+            assert wrong != word and wrong[0] == word[0] and abs(len(wrong) - len(word)) <= 1

@@ -176,3 +176,14 @@ def test_collection_new_refuses_what_validate_would(
     assert main([*NEW, *extra]) == 2
     assert message in capsys.readouterr().err
     assert not (project / "content" / "collections").exists()
+
+
+def test_a_symbolic_link_is_never_followed(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.yml"
+    target.write_text(GOOD, encoding="utf-8")
+    (tmp_path / "collections").mkdir()
+    link = tmp_path / "collections" / "linked.yml"
+    link.symlink_to(target)
+    found = read_list_file(link)
+    assert found.reading_list is None
+    assert [p.format("x") for p in found.problems] == ["x:1: file: is not a regular file — commit the file itself"]

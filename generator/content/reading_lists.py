@@ -309,6 +309,8 @@ def read_list_file(path: Path, slug: str | None = None) -> ListFile:
     problems: list[Problem] = []
     if not is_list_slug(slug):
         problems.append(Problem(1, "file name", f"{slug!r} is not a valid slug", "use lowercase letters, digits and -"))
+    if path.is_symlink() or not path.is_file():  # a link could point anywhere: never followed
+        return ListFile(slug, src, None, (Problem(1, "file", "is not a regular file", "commit the file itself"),), {})
     try:
         raw = path.read_bytes()
     except OSError as err:

@@ -135,3 +135,16 @@ def list_url(slug: str) -> str:
 def list_src(slug: str) -> str:
     """A reading list's staged page (its file in ``content/`` is ``collections/<slug>.yml``)."""
     return f"{LISTS_DIR}/{slug}/index.md"
+
+
+def list_bib(slug: str) -> str:
+    """A reading list's BibTeX file, in its folder, named after the list so a download keeps its name."""
+    return f"{LISTS_DIR}/{slug}/{slug}.bib"
+
+
+LISTS_SRC = f"{LISTS_DIR}/index.md"
+LISTS_URL = f"{LISTS_DIR}/"
+TRENDING_WEEK_SRC = f"{TRENDING_DIR}/index.md"
+TRENDING_MONTH_SRC = f"{TRENDING_DIR}/month/index.md"
+ATOM_FILE = "atom.xml"
+"""A page's own Atom feed, in its folder (trending pages, reading lists)."""

@@ -12,17 +12,9 @@ from collections.abc import Sequence
 
 from generator.content.reading_lists import ShelfList
 from generator.core.html import e, relative_url
-from generator.core.routes import LISTS_DIR, list_src, list_url
+from generator.core.routes import ATOM_FILE, LISTS_SRC, LISTS_URL, list_bib, list_src, list_url
 from generator.site.listings import count_label, front_matter
 from generator.site.render import paper_item
-
-INDEX_SRC = f"{LISTS_DIR}/index.md"
-INDEX_URL = f"{LISTS_DIR}/"
-
-
-def bib_name(slug: str) -> str:
-    """A list's BibTeX file, inside its folder: named after the list, so a download keeps its name."""
-    return f"{slug}.bib"
 
 
 def _curator(login: str) -> str:
@@ -38,10 +30,11 @@ def list_page(shelf: ShelfList, excerpt_chars: int) -> str:
         if note:
             item = item.removesuffix("</li>") + f'<p class="ps-note">{e(note)}</p></li>'
         items.append(item)
+    feed, bib = relative_url(url, url + ATOM_FILE), relative_url(url, list_bib(shelf.slug))
     links = (
-        f'<p class="ps-list-files"><a href="atom.xml">Atom feed</a> · '
-        f'<a href="{e(bib_name(shelf.slug))}" download>BibTeX of the {count_label(len(shelf.entries))}</a> · '
-        f'<a href="{e(relative_url(url, INDEX_URL))}">All reading lists</a></p>\n'
+        f'<p class="ps-list-files"><a href="{e(feed)}">Atom feed</a> · '
+        f'<a href="{e(bib)}" download>BibTeX of the {count_label(len(shelf.entries))}</a> · '
+        f'<a href="{e(relative_url(url, LISTS_URL))}">All reading lists</a></p>\n'
     )
     body = f'<ol class="ps-list ps-reading-list">{"".join(items)}</ol>\n' if items else "<p>No papers yet.</p>\n"
     return (
@@ -59,7 +52,7 @@ def index_page(lists: Sequence[ShelfList]) -> str:
     """Every list, by title, with its description, curator and size; and how to add one."""
     rows = []
     for shelf in sorted(lists, key=lambda s: (s.title.casefold(), s.slug)):
-        href = relative_url(INDEX_URL, list_url(shelf.slug))
+        href = relative_url(LISTS_URL, list_url(shelf.slug))
         rows.append(
             f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{e(shelf.title)}</a>'
             f'<p class="ps-item-authors">{count_label(len(shelf.entries))} · kept by @{e(shelf.curator)}</p>'
@@ -77,7 +70,7 @@ def index_page(lists: Sequence[ShelfList]) -> str:
 
 
 def collection_pages(lists: Sequence[ShelfList], excerpt_chars: int) -> dict[str, str]:
-    pages = {INDEX_SRC: index_page(lists)}
+    pages = {LISTS_SRC: index_page(lists)}
     for shelf in lists:
         pages[list_src(shelf.slug)] = list_page(shelf, excerpt_chars)
     return pages

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from generator.content.votes import Vote
 from generator.core.html import e, relative_url
 from generator.core.model import Paper, sort_key
-from generator.core.routes import TRENDING_DIR
+from generator.core.routes import ATOM_FILE, TRENDING_MONTH_SRC, TRENDING_WEEK_SRC, src_to_url
 from generator.core.site_config import TrendingConfig
 from generator.core.text import human_date
 from generator.site.listings import count_label, front_matter
@@ -41,13 +41,17 @@ class Window:
 
     @property
     def url(self) -> str:
-        return self.src.removesuffix("index.md")
+        return src_to_url(self.src)
+
+    @property
+    def feed(self) -> str:
+        return self.url + ATOM_FILE
 
 
 def windows(config: TrendingConfig) -> tuple[Window, Window]:
     return (
-        Window(f"{TRENDING_DIR}/index.md", "this week", config.week_days),
-        Window(f"{TRENDING_DIR}/month/index.md", "this month", config.month_days),
+        Window(TRENDING_WEEK_SRC, "this week", config.week_days),
+        Window(TRENDING_MONTH_SRC, "this month", config.month_days),
     )
 
 
@@ -124,7 +128,7 @@ def _explanation(window: Window, now: dt.date | None, shown: int, total: int, co
         " a paper's score"
         f" halves every {config.half_life_days:g} days since it was listed, counted to the newest listing"
         f" date, {human_date(now)}. Papers without votes follow in the listing's order."
-        f' <a href="{e(relative_url(window.url, window.url + "atom.xml"))}">Atom feed</a></p>\n'
+        f' <a href="{e(relative_url(window.url, window.feed))}">Atom feed</a></p>\n'
     )
 
 
