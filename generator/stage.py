@@ -36,6 +36,7 @@ from generator.content.sanitize import RenderedPage, render_page
 from generator.content.votes import Vote, read_votes
 from generator.content.writer import write_if_changed
 from generator.core import caches, routes
+from generator.core.links import new_file_url
 from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
@@ -128,7 +129,8 @@ def read_community(
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
     identity = load_identity(config_file)
     settings = load_site_config(identity.site_config)
-    return identity, Site(identity.name, identity.url, identity.description, settings)
+    new_list = new_file_url(identity.repo_url, identity.edit_uri, routes.LISTS_DIR)
+    return identity, Site(identity.name, identity.url, identity.description, settings, new_list)
 
 
 # --------------------------------------------------------------------------- writing

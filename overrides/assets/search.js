@@ -235,6 +235,8 @@
     article.append(title, details, excerptNode(data.excerpt));
     link.append(article);
     item.append(link);
+    // My shelf's save button (assets/shelf.js), beside the link: a button inside it would not work.
+    if (window.papershelfShelf) window.papershelfShelf.decorate(item, data.url, title.textContent);
     return item;
   }
 
