@@ -11,8 +11,6 @@ RUNS   ?= 3
 # Real papers for `make bench`'s search comparison: JSON Lines in arXiv's shape (README, Performance).
 CORPUS ?=
 QUALITY_PAPERS ?= 10000
-# Collection sizes `make bench-related` times.
-RELATED_PAPERS ?= 1000 10000 50000
 # The engine `make build` renders the site with: mkdocs, properdocs or zensical.
 ENGINE ?= mkdocs
 
@@ -68,6 +66,7 @@ bench: install browser  ## real-shaped synthetic collections as this site and as
 	$(PY) -m benchmarks build --papers $(PAPERS) --runs $(RUNS) --browser
 	$(if $(CORPUS),$(PY) -m benchmarks build --papers $(QUALITY_PAPERS) --corpus $(CORPUS) --browser --quality,@echo "make bench: no CORPUS=FILE (real papers, arXiv JSON Lines): the search engines' comparison is skipped")
 	$(PY) -m benchmarks preview --papers 5000 --runs 3
+	$(PY) -m benchmarks foryou --papers 50000
 
 bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,000 and 10,000 papers
 	$(PY) -m benchmarks preview --papers 5000 10000 --runs 3
@@ -75,8 +74,10 @@ bench-preview: install  ## time an edit and a new paper under 'make serve' at 5,
 bench-validate: install  ## time 'validate' on 10,000 synthetic pages (median of 5 runs; target under 5 s)
 	$(PY) -m benchmarks validate
 
-bench-related: install  ## time topics and related papers on 1,000, 10,000 and 50,000 synthetic papers (RELATED_PAPERS=)
-	$(PY) -m benchmarks related $(RELATED_PAPERS)
+bench-related: install  ## related papers on real papers: category share vs plain TF-IDF at 10,000; time at 50,000 (CORPUS=FILE)
+	@test -n "$(CORPUS)" || { echo "make bench-related needs CORPUS=FILE (arXiv JSON Lines)"; exit 2; }
+	$(PY) -m benchmarks related --corpus $(CORPUS) 10000
+	$(PY) -m benchmarks related --corpus $(CORPUS) --no-baseline 50000
 
 bench-lighthouse: install browser $(NODE_STAMP)  ## Lighthouse (mobile) on the home page and a paper with math
 	CHROME_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse

@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related|preview|community``: the project's benchmarks, one entry point."""
+"""``python -m benchmarks build|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -17,9 +17,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate = sub.add_parser("validate", help="time 'validate' on N synthetic pages")
     validate.add_argument("rest", nargs=argparse.REMAINDER)
     validate.set_defaults(run=lambda a: __import__("benchmarks.validate_bench").validate_bench.main(a.rest))
-    related = sub.add_parser("related", help="time topics and related papers at N papers")
+    related = sub.add_parser("related", help="time related papers at N papers; with --corpus, measure their quality")
     related.add_argument("sizes", type=int, nargs="+", metavar="N")
-    related.set_defaults(run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes))
+    related.add_argument("--corpus", type=Path, metavar="FILE", help="arXiv JSON Lines (.jsonl or .jsonl.gz) papers")
+    related.add_argument("--no-baseline", action="store_true", help="skip the plain TF-IDF baseline's figure")
+    related.set_defaults(
+        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes, a.corpus, not a.no_baseline)
+    )
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
     preview.add_argument("--runs", type=int, default=3, metavar="K")
@@ -27,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
     calibrate.register(sub)
     community_bench.register(sub)
+    foryou = sub.add_parser("foryou", help="My shelf's For you: bytes and time at N papers, or ranking quality")
+    foryou.add_argument("--papers", type=int, nargs="+", default=[50000], metavar="N")
+    foryou.add_argument("--quality", type=Path, metavar="FILE", help="compare rankings on these arXiv records")
+    foryou.add_argument("--workdir", type=Path, metavar="DIR")
+    foryou.set_defaults(run=lambda a: __import__("benchmarks.foryou").foryou.run(a))
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

@@ -29,11 +29,13 @@ from generator.outputs.exports import all_exports
 from generator.outputs.feeds import FeedInfo, absolute, all_feeds, atom_feed
 from generator.search.index import FILTERS_FILE, filter_menu, index_files
 from generator.search.typos import typo_files
+from generator.shelf.data import shelf_files
 from generator.site.collections import collection_pages
 from generator.site.discussion import discussion_head, discussion_html
 from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
 from generator.site.listings import archive_pages, home_pages, topic_pages
 from generator.site.render import paper_page, related_html
+from generator.site.shelf import shelf_pages
 from generator.site.subscribe import generated_pages
 from generator.site.trending import trending_pages
 from generator.taxonomy.topics import collect_topics
@@ -49,6 +51,7 @@ class Site:
     url: str
     description: str
     settings: SiteConfig
+    new_list_url: str = ""  # the repository's new-file page for a reading list (``links.new_file_url``)
 
 
 def staged_page(meta: Mapping[str, str], body: str) -> str:
@@ -178,6 +181,7 @@ def generated_files(
     pages = home_pages(papers, per_page, excerpt, settings.home.max_pages)
     pages.update(archive_pages(papers, per_page, excerpt_chars=excerpt))
     pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest, excerpt))
+    pages.update(shelf_pages(site.new_list_url))
     pages.update(
         generated_pages(
             site_name=site.name,
@@ -231,12 +235,13 @@ def list_files(
 
 
 def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """The search index and the exports: files that hold every paper, each compressed.
+    """The search index, the exports and My shelf's data: files that hold every paper, compressed.
 
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
     on a page waits for them: a build makes them while the related papers are computed, a
     preview once saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
+    out.update(shelf_files(papers))  # My shelf's records, "For you" and authors
     if site.url:  # exports need absolute links
         out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
     return out

@@ -24,7 +24,6 @@ handful of files.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from generator.content.sanitize import RenderedPage, render_page
 from generator.content.votes import Vote, read_votes
 from generator.content.writer import commit_writes, prepare_writes, same_bytes, write_if_changed
 from generator.core import caches, routes
+from generator.core.links import new_file_url
 from generator.core.model import Paper, sort_key
 from generator.core.parallel import render_all
 from generator.core.site_config import load_site_config
@@ -56,11 +56,8 @@ from generator.plan import (
     with_related,
 )
 from generator.site.icons import icon_files
-from generator.taxonomy.background import RelatedJob
+from generator.taxonomy.background import RelatedSchedule
 from generator.taxonomy.topics import assign_topics
-
-RELATED_PAUSE_S = 2.0
-"""Under ``serve``, the related papers are recomputed once saves pause for this long."""
 
 
 @dataclass(slots=True)
@@ -132,7 +129,8 @@ def read_community(
 def load_site(config_file: Path) -> tuple[SiteIdentity, Site]:
     identity = load_identity(config_file)
     settings = load_site_config(identity.site_config)
-    return identity, Site(identity.name, identity.url, identity.description, settings)
+    new_list = new_file_url(identity.repo_url, identity.edit_uri, routes.LISTS_DIR)
+    return identity, Site(identity.name, identity.url, identity.description, settings, new_list)
 
 
 # --------------------------------------------------------------------------- writing
@@ -155,57 +153,97 @@ def _remove(out: Path, rel: str) -> None:
         folder.rmdir()
 
 
+@dataclass(frozen=True, slots=True)
+class _ReadPage:
+    """A page file as last read: its (mtime, size), and its paper or its problems."""
+
+    stat: tuple[int, int]
+    paper: Paper | None
+    problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class _StagedPaper:
+    """A paper's staged page and what it was made from (paper, topics, neighbours, BibTeX key)."""
+
+    made_from: tuple[object, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _LoadedSite:
+    """mkdocs.yml and site_config.yml as read, with their (mtime, size) then."""
+
+    stats: tuple[tuple[int, int] | None, ...]
+    identity: SiteIdentity
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class _WholeFiles:
+    """The search index and the exports, and the collection (signature) and settings they are of."""
+
+    made_for: tuple[int, Site]
+    files: Files
+
+
 class Stager:
     """Stages the site, again and again under ``serve``, redoing only what an edit changed.
 
-    Between runs it keeps each page file's ``Paper`` (read again when the file's size or time
-    changes), each paper's own topics, each staged paper page with what it was made from, and
-    what the staged folder holds, so an edit re-reads one file, re-renders the pages that show
-    it and writes only the files whose bytes changed. With ``wait_for_related=False`` (preview)
-    the related papers are recomputed in the background and the pages use the last lists until
-    then; ``on_related`` is called when new lists are ready, to stage once more.
+    ``run`` is the pipeline, in the order of the module's docstring. Between runs the stager
+    keeps each page file's ``Paper`` (read again when the file's size or time changes), each
+    paper's own topics, each staged paper page with what it was made from, and what the staged
+    folder holds, so an edit re-reads one file, re-renders the pages that show it and writes only
+    the files whose bytes changed. When the related papers are computed is ``related``'s
+    business (``RelatedSchedule``).
+
+    With ``preview`` (``serve``), the first run is a build; in each later one an edit shows at
+    once with the last related lists, the lists are recomputed in the background once saves
+    pause, and ``on_related`` is called when they are ready, to stage once more. Later runs
+    also render on this core alone: the preview's file watcher and timers are threads by then,
+    and forking a process that runs threads can copy a lock one of them holds.
     """
 
     def __init__(
-        self, config_file: Path, out: Path | None = None, *, wait_for_related: bool = True, lean: bool = False
+        self,
+        config_file: Path,
+        out: Path | None = None,
+        *,
+        preview: bool = False,
+        on_related: Callable[[], None] | None = None,
+        lean: bool = False,
     ) -> None:
         self.config_file = config_file
         self.out = out
-        self.wait_for_related = wait_for_related
+        self.preview = preview
         self.lean = lean  # one run only: per-paper caches are released as soon as they are used
-        self.on_related: Callable[[], None] | None = None
+        self.related = RelatedSchedule(on_related)
+        self._runs = 0
         self._site: Site | None = None
-        self._read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
+        self._loaded: _LoadedSite | None = None
+        self._read: dict[Path, _ReadPage] = {}
         self._topics: dict[Paper, tuple[str, ...]] = {}
-        self._pages: dict[str, tuple[tuple[object, ...], str]] = {}
+        self._pages: dict[str, _StagedPaper] = {}
+        self._whole: _WholeFiles | None = None
         self._written: dict[str, str | bytes] | None = None
-        self._related: Mapping[str, Sequence[str]] = {}
-        self._related_for: int | None = None
-        self._job: RelatedJob | None = None
-        self._loaded: tuple[tuple[object, ...], SiteIdentity, Site] | None = None
-        self._settings_files: tuple[Path, ...] = ()
-        self._lock = threading.Lock()  # the job and its timer, shared with the timer's thread
-        self._timer: threading.Timer | None = None
-        self._warm: RelatedJob | None = None  # a child started early, waiting for its work
-        self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
-        self._signature: int | None = None  # of the collection last staged (papers and topics)
-        # The search index and the exports, and the collection and settings they are of.
-        self._whole: tuple[tuple[int, Site], Files] | None = None
 
     def run(self) -> StageReport:
-        if self._related_for is None and self.wait_for_related and self._warm is None:
-            self._warm = RelatedJob.spawn()  # its libraries load while the collection is read
+        wait = not self.preview or self._runs == 0  # for the related papers; a build waits
+        if wait:
+            self.related.warm_up()  # its libraries load while the collection is read
         identity, site = self._load_site()
         if site != self._site:  # other settings: nothing made from the old ones is kept
-            self._site, self._topics, self._pages, self._related_for = site, {}, {}, None
+            self._site, self._topics, self._pages = site, {}, {}
+            self.related.forget()
         root = self.config_file.resolve().parent
         out = self.out or identity.docs_dir
         report = StageReport()
         papers = self._collection(identity.content_dir / routes.PAPERS_DIR, root, report)
         topics = assign_topics(papers, site.settings.taxonomy, self._topics)
         lists, votes, on_lists = read_community(identity.content_dir, papers, root, report)
-        related = self._related_lists(papers, topics)
-        whole = self._whole_collection(papers, site, topics)  # while the related papers are computed
+        signature = RelatedSchedule.signature(papers, topics)
+        related = self.related.lists(papers, topics, signature, wait=wait)
+        whole = self._whole_collection(papers, site, topics, signature, wait)  # while the child works
         pages, assets = read_content(identity.content_dir, root, report)
         assets.update(icon_files())
         files: Files = dict(assets)
@@ -215,39 +253,33 @@ class Stager:
         if self.lean:
             caches.release()
         keys = citation_keys(papers)
-        early = self._early_bodies(papers, topics, keys, on_lists)  # while the related papers are computed
-        files.update(self._paper_files(papers, site, topics, related(), keys, on_lists, early))
+        early = self._early_bodies(papers, topics, keys, on_lists) if wait else {}  # while the child works
+        files.update(self._paper_files(papers, site, topics, related(), keys, on_lists, early, fork=wait))
         files[routes.STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
         if report.written or report.removed or not stamp_path(out).exists():
             stamp(out)  # what a preview server watches
-        self._start_pending()
+        self.related.start_pending()
+        self._runs += 1
         report.papers = len(papers)
         return report
 
     def _load_site(self) -> tuple[SiteIdentity, Site]:
         """``load_site``, read again only when mkdocs.yml or site_config.yml changed."""
-        key = tuple(_stat_key(path) for path in (self.config_file, *self._settings_files))
-        if self._loaded is None or self._loaded[0] != key:
+        files = (self.config_file,) if self._loaded is None else (self.config_file, self._loaded.identity.site_config)
+        stats = tuple(_stat_key(path) for path in files)
+        if self._loaded is None or self._loaded.stats != stats:
             identity, site = load_site(self.config_file)
-            self._settings_files = (identity.site_config,)
-            key = tuple(_stat_key(path) for path in (self.config_file, *self._settings_files))
-            self._loaded = (key, identity, site)
-        return self._loaded[1], self._loaded[2]
+            stats = tuple(_stat_key(path) for path in (self.config_file, identity.site_config))
+            self._loaded = _LoadedSite(stats, identity, site)
+        return self._loaded.identity, self._loaded.site
 
     def close(self) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            for job in (self._job, self._warm):
-                if job is not None:
-                    job.cancel()
-            self._job = self._warm = self._timer = None
-        self._pending = None
+        self.related.close()
 
     def _collection(self, papers_dir: Path, root: Path, report: StageReport) -> list[Paper]:
-        read: dict[Path, tuple[tuple[int, int], Paper | None, list[Problem]]] = {}
+        read: dict[Path, _ReadPage] = {}
         for path in page_paths(papers_dir):
             try:
                 info = path.lstat()
@@ -255,83 +287,29 @@ class Stager:
                 continue
             key = (info.st_mtime_ns, info.st_size)
             known = self._read.get(path)
-            read[path] = known if known is not None and known[0] == key else (key, *read_page(path))
+            read[path] = known if known is not None and known.stat == key else _ReadPage(key, *read_page(path))
         self._read = read
         papers = []
-        for path, (_, paper, problems) in read.items():
-            if paper is None:
-                report.problems.setdefault(_shown(path, root), []).extend(problems)
+        for path, page in read.items():
+            if page.paper is None:
+                report.problems.setdefault(_shown(path, root), []).extend(page.problems)
             else:
-                papers.append(paper)
+                papers.append(page.paper)
         papers.sort(key=sort_key)
         return papers
 
-    def _related_lists(
-        self, papers: list[Paper], topics: Mapping[str, tuple[str, ...]]
-    ) -> Callable[[], Mapping[str, Sequence[str]]]:
-        """The related papers, as a call made as late as possible (the child works meanwhile)."""
-        signature = self._signature = hash((tuple(papers), tuple(topics.items())))
-        if signature == self._related_for:
-            return lambda: self._related
-        with self._lock:  # lists for an earlier collection are no longer wanted
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._job is not None:
-                self._job.cancel()
-            self._job, self._timer, self._pending = None, None, None
-        if not self.wait_for_related:  # preview: the pages show first, the job starts after
-            self._pending = (papers, topics, signature)
-            return lambda: self._related
-        job, self._warm = self._warm or RelatedJob(), None
-        job.send(papers, topics)
-        self._job = job
-
-        def wait() -> Mapping[str, Sequence[str]]:
-            self._related, self._related_for = job.result(), signature
-            self.close()
-            return self._related
-
-        return wait
-
-    def _start_pending(self) -> None:
-        """Start, once edits pause for ``RELATED_PAUSE_S``, the related papers' job that
-        ``_related_lists`` put off until the pages were written; ``on_related`` is called when
-        its lists are ready. Saves in quick succession start no job each: the child would only
-        take the processor from the next edit's restage and rebuild."""
-        if self._pending is None:
-            return
-        pending, self._pending = self._pending, None
-        timer = threading.Timer(RELATED_PAUSE_S, self._run_job, args=(pending,))
-        timer.daemon = True
-        with self._lock:
-            self._timer = timer
-        timer.start()
-
-    def _run_job(self, pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int]) -> None:
-        papers, topics, signature = pending
-        with self._lock:
-            if self._timer is not threading.current_thread():
-                return  # another edit came first
-            self._timer = None
-            job = self._job = RelatedJob(papers, topics, nice=True)
-        result = job.result()
-        with self._lock:
-            if self._job is not job:
-                return
-            self._related, self._related_for, self._job = result, signature, None
-        if self.on_related is not None:
-            self.on_related()
-
-    def _whole_collection(self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+    def _whole_collection(
+        self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]], signature: int, wait: bool
+    ) -> Files:
         """The search index and the exports (``plan.whole_collection_files``). A build makes them
         while the child computes the related papers (15 s of the wait at 50,000 papers). In a
         preview an edit shows at once with the files of a moment ago, and they follow, with the
         related lists, once saves pause (a second or so of work at 10,000 papers)."""
-        current = (self._signature or 0, site)
-        stale = self._whole is not None and self._whole[0] != current
-        if self._whole is None or (stale and (self.wait_for_related or self._related_for == current[0])):
-            self._whole = (current, whole_collection_files(papers, site, topics))
-        return self._whole[1]
+        current = (signature, site)
+        stale = self._whole is not None and self._whole.made_for != current
+        if self._whole is None or (stale and (wait or self.related.known_for(signature))):
+            self._whole = _WholeFiles(current, whole_collection_files(papers, site, topics))
+        return self._whole.files
 
     def _early_bodies(
         self,
@@ -344,7 +322,7 @@ class Stager:
         be made, with a slot for those (``plan.paper_body``), made on this core while the child
         uses the other: at 50,000 papers a quarter of the wait. Nothing when the lists are
         known already (a preview, or a restage with the same collection)."""
-        if self._job is None or not self.wait_for_related:
+        if not self.related.computing:
             return {}
         return {
             p.slug: paper_body(p, topics.get(p.slug, ()), keys.get(p.slug), on_lists.get(p.slug, ()))
@@ -361,9 +339,11 @@ class Stager:
         keys: Mapping[str, str],
         on_lists: Mapping[str, OnLists],
         early: dict[str, str] | None = None,
+        *,
+        fork: bool = True,
     ) -> Files:
         near = neighbours(papers, related)
-        pages: dict[str, tuple[tuple[object, ...], str]] = {}
+        pages: dict[str, _StagedPaper] = {}
         todo: list[tuple[Paper, tuple[str, ...], tuple[Paper, ...], str | None, OnLists]] = []
         for paper in papers:
             key = (
@@ -374,17 +354,18 @@ class Stager:
                 on_lists.get(paper.slug, ()),
             )
             known = self._pages.get(paper.slug)
-            if known is not None and known[0] == key:
+            if known is not None and known.made_from == key:
                 pages[paper.slug] = known
             elif early and paper.slug in early:  # each body let go once its page is made
-                pages[paper.slug] = (key, with_related(paper, site, key[1], key[2], early.pop(paper.slug)))
+                pages[paper.slug] = _StagedPaper(key, with_related(paper, site, key[1], key[2], early.pop(paper.slug)))
             else:
                 todo.append(key)
-        for key, text in zip(todo, render_all(todo, lambda k: paper_file(k[0], site, *k[1:])), strict=True):
-            pages[key[0].slug] = (key, text)
+        made = render_all(todo, lambda k: paper_file(k[0], site, *k[1:]), fork=fork)
+        for key, text in zip(todo, made, strict=True):
+            pages[key[0].slug] = _StagedPaper(key, text)
         pages = {paper.slug: pages[paper.slug] for paper in papers}  # the site order, as before
         self._pages = pages
-        return {routes.paper_src(slug): text for slug, (_, text) in pages.items()}
+        return {routes.paper_src(slug): page.text for slug, page in pages.items()}
 
     def _write(self, files: Files, out: Path, report: StageReport) -> None:
         """Write what changed, remove what is no longer staged. The first run compares with

@@ -21,7 +21,7 @@ from generator.core.model import Link, Paper
 from generator.core.tex import plain_title
 from generator.og_image import DEFAULT_PATH, HEIGHT, WIDTH, og_png
 from generator.site.head import has_math, lastmod, paper_head, robots_txt, scholarly_article, site_head
-from generator.site.render import paper_item, related_html
+from generator.site.render import LISTING_AUTHORS, paper_item, related_html
 from tests.conftest import ROOT, copy_project, mkdocs_build, read_export
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "schema-org-terms.json").read_text(encoding="utf-8"))
@@ -104,6 +104,19 @@ def test_site_head_has_opengraph_for_a_page() -> None:
     assert meta["og:url"] == "https://x.org/shelf/topics/"
     assert meta["og:image"] == "https://x.org/shelf/assets/og.png"
     assert (meta["og:image:width"], meta["og:image:height"]) == (str(WIDTH), str(HEIGHT))
+
+
+def test_a_long_author_list_is_whole_for_scholar_and_cut_in_json_ld() -> None:
+    authors = tuple(f"Author Number{i}" for i in range(300))
+    many = Paper(slug="m", title="Many", date=PAPER.date, abstract="A large collaboration.", authors=authors)
+    head = head_of(paper_head(many, "papers/m/", "https://x.org/", ()) + "</head>")
+    assert [v for k, v in head.meta if k == "citation_author"] == list(authors)
+    names = [a["name"] for a in scholarly_article(many, "", "", "Shelf")["author"]]  # type: ignore[index]
+    assert names == list(authors[:LISTING_AUTHORS])
+    text = paper_head(many, "papers/m/", "https://x.org/", ())
+    assert text.count('"Author Number7"') == 1  # beyond the cut: in its citation_author tag only
+    few = paper_head(PAPER, "papers/sorting/", "https://x.org/", ())
+    assert few.count('"Ada Lovelace"') == 2  # a short list: in both
 
 
 def test_paper_head_is_plain_text_and_not_doubled() -> None:

@@ -19,13 +19,14 @@ PACKAGE = "generator"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the command line", ("__main__", "cli", "commands", "og_image")),
     ("the pipeline", ("stage", "plan", "engine")),
-    ("the site and its outputs", ("site", "outputs", "search", "taxonomy")),
+    ("the site and its outputs", ("site", "shelf", "outputs", "search", "taxonomy")),
     ("content and sources", ("content", "services", "readers")),
     ("core", ("core", "")),
 )
 """Top to bottom. A module may import its own part (``site`` for ``generator.site.head``), any
 part of a lower layer, and, in its own layer, a part named after it: the site shows the outputs,
-search and topics; ``content`` and ``services`` make records that ``readers`` read. ``""`` is the
+search and topics; My shelf's data (``shelf``) holds papers' citations and files them in shards as
+the search does; ``content`` and ``services`` make records that ``readers`` read. ``""`` is the
 package's own ``__init__`` (its version), which imports nothing."""
 
 _PLACE = {part: (row, col) for row, (_, parts) in enumerate(LAYERS) for col, part in enumerate(parts)}

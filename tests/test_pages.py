@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from generator.content.collection import load_collection, page_paths
 from generator.content.fields import is_blank_abstract
 from generator.content.pages import PageError, from_front_matter, parse_page, to_front_matter
-from generator.core.model import FRONT_MATTER_KEYS, Link, Paper
+from generator.content.paper_fields import FRONT_MATTER_KEYS
+from generator.core.model import Link, Paper
 from generator.core.values import normalize_arxiv
 from tests.conftest import FIXTURE_PAPERS, ROOT
 

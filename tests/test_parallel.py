@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import threading
+from pathlib import Path
 
 import pytest
 
 from generator.core import parallel
+from tests.conftest import copy_project
 
 
 def _render(n: int) -> str:
@@ -39,3 +43,54 @@ def test_a_failing_child_is_made_up_for(monkeypatch: pytest.MonkeyPatch) -> None
 def test_few_items_stay_in_this_process() -> None:
     out = parallel.render_all([1, 2, 3], _render)
     assert all(text.endswith(f"in {os.getpid()}</p>") for text in out)
+
+
+def test_told_not_to_fork_it_renders_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 4)
+    out = parallel.render_all(list(range(11)), _render, fork=False)
+    assert [text.split(" in ")[0] for text in out] == [f"<p>{n}" for n in range(11)]
+    assert all(text.endswith(f"in {os.getpid()}</p>") for text in out)
+
+
+def test_a_preview_forks_only_before_its_threads_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview's later runs are made while ``serve``'s file watcher and the timers run as
+    threads, and never fork (a forked child would get a copy of a lock another thread holds);
+    the same edit restaged by a build's stager renders on two cores. (A first run makes its
+    pages while the related papers are computed, on this core: nothing is left to fork.)"""
+    from generator.content.pages import read_page, to_front_matter
+    from generator.stage import Stager
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    can_fork = (os.cpu_count() or 1) >= 2
+    watcher_stop = threading.Event()
+    for preview in (True, False):
+        project = copy_project(tmp_path / f"preview-{preview}")
+        stager = Stager(project / "mkdocs.yml", preview=preview)
+        watcher = threading.Thread(target=watcher_stop.wait, daemon=True)  # as serve's file watcher
+        try:
+            stager.run()
+            assert forks == []
+            watcher.start()
+            source = sorted((project / "content" / "papers").glob("*.md"))[0]
+            paper, _ = read_page(source)
+            assert paper is not None
+            source.write_text(to_front_matter(dataclasses.replace(paper, title="An Edited Title")), "utf-8")
+            stager.run()
+            staged = project / "build" / "stage" / "papers" / source.name
+            assert "An Edited Title" in staged.read_text("utf-8")
+            assert len(forks) == (1 if can_fork and not preview else 0)
+        finally:
+            stager.close()
+            watcher_stop.set()
+            if watcher.is_alive():
+                watcher.join(timeout=10)
+            watcher_stop.clear()
+            forks.clear()

@@ -88,12 +88,13 @@ def test_related_lists_follow_an_edit_once_saves_pause(tmp_path: Path, monkeypat
     import dataclasses
     import threading
 
-    from generator import stage as stage_module
     from generator.stage import Stager
+    from generator.taxonomy import background
 
-    monkeypatch.setattr(stage_module, "RELATED_PAUSE_S", 0.2)
+    monkeypatch.setattr(background, "RELATED_PAUSE_S", 0.2)
     project = copy_project(tmp_path / "project")
-    stager = Stager(project / "mkdocs.yml")
+    ready = threading.Event()
+    stager = Stager(project / "mkdocs.yml", preview=True, on_related=ready.set)
     try:
         stager.run()
         papers_dir = project / "content" / "papers"
@@ -104,9 +105,6 @@ def test_related_lists_follow_an_edit_once_saves_pause(tmp_path: Path, monkeypat
         (papers_dir / "a-near-twin.md").write_text(to_front_matter(twin), "utf-8")
         page = project / "build" / "stage" / "papers" / f"{paper.slug}.md"
 
-        stager.wait_for_related = False
-        ready = threading.Event()
-        stager.on_related = ready.set
         stager.run()
         assert "../a-near-twin/" not in page.read_text("utf-8")  # shown at once, with the last lists
         assert ready.wait(WAIT_S), "the related lists were not recomputed"

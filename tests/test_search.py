@@ -20,8 +20,9 @@ import pytest
 
 from generator.content.collection import load_collection, page_paths
 from generator.core.words import search_words as words
-from generator.search.index import FILTERS_FILE, INDEX_DIR, file_of
+from generator.search.index import FILTERS_FILE, INDEX_DIR
 from tests.conftest import FIXTURE_PAPERS, copy_project, mkdocs_build, screenshot, serve
+from tests.test_search_index import _postings
 
 # Papers added to a copy of the site so that filters have something to narrow: same rare word,
 # different years, and a title and abstract written to break out of the page if not escaped.
@@ -63,18 +64,13 @@ def test_index_holds_exactly_the_paper_pages(built_site: Path) -> None:
 
 
 def test_every_paper_is_found_by_each_word_of_its_title(built_site: Path) -> None:
-    """The browser's lookup, done here on the files: word -> its words file -> its stem -> the
-    stem's file -> the paper among its postings."""
+    """The browser's lookup, done here on the files: word -> its terms file -> its stem -> the
+    paper among the stem's heaviest papers or its tail (``test_search_index._postings``)."""
     meta, files = _index(built_site)
+    index = {**files, "meta.json": meta}
     for doc, (url, title, *_rest) in enumerate(_records(meta, files)):
         for word in set(words(title)):
-            flat = files[f"w{file_of(meta['words'], word)}.bin"]
-            found = {flat[i]: flat[i + 1] or flat[i] for i in range(0, len(flat), 3)}
-            assert word in found, (url, word)
-            stem = found[word]
-            forms, postings = files[f"s{file_of(meta['stems'], stem)}.bin"][stem]
-            assert word in forms
-            assert doc in set(itertools.accumulate(postings[::2], initial=-1)), (url, word)
+            assert doc in _postings(index, word), (url, word)
 
 
 def test_theme_search_index_is_gone_and_header_search_is_everywhere(built_site: Path) -> None:

@@ -7,6 +7,7 @@ publishes nothing at all.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.core.words import search_words as words
+from generator.search.index import INDEX_DIR, file_of
 from generator.stage import stage
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 from tests.golden import STAGED_FILES, STAGED_GOLDEN, staged_fixture
@@ -78,14 +81,23 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     again = stage(config, out)
     assert again.written == [] and again.removed == []
     page = project / "content" / "papers" / f"{HOSTILE}.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("A second paragraph", "Another paragraph"), "utf-8")
+    old_text = page.read_text(encoding="utf-8")
+    page.write_text(old_text.replace("A second paragraph", "Another paragraph"), "utf-8")
     edited = stage(config, out)
     assert f"papers/{HOSTILE}.md" in edited.written
     search = ("assets/search-typos/", "assets/search-index/")  # a new vocabulary, a new index
     pages = [name for name in edited.written if not name.startswith(search)]
     assert len(pages) < 10, pages  # the page, and the pages that quote its abstract
     index = [name for name in edited.written if name.startswith(search[1])]
-    assert 2 <= len(index) <= 6, index  # its record, its words and stems, the table of contents
+    # the table of contents, the paper's record, and the terms files of its words (its length
+    # changed, so each of its words weighs a little differently), nothing else
+    meta = json.loads((out / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
+    held = set(words(old_text)) | set(words(page.read_text(encoding="utf-8")))
+    terms = {f"{INDEX_DIR}/t{file_of(meta['terms'], w)}.bin" for w in held}
+    assert f"{INDEX_DIR}/meta.json" in index and any(name.startswith(f"{INDEX_DIR}/d") for name in index)
+    rest = [n for n in index if n not in terms and not n.startswith((f"{INDEX_DIR}/d", f"{INDEX_DIR}/x"))]
+    assert rest == [f"{INDEX_DIR}/meta.json"], index
+    assert sum(n.startswith(f"{INDEX_DIR}/d") for n in index) == 1, index
     page.unlink()
     removed = stage(config, out)
     assert f"papers/{HOSTILE}.md" in removed.removed and not (out / "papers" / f"{HOSTILE}.md").exists()

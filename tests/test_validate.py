@@ -15,8 +15,9 @@ import pytest
 
 from generator.cli import main
 from generator.content.pages import parse_page, to_front_matter
+from generator.content.paper_fields import FRONT_MATTER_KEYS
 from generator.content.validate import Finding, annotation, printable, show_path, title_key
-from generator.core.model import FRONT_MATTER_KEYS, Paper
+from generator.core.model import Paper
 from tests.conftest import ROOT
 
 CONFIG = """taxonomy:

@@ -170,13 +170,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from generator.stage import Stager
 
-    stager = Stager(args.config_file, None)
+    changed = threading.Event()
+    # The first run is a build; from then on an edit shows at once, its neighbours follow.
+    stager = Stager(args.config_file, None, preview=True, on_related=changed.set)
     if _stage(args.config_file, None, stager=stager) == 2:
         return 2
-    stager.wait_for_related = False  # from now on an edit shows at once, its neighbours follow
     root = args.config_file.resolve().parent
-    changed = threading.Event()
-    stager.on_related = changed.set
 
     class OnChange(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:

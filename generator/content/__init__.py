@@ -1,1 +1,2 @@
-"""The contributor format: pages in, ``Paper`` records out (and back), checked and written safely."""
+"""The contributor format: each paper field once, pages in, ``Paper`` records out (and back),
+maintainers' pages through the sanitizer, checked and written safely."""

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.content.paper_fields import FRONT_MATTER_KEYS
 from generator.content.validate import same_paper, title_key
-from generator.core.model import FRONT_MATTER_KEYS, Paper
+from generator.core.model import Paper
 
 FIELDS: tuple[str, ...] = (*FRONT_MATTER_KEYS, "abstract")
 

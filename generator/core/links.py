@@ -83,3 +83,14 @@ def pdf_link(paper: Paper) -> str | None:
     if paper.arxiv:
         return arxiv_pdf(paper.arxiv)
     return paper.pdf if paper.pdf and is_https_url(paper.pdf) else None
+
+
+def new_file_url(repo_url: str, edit_uri: str, folder: str) -> str:
+    """The repository's page for a new file in ``folder`` of the content folder, from the
+    ``repo_url`` and ``edit_uri`` of ``mkdocs.yml`` (GitHub's ``edit/<branch>/<path>`` becomes
+    ``new/<branch>/<path>``); "" when the site names no repository or its editor is not of
+    that form. The page takes ``?filename=`` and ``?value=``, so a link can fill the file in."""
+    parts = edit_uri.strip("/").split("/", 1)
+    if not repo_url.startswith("https://") or len(parts) < 2 or parts[0] not in ("edit", "blob"):
+        return ""
+    return f"{repo_url.rstrip('/')}/new/{parts[1]}/{folder.strip('/')}"

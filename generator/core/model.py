@@ -1,7 +1,9 @@
 """The one record that passes between every stage: readers make it, writers and the site take it.
 
-Keeping a single immutable type (instead of dicts) means a field added here is seen by the
-reader, the page format, validation and the site at once, and equality is the round-trip test.
+Keeping a single immutable type (instead of dicts) means equality is the round-trip test. A
+field is declared here (its attribute) and in ``content.paper_fields`` (one row: how a page
+writes and reads it, whether the export carries it), from which the page reader and writer,
+validation and the export are made.
 """
 
 from __future__ import annotations
@@ -68,27 +70,6 @@ class Paper:
 
 _COMPARED = tuple(f.name for f in fields(Paper) if f.compare)
 _INIT = tuple(f.name for f in fields(Paper) if f.init)
-
-# The page format's keys, in the order they are written. Documented in CONTRIBUTING.md.
-FRONT_MATTER_KEYS: tuple[str, ...] = (
-    "title",
-    "date",
-    "published",
-    "authors",
-    "arxiv",
-    "category",
-    "doi",
-    "pdf",
-    "code",
-    "links",
-    "tags",
-    "rank",
-    "upvotes",
-    "hf_submitter",
-    "submitted_by",
-    "source",
-)
-
 
 _UNRANKED = 1 << 62
 

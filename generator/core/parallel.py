@@ -2,9 +2,9 @@
 
 A cold build renders every paper's page, a pure function of data already in memory. A forked
 child shares that memory without copying or pickling it; only the finished texts come back,
-through a pipe. Where ``fork`` is missing, on one core, or for a few pages (a preview's edit),
-everything is rendered here, and a child that fails is made up for here too: the result is
-the same either way, only the time differs.
+through a pipe. Where ``fork`` is missing, on one core, for a few pages (a preview's edit), or
+while other threads run (``render_all``'s ``fork``), everything is rendered here, and a child
+that fails is made up for here too: the result is the same either way, only the time differs.
 """
 
 from __future__ import annotations
@@ -23,9 +23,14 @@ BATCH = 500
 """Texts sent back at a time: at 50,000 pages the whole answer is hundreds of megabytes."""
 
 
-def render_all(items: Sequence[T], render: Callable[[T], str]) -> list[str]:
-    """``[render(item) for item in items]``, the second half in a forked child when it pays."""
-    if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+def render_all(items: Sequence[T], render: Callable[[T], str], *, fork: bool = True) -> list[str]:
+    """``[render(item) for item in items]``, the second half in a forked child when it pays.
+
+    ``fork=False`` is for a caller whose process runs other threads (a preview's file watcher
+    and timers): a forked child gets a copy of every lock as it was, and one that another thread
+    held (the import lock, say) would never be released in the child. ``Stager`` forks only
+    where no other thread runs: a build, and a preview's first run."""
+    if not fork or len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         return [render(item) for item in items]
     middle = len(items) // 2
     theirs = items[middle:]

@@ -9,6 +9,7 @@ engine turns that into the page's URL the way MkDocs does with ``use_directory_u
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote_plus
 
 PAPERS_DIR = "papers"
 """Folder of paper pages, in ``content/`` and in the staged folder alike."""
@@ -148,3 +149,13 @@ TRENDING_WEEK_SRC = f"{TRENDING_DIR}/index.md"
 TRENDING_MONTH_SRC = f"{TRENDING_DIR}/month/index.md"
 ATOM_FILE = "atom.xml"
 """A page's own Atom feed, in its folder (trending pages, reading lists)."""
+SHELF_SRC = "shelf/index.md"
+"""My shelf: the papers a reader saved in their browser (``site.shelf``)."""
+AUTHORS_SRC = "authors/index.md"
+"""One page for every author: it lists the papers of the author its address names."""
+
+
+def author_url(name: str) -> str:
+    """Site-relative URL of an author's papers: one page, the name in its query (no file per
+    author: at 50,000 papers there are more authors than papers)."""
+    return f"{src_to_url(AUTHORS_SRC)}?name={quote_plus(name)}"

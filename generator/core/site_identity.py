@@ -37,6 +37,8 @@ class SiteIdentity:
     site_dir: Path  # where the engine writes the site
     site_config: Path
     content_dir: Path  # the contributors' folder that ``stage`` reads
+    repo_url: str = ""  # the repository, as ``repo_url`` names it ("" when it does not)
+    edit_uri: str = ""  # relative to ``repo_url``: the editor of a file of ``content/``
 
 
 class _Loader(yaml.SafeLoader):
@@ -101,6 +103,8 @@ def load_identity(config_file: Path) -> SiteIdentity:
         site_dir=root / str(data.get("site_dir") or "site"),
         site_config=root / site_config,
         content_dir=root / content_dir,
+        repo_url=str(data.get("repo_url") or "").strip(),
+        edit_uri=str(data.get("edit_uri") or "").strip(),
     )
 
 

@@ -21,9 +21,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from generator.content.paper_fields import FIELDS, export_record
 from generator.core.caches import per_paper
 from generator.core.gz import compressed
-from generator.core.links import pdf_link
 from generator.core.model import Paper
 from generator.outputs.citations import bibtex_entry, citation_keys
 from generator.outputs.feeds import absolute
@@ -34,46 +34,12 @@ SCHEMA_PATH = "papers.schema.json"
 BIBTEX_PATH = "papers.bib"
 
 _TEXT: dict[str, Any] = {"type": "string"}
-_NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
-_TEXT_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-_NULLABLE_DATE: dict[str, Any] = {"type": ["string", "null"], "format": "date"}
 
-# (name, JSON Schema, description) of each paper field, in the order they are written.
-PAPER_FIELDS: tuple[tuple[str, dict[str, Any], str], ...] = (
-    ("slug", {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}, "stable identifier; the page's file name"),
-    ("url", {"type": "string", "format": "uri"}, "absolute URL of the paper's page"),
-    ("title", _TEXT, "the title, as plain text"),
-    ("date", {"type": "string", "format": "date"}, "listing date, YYYY-MM-DD (when the paper was listed)"),
-    ("published", _NULLABLE_DATE, "publication date, YYYY-MM-DD (arXiv's first version, or given by hand), or null"),
-    ("authors", _TEXT_LIST, "author names, in order"),
-    ("abstract", _TEXT, "plain text; paragraphs separated by a blank line; TeX math kept as $…$"),
-    ("arxiv", _NULLABLE_TEXT, "bare arXiv id (no version), or null"),
-    ("code", _NULLABLE_TEXT, "https URL of the code, or null"),
-    (
-        "links",
-        {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"label": _TEXT, "url": _TEXT},
-                "required": ["label", "url"],
-                "additionalProperties": False,
-            },
-        },
-        "other https links, each {label, url}",
-    ),
-    ("tags", _TEXT_LIST, "topics the contributor wrote in the page"),
-    ("topics", _TEXT_LIST, "every topic of the paper: its tags, then the taxonomy's suggestions"),
-    ("submitted_by", _NULLABLE_TEXT, "GitHub login of the contributor, or null"),
-    ("source", _NULLABLE_TEXT, "where the paper was imported from, or null"),
-    ("category", _NULLABLE_TEXT, "arXiv primary category, such as cs.CL, or null"),
-    ("doi", _NULLABLE_TEXT, "bare DOI, or null"),
-    ("pdf", _NULLABLE_TEXT, "https URL of the PDF (for arXiv papers, from the id), or null"),
-    ("rank", {"type": ["integer", "null"], "minimum": 1}, "position in its day's listing, from 1, or null"),
-    ("upvotes", {"type": ["integer", "null"], "minimum": 0}, "Hugging Face upvotes when imported, or null"),
-    ("hf_submitter", _NULLABLE_TEXT, "Hugging Face login of who submitted it to Daily Papers, or null"),
-    ("bibtex_key", _TEXT, "the key of its entry in papers.bib"),
+PAPER_FIELDS: tuple[tuple[str, dict[str, Any], str], ...] = tuple(
+    (f.name, f.export.schema, f.export.description) for f in FIELDS if f.export is not None
 )
+"""(name, JSON Schema, description) of each paper field, in the order they are written: the
+exported rows of ``paper_fields.FIELDS``."""
 
 # (name, description) of the top-level fields.
 TOP_FIELDS: tuple[tuple[str, str], ...] = (
@@ -118,29 +84,12 @@ def bibtex_key(entry: str) -> str:
 def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...], key: str | None = None) -> dict[str, Any]:
     """One paper as the export writes it; every field is always present (null or [] if unset).
     ``key`` is its BibTeX key in the collection (``citation_keys``)."""
-    return {
-        "slug": paper.slug,
+    computed = {
         "url": absolute(site_url, paper.url),
-        "title": paper.title,
-        "date": paper.date.isoformat(),
-        "published": paper.published.isoformat() if paper.published else None,
-        "authors": list(paper.authors),
-        "abstract": paper.abstract,
-        "arxiv": paper.arxiv,
-        "code": paper.code,
-        "links": [{"label": link.label, "url": link.url} for link in paper.links],
-        "tags": list(paper.tags),
         "topics": list(topics),
-        "submitted_by": paper.submitted_by,
-        "source": paper.source,
-        "category": paper.category,
-        "doi": paper.doi,
-        "pdf": pdf_link(paper),
-        "rank": paper.rank,
-        "upvotes": paper.upvotes,
-        "hf_submitter": paper.hf_submitter,
         "bibtex_key": bibtex_key(bibtex_entry(paper, key)),
     }
+    return export_record(paper, computed)
 
 
 def papers_json(

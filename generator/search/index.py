@@ -9,17 +9,26 @@ and a preview rewrites only the files an edit changed.
 
 Layout, inside ``INDEX_DIR`` (the browser side is ``overrides/assets/search-engine.js``):
 
-- ``meta.json``: the number of papers, the first key of every words and stems file (so a word
-  is found by a binary search, and a prefix by a range), the filter files, and a version that
-  changes with the content (the other files are fetched as ``<name>?v=<version>``).
-- ``w<n>.bin``: words, sorted: ``[word, stem or "" when the same, papers with it, ...]``. The
-  browser needs no stemmer of its own: it looks a typed word up here.
-- ``s<n>.bin``: stems, sorted: ``{stem: [[its words], [paper, score, paper, score, ...]]}``,
-  the papers as gaps between ascending numbers and the score as a BM25 weight times
-  ``SCALE``, computed here, so a query only adds.
+- ``meta.json``: the number of papers, where every terms file begins (the shortest start of
+  its first word that sorts after the file before it: a word is found by a binary search, and
+  a prefix by a range), the filter files, and a version that changes
+  with the content (the other files are fetched as ``<name>?v=<version>``).
+- ``t<n>.bin``: terms, a range of words in order, about 5 KB compressed (``_closes``):
+  ``{"words": [word, stem or "" when the same, ...], "stems": {stem:
+  [[its words], papers with it, top, tail score, tail file or -1]}, "names": {word: [bonus,
+  papers]}}``, where ``names`` holds the papers a word names (``lead_words``) and ``top`` the
+  stem's ``TOP_POSTINGS`` heaviest papers as gaps between ascending numbers, each with its
+  score (a BM25 weight times ``SCALE``, computed here, so a query only adds). A word, its stem
+  and the words it begins are in one file, so typing a word longer narrows to a file already
+  fetched; the browser needs no stemmer of its own.
+- ``x<n>.bin``: tails, ``{stem: papers}`` for the stems with more papers than ``TOP_POSTINGS``:
+  the others, as gaps or, when shorter, a bitmap in base64. A common word's tail is fetched
+  for every word of a query that the index holds, so every word must still match; its papers
+  all weigh the tail's median score. The papers where a word weighs least are the ones a query
+  never shows first, and a real vocabulary's common words are thousands of papers each.
 - ``d<n>.bin``: ``DOCS_PER_FILE`` papers each ``[url, title, date, [topics], text]``: what a
   result shows and where the excerpt comes from: the start of the abstract, ``EXCERPT_TEXT_CHARS``
-  at most (ranking counts all of it, from the stems files).
+  at most (ranking counts all of it, from the terms files).
 - ``f<n>.bin``: the papers of one filter value (a topic, a year), as gaps.
 
 Papers are numbered newest first (the collection's order), so equal scores, and a filter with
@@ -27,17 +36,23 @@ no query, list the newest first. The ``.bin`` files are gzip-compressed JSON, wh
 decompresses itself: they cost the same on any server.
 
 Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), plus
-``TITLE_BONUS`` times a word's weight when the title holds it: a paper whose title says what was
-searched comes first. Words are stemmed with Snowball's English stemmer, so "models" finds "model" and
+``TITLE_BONUS`` times a word's weight when the title holds it; and the browser adds ``LEAD_BONUS``
+times it when the word is in the paper's name (``lead_words``), by word and not by stem, and only
+for a word that names at most ``LEAD_PAPERS`` papers: a paper whose title says what was searched
+comes first, and "Bridge: ..." before the many titles that merely contain "bridge" or start with
+"Bridging". Words are
+stemmed with Snowball's English stemmer, so "models" finds "model" and
 "accurate" finds "accuracy".
 """
 
 from __future__ import annotations
 
+import base64
 import bisect
 import functools
 import hashlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -55,12 +70,16 @@ from generator.search.typos import paper_words
 INDEX_DIR = "assets/search-index"
 """Folder of the index inside the site; ``search-engine.js`` reads ``<base>/INDEX_DIR/meta.json``."""
 
-FORMAT = 1  # search-engine.js reads only the format it knows
+FORMAT = 2  # search-engine.js reads only the format it knows
 TITLE_BONUS = 2.0  # a word of the title adds this many times its weight (BM25's most) to the score
+LEAD_BONUS = 3.0  # and a word of the paper's name (``lead_words``) this many more
+LEAD_PAPERS = 64  # a word that names more papers than this names none: "Towards ...", "A ..."
 K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation
 SCALE = 100  # scores are stored as integers: BM25 times this
-WORDS_PER_FILE = 1500  # about 8 KB compressed
-STEM_FILE_BYTES = 24_000  # a stems file closes once its JSON passes this size
+TOP_POSTINGS = 400  # a stem's heaviest papers stored with their scores; the rest in its tail
+FILE_BYTES = 9_000  # a terms or tails file closes once its JSON passes this size (_closes) ...
+CUT_EVERY = 16  # ... at one key in this many: about 12 KB, 5 KB compressed
+FILE_MOST = 30_000  # ... or at the first key past this size
 DOCS_PER_FILE = 20  # a first page of ten results fetches at most ten of these, ~6 KB each
 
 
@@ -77,14 +96,32 @@ def stem(word: str) -> str:
 
 @per_paper()
 def paper_terms(paper: Paper, topics: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
-    """A paper's length in words, its distinct words, how often each occurs and whether it is in
-    the title (1 or 0): kept per paper, so that under ``serve`` an edit reads one paper again,
-    not every paper."""
+    """A paper's length in words, its distinct words, how often each occurs and where the title
+    holds it (``LEAD``: in the paper's name, ``IN_TITLE``: elsewhere in the title, 0: not):
+    kept per paper, so that under ``serve`` an edit reads one paper again, not every paper."""
     every = paper_words(paper, topics)  # title, authors, topics, abstract: the typo vocabulary's words
     title = set(search_words(paper.title))
+    lead = set(lead_words(paper.title))
     counts = Counter(every)
     held = tuple(sorted(counts))
-    return len(every), held, tuple(counts[w] for w in held), tuple(int(w in title) for w in held)
+    places = tuple(LEAD if w in lead else IN_TITLE if w in title else 0 for w in held)
+    return len(every), held, tuple(counts[w] for w in held), places
+
+
+IN_TITLE, LEAD = 1, 2
+NAME_WORDS = 6  # a title's part before a colon longer than this is a sentence, not a name
+
+
+def lead_words(title: str) -> list[str]:
+    """The words that name a paper: what comes before a colon ("Bridge: ..."), or else the
+    title's first word, all of a hyphenated one ("3D-Aware ..."). A paper whose name is an
+    ordinary word is found by that word before the many papers whose titles merely contain it."""
+    name, colon, _ = title.partition(":")
+    found = search_words(name)
+    if colon and 0 < len(found) <= NAME_WORDS:
+        return found
+    first = title.split(maxsplit=1)
+    return search_words(first[0]) if first else []
 
 
 def _sort_key(text: str) -> bytes:
@@ -116,11 +153,11 @@ class _Postings:
         self.n = n = len(terms)
         all_words: list[str] = []
         all_counts: list[int] = []
-        all_titles: list[int] = []
-        for _, distinct, counts, in_title in terms:
+        all_places: list[int] = []
+        for _, distinct, counts, places in terms:
             all_words.extend(distinct)
             all_counts.extend(counts)
-            all_titles.extend(in_title)
+            all_places.extend(places)
         vocabulary = sorted(dict.fromkeys(all_words), key=_sort_key)
         word_id = {w: i for i, w in enumerate(vocabulary)}
         ids = np.fromiter(map(word_id.__getitem__, all_words), dtype=np.int64, count=len(all_words))
@@ -138,7 +175,8 @@ class _Postings:
         # (stem, paper) pairs: two words of one stem in a paper ("model", "models") add up
         keys, where = np.unique(of_word[ids] * max(n, 1) + docs, return_inverse=True)
         tf = np.bincount(where, weights=np.asarray(all_counts, dtype=np.float64))
-        title_hit = np.bincount(where, weights=np.asarray(all_titles, dtype=np.float64)) > 0
+        where_in_title = np.asarray(all_places, dtype=np.int64)
+        title_hit = np.bincount(where, weights=(where_in_title > 0).astype(np.float64)) > 0
         stem_of, doc_of = keys // max(n, 1), keys % max(n, 1)
         lengths = np.asarray([length for length, _, _, _ in terms], dtype=np.float64)
         average = float(lengths.mean()) if n else 1.0
@@ -146,58 +184,136 @@ class _Postings:
         per_stem = np.bincount(stem_of, minlength=len(self.stems))
         idf = np.log(1 + (n - per_stem + 0.5) / (per_stem + 0.5))
         score = idf[stem_of] * (tf * (K1 + 1) / (tf + norm[doc_of]) + TITLE_BONUS * title_hit)
-        gaps = np.diff(doc_of, prepend=-1)
         self.starts = np.concatenate(([0], np.cumsum(per_stem)))
+        self.docs = doc_of  # per stem, its papers in order (the stems in order)
+        self.scores = np.maximum(1, np.rint(score * SCALE)).astype(np.int64)
+        gaps = np.diff(doc_of, prepend=-1)
         firsts = self.starts[:-1][per_stem > 0]
         gaps[firsts] = doc_of[firsts] + 1
-        flat = np.empty(2 * len(keys), dtype=np.int64)
-        flat[0::2] = gaps
-        flat[1::2] = np.maximum(1, np.rint(score * SCALE))
-        self.flat = flat
-
-    def entry(self, i: int) -> list[object]:
-        """Stem number ``i``: its words and its papers (gaps) with their scores."""
-        return [self.forms[i], self.flat[2 * self.starts[i] : 2 * self.starts[i + 1]].tolist()]
-
-
-def _word_files(postings: _Postings) -> tuple[list[str], list[bytes]]:
-    vocabulary, stems, df = postings.vocabulary, postings.word_stems, postings.df.tolist()
-    firsts, files = [], []
-    for at in range(0, len(vocabulary), WORDS_PER_FILE):
-        flat: list[object] = []
-        for i in range(at, min(at + WORDS_PER_FILE, len(vocabulary))):
-            word, s = vocabulary[i], stems[i]
-            flat += (word, "" if s == word else s, df[i])
-        firsts.append(vocabulary[at])
-        files.append(_json(flat))
-    return firsts, files
+        self.flat = np.empty(2 * len(keys), dtype=np.int64)  # gap, score, gap, score, ... per stem
+        self.flat[0::2] = gaps
+        self.flat[1::2] = self.scores
+        # each word's papers that it names ("Bridge: ..."), by word, not by stem: "bridging"
+        # shares the stem of "bridge" but names other papers; a word that names many is no name
+        lead = where_in_title == LEAD
+        order = np.lexsort((docs[lead], ids[lead]))
+        naming_word, named_doc = ids[lead][order], docs[lead][order]
+        named = np.bincount(naming_word, minlength=len(vocabulary))
+        ends = np.cumsum(named)
+        bonus = np.rint(LEAD_BONUS * idf[of_word] * SCALE).astype(np.int64)
+        self.leads: dict[int, list[int]] = {}  # word -> [bonus, paper gaps...]
+        for named_word in np.flatnonzero((named > 0) & (named <= LEAD_PAPERS)).tolist():
+            self.leads[named_word] = [
+                int(bonus[named_word]),
+                *_gaps(named_doc[ends[named_word] - named[named_word] : ends[named_word]].tolist()),
+            ]
 
 
-def _stem_files(postings: _Postings) -> tuple[list[str], list[bytes]]:
-    """Stems in order, a file closing once it holds ``STEM_FILE_BYTES`` (estimated from the
-    number of postings, so each stem is encoded once)."""
-    firsts: list[str] = []
-    files: list[bytes] = []
-    part: dict[str, list[object]] = {}
+def _top_and_tail(postings: _Postings, i: int) -> tuple[list[int], list[int], int]:
+    """Stem ``i``'s papers split by weight: the ``TOP_POSTINGS`` that weigh most (paper gaps and
+    scores, in paper order), the rest (paper numbers), and the median score of the rest."""
+    lo, hi = int(postings.starts[i]), int(postings.starts[i + 1])
+    if hi - lo <= TOP_POSTINGS:  # most stems: their papers as they are
+        return postings.flat[2 * lo : 2 * hi].tolist(), [], 0
+    docs, scores = postings.docs[lo:hi], postings.scores[lo:hi]
+    order = np.lexsort((docs, -scores))  # heaviest first; of equal scores the newest paper
+    top = np.sort(order[:TOP_POSTINGS])
+    rest = np.sort(order[TOP_POSTINGS:])
+    return _pairs(docs[top], scores[top]), docs[rest].tolist(), int(np.median(scores[rest]))
+
+
+def _pairs(docs: np.ndarray, scores: np.ndarray) -> list[int]:
+    flat = np.empty(2 * len(docs), dtype=np.int64)
+    flat[0::2] = np.diff(docs, prepend=-1)
+    flat[1::2] = scores
+    return flat.tolist()
+
+
+def _membership(docs: list[int], n: int) -> list[int] | str:
+    """Papers as gaps, or as a bitmap (base64, paper ``d`` is bit ``d % 8`` of byte ``d // 8``)
+    when that is shorter: a word in every third paper costs an eighth of a byte per paper."""
+    if 4 * len(docs) < n // 6:  # a gap takes about four characters of JSON
+        return _gaps(docs)
+    bits = np.zeros(n, dtype=np.uint8)
+    bits[docs] = 1
+    return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
+
+
+def _closes(key: str, size: int) -> bool:
+    """Whether a file closes after ``key``: once it holds ``FILE_BYTES`` and at a key whose hash
+    says so (one in ``CUT_EVERY``), or at ``FILE_MOST``. Where files end depends on the keys
+    there, not on everything before them, so an edit that adds or drops a word rewrites its own
+    file, not every file after it."""
+    return size >= FILE_MOST or (size >= FILE_BYTES and zlib.crc32(key.encode("utf-8")) % CUT_EVERY == 0)
+
+
+def _separator(before: str, first: str) -> str:
+    """The shortest start of ``first`` that sorts after ``before``: where a file begins, told
+    apart from the file before it. A word is in the same file by it as by the file's first
+    word, and ``meta.json`` holds a few letters a file instead of a whole word."""
+    for end in range(1, len(first)):
+        if _sort_key(first[:end]) > _sort_key(before):
+            return first[:end]
+    return first
+
+
+def _term_files(postings: _Postings) -> tuple[list[str], list[bytes], list[bytes]]:
+    """The terms files (words in order, each with its stem, and each of their stems with its
+    heaviest papers), and the tails files (the other papers of the stems that have more than
+    ``TOP_POSTINGS``), in stem order; each file closing where ``_closes`` says."""
+    split = [_top_and_tail(postings, i) for i in range(len(postings.stems))]
+    tail_of: dict[int, int] = {}
+    tails: list[bytes] = []
+    part: dict[str, object] = {}
     size = 0
-    for i, s in enumerate(postings.stems):
-        if not part:
-            firsts.append(s)
-        part[s] = postings.entry(i)
-        size += len(s) + 6 * int(postings.starts[i + 1] - postings.starts[i]) + 12
-        if size >= STEM_FILE_BYTES:
-            files.append(_json(part))
+    for i, (_, rest, _) in enumerate(split):
+        if not rest:
+            continue
+        tail_of[i] = len(tails)
+        part[postings.stems[i]] = member = _membership(rest, postings.n)
+        size += len(member) if isinstance(member, str) else 4 * len(member)
+        if _closes(postings.stems[i], size):
+            tails.append(_json(part))
             part, size = {}, 0
     if part:
-        files.append(_json(part))
-    return firsts, files
+        tails.append(_json(part))
+    stem_id = {s: i for i, s in enumerate(postings.stems)}
+    firsts: list[str] = []
+    files: list[bytes] = []
+    flat: list[object] = []
+    entries: dict[str, list[object]] = {}
+    size = 0
+    leads: dict[str, list[int]] = {}
+    last = ""
+    for w, (word, s) in enumerate(zip(postings.vocabulary, postings.word_stems, strict=True)):
+        if not flat:
+            firsts.append(_separator(last, word) if firsts else "")
+        last = word
+        flat += (word, "" if s == word else s)
+        size += len(word) + len(s) + 6
+        if w in postings.leads:
+            leads[word] = postings.leads[w]
+            size += 5 * len(leads[word]) + len(word)
+        if s not in entries:
+            i = stem_id[s]
+            top, rest, tail_score = split[i]
+            count = int(postings.starts[i + 1] - postings.starts[i])
+            entries[s] = [postings.forms[i], count, top, tail_score, tail_of.get(i, -1)]
+            size += sum(len(f) + 3 for f in postings.forms[i]) + 7 * len(top) // 2 + 24
+        if _closes(word, size):
+            files.append(_json({"words": flat, "stems": entries, "names": leads}))
+            flat, entries, leads, size = [], {}, {}, 0
+    if flat:
+        files.append(_json({"words": flat, "stems": entries, "names": leads}))
+    return firsts, files, tails
 
 
-EXCERPT_TEXT_CHARS = 1000
-"""How much of an abstract a result's excerpt is chosen from. The papers files are most of the
-index (half of the abstract's bytes a paper, compressed), and a result shows 24 words: the
-first thousand characters hold the abstract's opening, where it says what the paper does, and
-most of what a query matches. At 50,000 papers the rest was 12 MB of the site."""
+EXCERPT_TEXT_CHARS = 600
+"""How much of an abstract a result's excerpt is chosen from. The papers files are most of what
+a typed query fetches (each result shown is in a file of ``DOCS_PER_FILE`` papers), and a
+result shows 24 words: the first 600 characters (about 90 words) hold the abstract's opening,
+where it says what the paper does, and most of what a query matches. At 1,000 characters a
+typed query on real papers fetched half as much again."""
 
 
 @per_paper()
@@ -253,13 +369,12 @@ def index_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
     the site: bytes}``. Pure and deterministic; the file names stay the same from build to build,
     so an edit rewrites only the files whose content it changed."""
     postings = _Postings(papers, topics)
-    word_firsts, word_raw = _word_files(postings)
-    stem_firsts, stem_raw = _stem_files(postings)
+    term_firsts, term_raw, tail_raw = _term_files(postings)
     doc_raw = _doc_files(papers, topics)
     filters, filter_raw = _filter_files(papers, topics)
     named = (
-        [(f"w{n}.bin", raw) for n, raw in enumerate(word_raw)]
-        + [(f"s{n}.bin", raw) for n, raw in enumerate(stem_raw)]
+        [(f"t{n}.bin", raw) for n, raw in enumerate(term_raw)]
+        + [(f"x{n}.bin", raw) for n, raw in enumerate(tail_raw)]
         + [(f"d{n}.bin", raw) for n, raw in enumerate(doc_raw)]
         + [(f"f{n}.bin", raw) for n, raw in enumerate(filter_raw)]
     )
@@ -272,8 +387,8 @@ def index_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
         "docs": len(papers),
         "docs_per_file": DOCS_PER_FILE,
         "scale": SCALE,
-        "words": word_firsts,
-        "stems": stem_firsts,
+        "top": TOP_POSTINGS,
+        "terms": term_firsts,
         "filters": filters,
     }
     out = {f"{INDEX_DIR}/meta.json": _json(meta) + b"\n"}

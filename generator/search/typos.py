@@ -6,17 +6,21 @@ collection is far too big to send with every query. So the build writes a SymSpe
 *deletion index*: every indexed word is filed under each string obtained by deleting up to
 ``EDITS`` characters from its first ``PREFIX`` characters. A misspelt word within ``EDITS``
 edits of a real one (Damerau: insert, delete, substitute, swap two neighbours) shares at least
-one of those strings with it. The strings are spread over ``buckets`` small files by a hash, so
-a query fetches at most a few dozen files of a few KB whatever the size of the collection, and
-only for a word the vocabulary does not know; the files are gzip-compressed here, like the
-index's, so they cost the same on any server.
+one of those strings with it. The strings are spread over ``buckets`` files of a few KB by a
+hash, so a correction fetches the few files its own strings hash to (those one deletion away
+first: most typos are one edit) whatever the size of the collection, and only for a word the
+index does not know. Words that occur once in the whole collection are left out: they are half
+of a real vocabulary and seldom what a reader meant, and without them the files number about a
+thousand at 50,000 papers. The files are gzip-compressed here, like the index's, so they cost
+the same on any server.
 
 SymSpell's prefix idea (only the first characters are expanded) keeps the index a small
 multiple of the vocabulary instead of growing with the square of each word's length; the
 browser checks every candidate against the whole word.
 
-The browser side, which picks the correction and re-runs the search, is in
-``overrides/assets/search.js``; the hash and the deletions must stay identical on both sides.
+The browser side, which picks the correction and re-runs the search, is
+``overrides/assets/search-corrections.js``, loaded only for a word the index does not know; the
+hash and the deletions must stay identical on both sides.
 
 Pure: ``typo_files(papers, topics)`` returns ``{path inside the site: bytes}`` and writes nothing.
 """
@@ -37,14 +41,16 @@ from generator.core.model import Paper
 from generator.core.words import search_words
 
 TYPOS_DIR = "assets/search-typos"
-"""Folder of the vocabulary files inside the site; ``search.js`` reads ``<base>/TYPOS_DIR/meta.json``."""
+"""Folder of the vocabulary files inside the site; ``search-corrections.js`` reads ``<base>/TYPOS_DIR/meta.json``."""
 
 PREFIX = 5  # characters of a word that are expanded into deletions
 EDITS = 2  # most edits a correction may take
-MIN_WORD = 2  # shorter tokens are not filed; search.js corrects only words of three or more
+MIN_WORD = 2  # shorter tokens are not filed; only words of three or more are corrected
 MAX_WORD = 32  # longer tokens are identifiers or URLs, not words to correct to
-ENTRIES_PER_FILE = 400  # (deletion, word) pairs per file: about 2-4 KB compressed
-FORMAT = 2  # search.js reads only the format it knows
+MIN_COUNT = 2  # words that occur fewer times in a large collection are not corrected to
+MANY_PAPERS = 1000  # a collection this large or larger
+ENTRIES_PER_FILE = 1000  # (deletion, word) pairs per file: about 5 KB compressed
+FORMAT = 2  # search-corrections.js reads only the format it knows
 
 
 def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
@@ -54,10 +60,19 @@ def paper_text(paper: Paper, topics: Sequence[str] = ()) -> str:
 
 
 def vocabulary(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> Counter[str]:
-    """Each indexed word with the number of times it occurs (how likely it is meant)."""
+    """Each indexed word with the number of times it occurs (how likely it is meant), if it
+    occurs ``min_count`` times: half of a real collection's words occur once (names, symbols,
+    the papers' own typos), and a word so rare is seldom the one a reader meant."""
     texts = {(p, tuple(topics.get(p.slug, ()))) for p in papers}
     counts = _LAST.counts(texts)
-    return Counter({w: n for w, n in counts.items() if _fileable(w)})
+    least = min_count(len(texts))
+    return Counter({w: n for w, n in counts.items() if n >= least and _fileable(w)})
+
+
+def min_count(papers: int) -> int:
+    """How often a word must occur to be corrected to: ``MIN_COUNT`` from ``MANY_PAPERS`` on;
+    in a smaller collection every word is rare, and every one is kept."""
+    return MIN_COUNT if papers >= MANY_PAPERS else 1
 
 
 class _Running:
@@ -120,7 +135,7 @@ def _deletions(head: str, edits: int) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1 << 18)
 def bucket(key: str, buckets: int) -> int:
-    """32-bit FNV-1a of the key's UTF-8 bytes, modulo the number of files (search.js: ``bucketOf``)."""
+    """32-bit FNV-1a of the key's UTF-8 bytes, modulo the number of files (search-corrections.js: ``bucketOf``)."""
     h = 0x811C9DC5
     for byte in key.encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
@@ -138,9 +153,10 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
     ``TYPOS_DIR/<n>.bin``, each the gzip-compressed JSON map
     ``{deletion: [word, count, word, count, ...]}`` for the deletions that hash to ``n``.
 
-    search.js asks for ``<n>.bin?v=<version>``, so a browser never takes a file of an earlier
+    search-corrections.js asks for ``<n>.bin?v=<version>``, so a browser never takes a file of an earlier
     build from its cache; the names stay the same from build to build, so an edit rewrites only
     the few files whose words it changed (a preview rebuilds those, a deploy uploads those)."""
+    papers = list(papers)
     counts = vocabulary(papers, topics)
     keys: defaultdict[str, list[str]] = defaultdict(list)
     for word in sorted(counts):
@@ -160,6 +176,7 @@ def typo_files(papers: Iterable[Paper], topics: Mapping[str, Sequence[str]]) -> 
         "prefix": PREFIX,
         "edits": EDITS,
         "min_word": MIN_WORD,
+        "min_count": min_count(len(set(papers))),  # papers listed twice count once, as in vocabulary
         "words": len(counts),
         "version": version,
     }

@@ -17,6 +17,7 @@ from generator.core.routes import SUBSCRIBE_URL
 from generator.core.tex import plain_title
 from generator.core.text import excerpt
 from generator.outputs.feeds import feed_links
+from generator.site.render import LISTING_AUTHORS
 
 KATEX_DIR = "assets/vendor/katex/"
 MATH_SCRIPT = "assets/math.js"
@@ -173,7 +174,7 @@ def paper_head(
     """Tags that describe one paper to search engines, reference managers and link previews.
 
     - Google Scholar's ``citation_*`` tags (title, each author, publication date, arXiv id, DOI
-      and PDF, each only when known);
+      and PDF, each only when known): every author, since Scholar matches a paper by them all;
     - schema.org ``ScholarlyArticle`` as JSON-LD (see ``scholarly_article``);
     - OpenGraph and Twitter card tags, with a description taken from the abstract.
 
@@ -223,6 +224,10 @@ def scholarly_article(
     ``abstract``, ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and
     ``isPartOf`` this site.
 
+    ``author`` names the first ``LISTING_AUTHORS`` authors, as a listing does: real papers have up
+    to hundreds, and each costs the page about 45 bytes here. Every author is on the page and in
+    a ``citation_author`` tag (Google Scholar reads those, and wants them all).
+
     ``abstract`` is the start of the abstract as plain text, the page's description: the whole of
     it is on the page already, and a paper page must stay small at any abstract length.
 
@@ -243,7 +248,7 @@ def scholarly_article(
     if abstract:
         article["abstract"] = abstract
     if paper.authors:
-        article["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
+        article["author"] = [{"@type": "Person", "name": a} for a in paper.authors[:LISTING_AUTHORS]]
     identifiers = []
     if paper.arxiv:
         identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv})

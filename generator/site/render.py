@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from generator.core import routes
 from generator.core.caches import per_paper
 from generator.core.html import abstract_html, e, relative_url, title_html
 from generator.core.links import arxiv_abs, arxiv_pdf, doi_url, github_user, hf_paper, hf_user, title_searches
@@ -163,8 +164,15 @@ def related_html(related: Sequence[Paper], page_url: str) -> str:
     return f'<section class="ps-related">\n<h2 id="related">Related papers</h2>\n<ul>{items}</ul>\n</section>'
 
 
-def authors_html(paper: Paper) -> str:
-    return f'<p class="ps-authors">{e(", ".join(paper.authors))}</p>' if paper.authors else ""
+def authors_html(paper: Paper, page_url: str) -> str:
+    """The authors, each a link to the page that lists their papers (``routes.author_url``:
+    one page for all, the name in its address)."""
+    if not paper.authors:
+        return ""
+    links = ", ".join(
+        f'<a href="{e(relative_url(page_url, routes.author_url(name)))}">{e(name)}</a>' for name in paper.authors
+    )
+    return f'<p class="ps-authors">{links}</p>'
 
 
 def paper_page(
@@ -207,7 +215,7 @@ def paper_page(
         f'<p class="ps-meta">Listed '
         f'<time datetime="{paper.date.isoformat()}">{human_date(paper.date)}</time>'
         f"{submitted}</p>\n"
-        f"{authors_html(paper)}\n"
+        f"{authors_html(paper, page_url)}\n"
         f"{listing_facts_html(paper)}\n"
         f"{topics_html(topics, page_url)}\n"
         f"{lists}"

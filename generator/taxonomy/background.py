@@ -24,7 +24,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from generator.core.model import Paper
@@ -130,6 +130,127 @@ class RelatedJob:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
         self._proc = None
+
+
+RELATED_PAUSE_S = 2.0
+"""In a preview, the related papers are recomputed once saves pause for this long."""
+
+
+class RelatedSchedule:
+    """When the related papers are computed, and the last lists: the scheduling half of the
+    stage step, beside the child process that computes them (``RelatedJob``).
+
+    A build asks for the lists of its collection (``lists``) and waits for them as late as it
+    can: a child started early (``warm_up``) loads its libraries while the collection is read,
+    gets the work as soon as the topics are known, and the build renders meanwhile. A preview
+    (``wait=False``) does not wait: its pages show at once with the last lists, and the lists of
+    the new collection are computed once saves pause for ``RELATED_PAUSE_S`` (``start_pending``),
+    after which ``on_related`` is called, so the caller stages once more.
+
+    A timer thread starts the preview's job, so the state it shares with the caller is kept
+    under one lock.
+    """
+
+    def __init__(self, on_related: Callable[[], None] | None = None) -> None:
+        self.on_related = on_related
+        self._lock = threading.Lock()  # the job and the timer, shared with the timer's thread
+        self._job: RelatedJob | None = None
+        self._timer: threading.Timer | None = None
+        self._warm: RelatedJob | None = None  # a child started early, waiting for its work
+        self._pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int] | None = None
+        self._lists: Mapping[str, Sequence[str]] = {}
+        self._lists_for: int | None = None  # the signature of the collection ``_lists`` are of
+
+    @staticmethod
+    def signature(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> int:
+        """What the related papers depend on: the papers and their topics."""
+        return hash((tuple(papers), tuple(topics.items())))
+
+    def known_for(self, signature: int) -> bool:
+        """Whether the last lists are those of the collection with ``signature``."""
+        return self._lists_for == signature
+
+    @property
+    def computing(self) -> bool:
+        """Whether a job is at work on lists a build will wait for."""
+        return self._job is not None
+
+    def forget(self) -> None:
+        """The settings changed: the last lists are no longer known to be right."""
+        self._lists_for = None
+
+    def warm_up(self) -> None:
+        """Start a child now, when no lists are known yet: it loads its libraries meanwhile."""
+        if self._lists_for is None and self._warm is None:
+            self._warm = RelatedJob.spawn()
+
+    def lists(
+        self, papers: list[Paper], topics: Mapping[str, tuple[str, ...]], signature: int, *, wait: bool
+    ) -> Callable[[], Mapping[str, Sequence[str]]]:
+        """The related papers of ``papers``, as a call made as late as possible (the child works
+        meanwhile). With ``wait=False`` the call gives the last lists at once, and the new ones
+        are computed after ``start_pending``."""
+        if signature == self._lists_for:
+            return lambda: self._lists
+        with self._lock:  # lists for an earlier collection are no longer wanted
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._job is not None:
+                self._job.cancel()
+            self._job, self._timer, self._pending = None, None, None
+        if not wait:
+            self._pending = (papers, topics, signature)
+            return lambda: self._lists
+        job, self._warm = self._warm or RelatedJob(), None
+        job.send(papers, topics)
+        self._job = job
+
+        def result() -> Mapping[str, Sequence[str]]:
+            self._lists, self._lists_for = job.result(), signature
+            self.close()
+            return self._lists
+
+        return result
+
+    def start_pending(self) -> None:
+        """Start, once edits pause for ``RELATED_PAUSE_S``, the job that ``lists`` put off until
+        the pages were written; ``on_related`` is called when its lists are ready. Saves in quick
+        succession start no job each: the child would only take the processor from the next
+        edit's restage and rebuild."""
+        if self._pending is None:
+            return
+        pending, self._pending = self._pending, None
+        timer = threading.Timer(RELATED_PAUSE_S, self._run_job, args=(pending,))
+        timer.daemon = True
+        with self._lock:
+            self._timer = timer
+        timer.start()
+
+    def _run_job(self, pending: tuple[list[Paper], Mapping[str, tuple[str, ...]], int]) -> None:
+        papers, topics, signature = pending
+        with self._lock:
+            if self._timer is not threading.current_thread():
+                return  # another edit came first
+            self._timer = None
+            job = self._job = RelatedJob(papers, topics, nice=True)
+        result = job.result()
+        with self._lock:
+            if self._job is not job:
+                return
+            self._lists, self._lists_for, self._job = result, signature, None
+        if self.on_related is not None:
+            self.on_related()
+
+    def close(self) -> None:
+        """Stop what runs: the timer, the job, the warm child."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            for job in (self._job, self._warm):
+                if job is not None:
+                    job.cancel()
+            self._job = self._warm = self._timer = None
+        self._pending = None
 
 
 def main() -> int:

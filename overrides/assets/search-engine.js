@@ -3,23 +3,31 @@
  * assets/search-index/ (generator/search/index.py says what each file holds).
  *
  * Why this shape:
- * - A query fetches only what it needs: the words file that holds each typed word, the stems
- *   file of each of their stems, then the papers file of each result shown. So its cost stays
- *   the same at 100 or 50,000 papers. Every file is fetched once per page and kept.
- * - No stemmer here: the words file says which stem a word belongs to, so the browser and the
- *   build can never disagree. The last word of a query also matches as a prefix ("diff" finds
- *   "diffusion"), scored lower the more of the word is missing, so typing shows answers early;
- *   this is how the page-based indexer the site used before matched, so queries find the same.
+ * - A query fetches only what it needs: the terms file that holds each typed word (its stem and
+ *   the stem's heaviest papers with their scores are in the same file), the tail of a common
+ *   word (its other papers), then the papers file of each result shown. So its cost stays
+ *   about the same at 100 or 50,000 papers. Every file is fetched once per page and kept, and
+ *   typing a word longer narrows to a terms file already fetched.
+ * - No stemmer here: the terms file says which stem a word belongs to, so the browser and the
+ *   build can never disagree. The last word of a query, and a word the index does not hold
+ *   anywhere in the query ("quantizatio llm"), also match as a prefix: the words it begins,
+ *   the most common first, each with its heaviest papers, scored lower the more of the word is
+ *   missing, so typing shows answers early.
  * - Every word of the query must match (a paper holding only some of them is not a result),
- *   and scores were computed by the build (BM25), so a query only adds them up.
+ *   and scores were computed by the build (BM25), so a query only adds them up, and the papers
+ *   a typed word names ("Bridge: ...", from the terms file) get a bonus on top.
+ * - A word that matches nothing is named in the answer (`unknown`): search.js then loads the
+ *   typo corrector, which asks `known` whether a word is in the index.
  * - Excerpts are made here from the paper's text: escaped, with <mark> around the words that
  *   matched and nothing else as markup; search.js turns only those marks into elements.
  * - Called as search.js calls it: options, init, search(query | null, {filters}) -> {results:
- *   [{id, score, data()}]}, data() -> {url, meta: {title (HTML-escaped), date}, filters: {topic}, excerpt}.
+ *   [{id, score, data()}], unknown: [words]}, data() -> {url, meta: {title (HTML-escaped), date}, filters: {topic}, excerpt}.
  */
 
 const settings = { baseUrl: "/", excerptLength: 24 };
 const PREFIX_WORDS = 40; // a prefix stands for at most this many words, the most common first
+const PREFIX_FILES = 2; // and is looked up in at most this many terms files
+const RARE = 5; // papers: a word this rare in a query that matches nothing may be a typo
 const WORD = /[\p{L}\p{N}]+/gu;
 
 let meta = null;
@@ -38,7 +46,7 @@ export async function init() {
     meta = fetch(`${folder()}meta.json`).then(async (r) => {
       if (!r.ok) throw new Error(`search index: HTTP ${r.status}`);
       const m = await r.json();
-      if (m.format !== 1) throw new Error(`search index: format ${m.format} is not known`);
+      if (m.format !== 2) throw new Error(`search index: format ${m.format} is not known`);
       return m;
     });
   }
@@ -77,61 +85,117 @@ function fileOf(firsts, key) {
   return lo;
 }
 
-/* The stems a typed word stands for, each with how closely it matched (1: the word itself).
-   A word still being typed also stands for the words it begins and the stems its own stem
-   begins ("accurate", stem "accur", finds "accuracy"), the most common first. */
-async function stemsOf(m, word, prefix) {
-  const first = fileOf(m.words, word);
-  const last = prefix ? fileOf(m.words, `${word}\uffff`) : first;
-  const found = new Map(); // stem -> similarity
-  const near = []; // [stem, similarity, papers]
+/* A typed word as the index knows it: its stem's entry [forms, papers, top, tailScore, tail],
+   or null. One terms file holds the word and its stem. */
+async function entryOf(m, word) {
+  const terms = await file(`t${fileOf(m.terms, word)}.bin`);
+  const flat = terms.words; // word, stem ("" when the same), ...
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (flat[i] === word) {
+      const stem = flat[i + 1] || word;
+      return { stem, entry: terms.stems[stem], names: terms.names[word] };
+    }
+  }
+  return null;
+}
+
+/* The stems of the words that `prefix` begins, from the first PREFIX_FILES terms files of its
+   range (a longer prefix narrows the range to files already fetched), the most common first:
+   [stem, entry, similarity, [[the papers a word of it names, similarity], ...]]. */
+async function completions(m, prefix) {
+  const first = fileOf(m.terms, prefix);
+  const last = Math.min(fileOf(m.terms, `${prefix}\uffff`), first + PREFIX_FILES - 1);
+  const found = new Map(); // stem -> [stem, entry, similarity]
   for (let n = first; n <= last; n += 1) {
-    const flat = await file(`w${n}.bin`); // word, stem ("" when the same), papers, ...
-    for (let i = 0; i + 2 < flat.length; i += 3) {
+    const terms = await file(`t${n}.bin`);
+    const flat = terms.words;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
       const w = flat[i];
-      if (w === word) found.set(flat[i + 1] || w, 1);
-      else if (prefix && w.startsWith(word)) near.push([flat[i + 1] || w, word.length / w.length, flat[i + 2]]);
+      if (w.length <= prefix.length || !w.startsWith(prefix)) continue;
+      const stem = flat[i + 1] || w;
+      const similarity = prefix.length / w.length;
+      const had = found.get(stem);
+      if (!had || had[2] < similarity) found.set(stem, [stem, terms.stems[stem], similarity, had ? had[3] : []]);
+      if (terms.names[w]) found.get(stem)[3].push([terms.names[w], similarity]);
     }
   }
-  const own = [...found.keys()][0];
-  if (prefix && own !== undefined) {
-    for (let n = fileOf(m.stems, own); n <= fileOf(m.stems, `${own}\uffff`); n += 1) {
-      const entries = await file(`s${n}.bin`);
-      for (const [stem, [, flat]] of Object.entries(entries)) {
-        if (stem !== own && stem.startsWith(own)) near.push([stem, own.length / stem.length, flat.length / 2]);
-      }
-    }
-  }
-  near.sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1));
-  for (const [stem, similarity] of near.slice(0, PREFIX_WORDS)) {
-    if (!(found.get(stem) >= similarity)) found.set(stem, similarity);
-  }
-  return found;
+  return [...found.values()].sort((a, b) => b[1][1] - a[1][1] || (a[0] < b[0] ? -1 : 1)).slice(0, PREFIX_WORDS);
 }
 
-async function stemEntry(m, stem) {
-  const entries = await file(`s${fileOf(m.stems, stem)}.bin`);
-  return Object.hasOwn(entries, stem) ? entries[stem] : null;
+/* Whether the index has `word`, or a word it begins: what the typo corrector asks first. */
+export async function known(word) {
+  const m = await init();
+  return (await entryOf(m, word)) !== null || (await completions(m, word)).length > 0;
 }
 
-/* One query word: paper -> score (the best of its stems), and the words that matched it. */
+function addTop(scores, top, weight, scale) {
+  let doc = -1;
+  for (let i = 0; i + 1 < top.length; i += 2) {
+    doc += top[i];
+    const score = (top[i + 1] / scale) * weight;
+    if (!(scores.get(doc) >= score)) scores.set(doc, score);
+  }
+}
+
+/* The papers of a stem's tail: gaps, or a bitmap in base64 (paper d is bit d % 8 of byte d / 8). */
+function tailDocs(tail) {
+  if (Array.isArray(tail)) {
+    const docs = [];
+    let doc = -1;
+    for (const gap of tail) docs.push((doc += gap));
+    return docs;
+  }
+  const bytes = atob(tail);
+  const docs = [];
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes.charCodeAt(i);
+    for (let b = 0; b < 8; b += 1) if (byte & (1 << b)) docs.push(i * 8 + b);
+  }
+  return docs;
+}
+
+/* One query word: paper -> score, and the words that matched it. The word itself counts with
+   all its papers (the heaviest with their own score, the tail with its median); the words it
+   begins, when it may be unfinished or is not a word, count with their heaviest papers only,
+   scored lower the more of the word is missing. */
 async function termScores(m, word, prefix) {
-  const stems = await stemsOf(m, word, prefix);
   const scores = new Map();
   const forms = new Set();
-  await Promise.all(Array.from(stems, async ([stem, similarity]) => {
-    const entry = await stemEntry(m, stem);
-    if (!entry) return;
-    const [words, flat] = entry;
+  const own = await entryOf(m, word);
+  const near = prefix || !own ? await completions(m, word) : [];
+  for (const [, entry, similarity] of near) {
+    addTop(scores, entry[2], similarity, m.scale);
+    for (const w of entry[0]) forms.add(w);
+  }
+  const named = near.flatMap((c) => c[3]);
+  if (own) {
+    const [words, , top, tailScore, tail] = own.entry;
     for (const w of words) forms.add(w);
-    let doc = -1;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      doc += flat[i];
-      const score = (flat[i + 1] / m.scale) * similarity;
-      if (!(scores.get(doc) >= score)) scores.set(doc, score);
+    addTop(scores, top, 1, m.scale);
+    if (tail >= 0) {
+      const tails = await file(`x${tail}.bin`);
+      const score = tailScore / m.scale;
+      for (const doc of tailDocs(tails[own.stem])) if (!(scores.get(doc) >= score)) scores.set(doc, score);
     }
-  }));
-  return { scores, forms };
+    if (own.names) named.push([own.names, 1]);
+  }
+  addNames(scores, named, m.scale);
+  return { scores, forms, cutShort: !own && near.length > 0 };
+}
+
+/* The papers a word names ("Bridge: ..."): [bonus, paper gaps...] from the terms file, the
+   bonus added once per paper (the most similar word's), to papers the word matched already. */
+function addNames(scores, named, scale) {
+  const added = new Map();
+  for (const [[bonus, ...gaps], similarity] of named) {
+    let doc = -1;
+    for (const gap of gaps) {
+      doc += gap;
+      const more = (bonus / scale) * similarity;
+      if (scores.has(doc) && !(added.get(doc) >= more)) added.set(doc, more);
+    }
+  }
+  for (const [doc, more] of added) scores.set(doc, scores.get(doc) + more);
 }
 
 async function filterDocs(m, filters) {
@@ -253,15 +317,18 @@ export async function search(query, { filters } = {}) {
     }
   }
   const forms = new Set(terms.flatMap((t) => [...t.forms]));
-  const prefixes = terms.filter((t) => t.prefix).map((t) => t.word);
+  const prefixes = terms.filter((t) => t.prefix || t.cutShort).map((t) => t.word);
   const matches = (w) => forms.has(w) || prefixes.some((p) => w.startsWith(p));
   const ranked = [...total].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return { results: ranked.map(([doc, score]) => result(m, doc, score, matches)) };
+  // a word no paper has, or when nothing matched, the rarest word if only a few papers have it: a
+  // misspelling that some abstract also made ("langauge") is as much a typo as any other
+  let unknown = terms.filter((t) => t.scores.size === 0).map((t) => t.word);
+  if (unknown.length === 0 && total.size === 0 && order[0].scores.size <= RARE) unknown = [order[0].word];
+  return { results: ranked.map(([doc, score]) => result(m, doc, score, matches)), unknown };
 }
 
 /* Fetch the files a query will need while the reader is still typing. */
 export async function preload(query) {
   const m = await init();
-  const words = tokens(query);
-  await Promise.all(words.map((w) => stemsOf(m, w, false).then((stems) => Promise.all([...stems.keys()].map((s) => stemEntry(m, s))))));
+  await Promise.all(tokens(query).map((w) => entryOf(m, w)));
 }

@@ -7,16 +7,17 @@
  *   that the reader means to search: the pointer over the box or the search button, focus, a
  *   touch, or the shortcut key. A reader who never searches downloads none of it. Then only the
  *   index pieces a query needs are fetched, so a query costs the same at 100 or 50,000 papers.
- * - Typos: the engine matches words exactly, so a word the index does not know is looked up in
- *   a vocabulary of the indexed words that the build cuts into small files
- *   (generator/search/typos.py: a deletion index, fetched a few KB at a time and only for an
- *   unknown word). The word is replaced by the nearest known word (Damerau distance, then how
- *   often it occurs), or split or joined with its neighbour, and the results say what was
- *   searched. A query whose words are all known is answered exactly as before.
+ * - Typos: when the engine names a typed word that matches nothing, the corrector
+ *   (assets/search-corrections.js, a module of its own) is loaded and looks it up in the
+ *   vocabulary files the build writes (generator/search/typos.py); the results say what was
+ *   searched. A reader who spells every word right downloads neither. A query whose words are
+ *   all known is answered exactly as before.
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
- * - A newer query always wins: answers to older keystrokes are dropped, never shown late, and
+ * - A query runs once typing pauses for DEBOUNCE_MS: a person pauses longer than that between
+ *   keys, so each keystroke is still answered, but a burst of keys fetches only for its end.
+ *   A newer query always wins: answers to older keystrokes are dropped, never shown late, and
  *   only one search runs at a time: while it runs, keystrokes only decide what runs next, so
  *   typing never piles up searches that each cost as much as the last (a prefix like "di" is
  *   in most papers). A single letter is not searched at all, for the same reason.
@@ -72,7 +73,7 @@
   const form = root.querySelector("form");
 
   const PAGE_SIZE = 10;
-  const DEBOUNCE_MS = 20; // coalesces fast typing; a newer query always wins anyway
+  const DEBOUNCE_MS = 60; // a query runs once typing pauses this long: people pause longer between keys
   const MIN_QUERY = 2; // characters: one letter matches nearly every paper
   const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
 
@@ -86,11 +87,11 @@
 
   function loadEngine() {
     if (!loading) {
-      loading = import(new URL("assets/search-engine.js", base).href).then(async (pf) => {
-        await pf.options({ baseUrl: base.pathname, excerptLength: 24 });
-        await pf.init();
-        engine = pf;
-        return pf;
+      loading = import(new URL("assets/search-engine.js", base).href).then(async (loaded) => {
+        await loaded.options({ baseUrl: base.pathname, excerptLength: 24 });
+        await loaded.init();
+        engine = loaded;
+        return loaded;
       });
       loading.catch(() => {
         meta.textContent = "Search is not available: the search index could not be loaded.";
@@ -235,6 +236,8 @@
     article.append(title, details, excerptNode(data.excerpt));
     link.append(article);
     item.append(link);
+    // My shelf's save button (assets/shelf.js), beside the link: a button inside it would not work.
+    if (window.papershelfShelf) window.papershelfShelf.decorate(item, data.url, title.textContent);
     return item;
   }
 
@@ -247,224 +250,40 @@
     more.hidden = shown >= current.length;
   }
 
-  /* ---- typo tolerance: the vocabulary files written by generator/search/typos.py ---- */
+  /* ---- typo tolerance, in its own module (assets/search-corrections.js): fetched only when
+     a typed word is not in the index, so a reader who spells well never downloads it. ---- */
 
-  const TYPOS = "assets/search-typos/";
-  const MAX_SPLITS = 3; // joined words: split points tried with a correction on one side
-  let typoMeta = null;
-  const typoChunks = new Map(); // file number -> promise of {deletion: [word, count, word, count, ...]}
-  const encoder = new TextEncoder();
-
-  function loadTypoMeta() {
-    if (!typoMeta) {
-      typoMeta = fetch(new URL(`${TYPOS}meta.json`, base).href)
-        .then((r) => (r.ok ? r.json() : null))
-        .then((m) => (m && m.format === 2 ? m : null))
-        .catch(() => null);
+  let corrector = null; // the promise of the corrections module
+  function loadCorrector() {
+    if (!corrector) {
+      corrector = import(new URL("assets/search-corrections.js", base).href);
+      corrector.catch(() => {
+        corrector = null; // a failed fetch may be tried again
+      });
     }
-    return typoMeta;
-  }
-
-  /* 32-bit FNV-1a of the UTF-8 bytes: the same as typos.bucket in Python. */
-  function bucketOf(key, buckets) {
-    let h = 0x811c9dc5;
-    for (const byte of encoder.encode(key)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-    return h % buckets;
-  }
-
-  function typoChunk(meta, n) {
-    if (!typoChunks.has(n)) {
-      const url = new URL(`${TYPOS}${n}.bin?v=${meta.version}`, base).href;
-      typoChunks.set(n, fetch(url).then(async (r) => {
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        const plain = r.body.pipeThrough(new DecompressionStream("gzip"));
-        return JSON.parse(await new Response(plain).text());
-      }).catch(() => ({})));
-    }
-    return typoChunks.get(n);
-  }
-
-  /* The word's first `prefix` characters with up to `edits` deleted, never under two: the
-     keys a word is filed under (typos.deletions). */
-  function deletions(word, prefix, edits) {
-    const head = Array.from(word).slice(0, prefix).join("");
-    const found = new Set([head]);
-    let frontier = [head];
-    for (let e = 0; e < edits; e += 1) {
-      const next = new Set();
-      for (const w of frontier) {
-        const cs = Array.from(w);
-        if (cs.length <= 2) continue;
-        for (let i = 0; i < cs.length; i += 1) next.add(cs.slice(0, i).concat(cs.slice(i + 1)).join(""));
-      }
-      frontier = [...next];
-      for (const w of next) found.add(w);
-    }
-    return found;
-  }
-
-  /* Damerau distance (optimal string alignment), or max + 1 once it is surely above max. */
-  function distance(a, b, max) {
-    const s = Array.from(a);
-    const t = Array.from(b);
-    if (Math.abs(s.length - t.length) > max) return max + 1;
-    let prev2 = null;
-    let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= s.length; i += 1) {
-      const row = [i];
-      let best = i;
-      for (let j = 1; j <= t.length; j += 1) {
-        const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-        if (prev2 && i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-        row.push(d);
-        best = Math.min(best, d);
-      }
-      if (best > max) return max + 1;
-      prev2 = prev;
-      prev = row;
-    }
-    return prev[t.length];
-  }
-
-  /* Known words within `edits` of `word`, nearest first, then the most frequent. */
-  async function candidates(meta, word, edits) {
-    const keys = deletions(word, meta.prefix, edits);
-    const files = new Map();
-    for (const key of keys) {
-      const n = bucketOf(key, meta.buckets);
-      if (!files.has(n)) files.set(n, []);
-      files.get(n).push(key);
-    }
-    const maps = await Promise.all([...files.keys()].map((n) => typoChunk(meta, n)));
-    const seen = new Map();
-    [...files.values()].forEach((fileKeys, i) => {
-      for (const key of fileKeys) {
-        const filed = maps[i][key] || []; // word, count, word, count, ...
-        for (let j = 0; j + 1 < filed.length; j += 2) seen.set(filed[j], filed[j + 1]);
-      }
-    });
-    const out = [];
-    let prefixOf = false; // a known word starts with it: the engine matches it as a prefix
-    for (const [w, count] of seen) {
-      if (w.length > word.length && w.startsWith(word)) prefixOf = true;
-      const d = distance(word, w, edits);
-      if (d <= edits) out.push({ text: w, cost: d, count });
-    }
-    out.sort((x, y) => x.cost - y.cost || y.count - x.count || (x.text < y.text ? -1 : 1));
-    return { known: prefixOf || (out.length > 0 && out[0].cost === 0), list: out };
-  }
-
-  function maxEdits(word) {
-    const n = Array.from(word).length;
-    return n < 3 ? 0 : n < 5 ? 1 : 2; // a short word within two edits of everything is no clue
-  }
-
-  async function exact(meta, word) {
-    const found = await candidates(meta, word, 0);
-    return found.list.length > 0 ? found.list[0] : null;
-  }
-
-  /* Fewest edits first; then a reading that explains two typed words at once (a join); then
-     the more frequent word. */
-  const byReading = (x, y) => x.cost - y.cost || (y.span[1] - y.span[0]) - (x.span[1] - x.span[0]) || y.count - x.count;
-
-  /* The ways to read an unknown word: a near known word, the word joined with a neighbour, or
-     split in two; each with its cost in edits (a space counts as one). */
-  async function readings(meta, tokens, i) {
-    const word = tokens[i];
-    const near = (await candidates(meta, word, maxEdits(word))).list.map((c) => ({ ...c, span: [i, i + 1] }));
-    const joins = [];
-    if (i + 1 < tokens.length) joins.push([i, i + 2, word + tokens[i + 1]]);
-    if (i > 0) joins.push([i - 1, i + 1, tokens[i - 1] + word]);
-    for (const [from, to, joined] of joins) {
-      const hit = await exact(meta, joined);
-      if (hit) near.push({ text: joined, cost: 1, count: hit.count, span: [from, to] });
-    }
-    if (near.some((c) => c.cost <= 1)) {
-      near.sort(byReading);
-      return near; // a split costs at least one edit, and looking up its halves costs fetches
-    }
-    const chars = Array.from(word);
-    const sides = [];
-    for (let k = 2; k <= chars.length - 2; k += 1) sides.push([chars.slice(0, k).join(""), chars.slice(k).join("")]);
-    const known = await Promise.all(sides.map(async ([l, r]) => [await exact(meta, l), await exact(meta, r)]));
-    const oneSided = [];
-    sides.forEach(([l, r], k) => {
-      const [left, right] = known[k];
-      if (left && right) near.push({ text: `${l} ${r}`, cost: 1, count: Math.min(left.count, right.count), span: [i, i + 1] });
-      else if (left && r.length >= 4) oneSided.push([l, r, left, "right"]);
-      else if (right && l.length >= 4) oneSided.push([l, r, right, "left"]);
-    });
-    oneSided.sort((x, y) => Math.abs(x[0].length - x[1].length) - Math.abs(y[0].length - y[1].length));
-    for (const [l, r, hit, side] of oneSided.slice(0, MAX_SPLITS)) {
-      const fix = (await candidates(meta, side === "right" ? r : l, 1)).list.find((c) => c.cost === 1);
-      if (fix) {
-        const text = side === "right" ? `${l} ${fix.text}` : `${fix.text} ${r}`;
-        near.push({ text, cost: 2, count: Math.min(hit.count, fix.count), span: [i, i + 1] });
-      }
-    }
-    near.sort(byReading);
-    return near;
-  }
-
-  /* Queries to try instead of `query`, best first, or [] when every word is known. The first
-     unknown word with several equally near readings gives up to three queries, and the one
-     with the best match wins (answerFor), so "kv cashe" becomes "kv cache" rather than "kv case". */
-  async function corrections(query) {
-    const meta = await loadTypoMeta();
-    if (!meta) return [];
-    const tokens = query.normalize("NFKC").toLowerCase().split(/[\s\-']+/).filter(Boolean);
-    if (tokens.some((t) => /[^\p{L}\p{N}]/u.test(t))) return []; // quotes, operators: as typed
-    const known = await Promise.all(tokens.map(async (t) => maxEdits(t) === 0 || /^\p{N}+$/u.test(t) || (await candidates(meta, t, 0)).known));
-    if (known.every(Boolean)) return [];
-    const choices = [];
-    let skipTo = 0;
-    for (let i = 0; i < tokens.length; i += 1) {
-      if (known[i] || i < skipTo) continue;
-      // a join with the word before must not take a word already corrected
-      const options = (await readings(meta, tokens, i)).filter((o) => o.span[0] >= skipTo);
-      if (options.length === 0) continue;
-      choices.push(options);
-      skipTo = options[0].span[1];
-    }
-    if (choices.length === 0) return [];
-    const build = (picks) => {
-      const out = [];
-      let at = 0;
-      for (const pick of picks) {
-        if (pick.span[0] < at) continue; // an alternative that overlaps the pick before it
-        out.push(...tokens.slice(at, pick.span[0]), pick.text);
-        at = pick.span[1];
-      }
-      out.push(...tokens.slice(at));
-      return out.join(" ");
-    };
-    const best = choices.map((options) => options[0]);
-    const queries = [build(best)];
-    if (tokens.length > 1) {
-      const k = choices.findIndex((options) => options.length > 1 && options[1].cost === options[0].cost);
-      if (k >= 0) {
-        for (const alt of choices[k].slice(1, 3).filter((o) => o.cost === choices[k][0].cost)) {
-          const picks = best.slice();
-          picks[k] = alt;
-          queries.push(build(picks));
-        }
-      }
-    }
-    return [...new Set(queries)].filter((q) => q !== tokens.join(" "));
+    return corrector;
   }
 
   /* The answer to show for `query`: corrected when a word of it is unknown and the correction
      finds something, else as typed. Of several equally near corrections, the one whose best
      match scores highest wins: the engine scores a page that holds all the words of the query,
      rare ones especially, above one that holds a common word many times. */
-  async function answerFor(pf, query, filters, gen, corrected) {
-    const [plain, fixes] = await Promise.all([pf.search(query || null, { filters }), corrected]);
-    if (!plain || fixes.length === 0 || gen !== generation) return plain && { results: plain.results, corrected: null };
+  async function answerFor(searcher, query, filters, gen) {
+    const plain = await searcher.search(query || null, { filters });
+    if (!plain || !plain.unknown || plain.unknown.length === 0 || gen !== generation) {
+      return plain && { results: plain.results, corrected: null };
+    }
+    let fixes = [];
+    try {
+      const { corrections } = await loadCorrector();
+      fixes = await corrections(query, { base, known: searcher.known, suspect: plain.unknown });
+    } catch {
+      fixes = []; // without the vocabulary, the query is answered as typed
+    }
     let best = null;
     for (const fix of fixes) {
-      const answer = await pf.search(fix, { filters });
+      if (gen !== generation) return null;
+      const answer = await searcher.search(fix, { filters });
       if (gen !== generation) return null;
       if (!answer || answer.results.length === 0) continue;
       const score = answer.results[0].score;
@@ -493,15 +312,13 @@
       meta.textContent = describe(0, query);
       return;
     }
-    // The vocabulary needs no engine: on a cold page its files load while the engine does.
-    const corrected = query ? corrections(query).catch(() => []) : Promise.resolve([]);
-    const pf = engine || (await loadEngine());
+    const searcher = engine || (await loadEngine());
     while (inflight) {
       await inflight.catch(() => {});
       if (gen !== generation) return; // a newer query is waiting too: only it runs
     }
     if (gen !== generation) return;
-    inflight = answerFor(pf, query, filters, gen, corrected);
+    inflight = answerFor(searcher, query, filters, gen);
     let answer;
     try {
       answer = await inflight;
@@ -575,7 +392,6 @@
   // The engine loads on the first sign of a search, not with the page: most readers never search.
   function warm() {
     loadEngine().catch(() => {});
-    loadTypoMeta();
   }
   const intent = ["pointerenter", "focusin", "touchstart"];
   for (const target of [root, ...document.querySelectorAll('label[for="__search"]')]) {

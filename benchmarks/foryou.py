@@ -1,0 +1,231 @@
+"""My shelf's "For you": what it fetches and how soon it shows, and how well it ranks.
+
+``foryou_figures(site)`` is the probe, for any built site: a reader with ``SAVED`` papers on
+their shelf opens My shelf on a cold cache in headless Chromium; it returns the bytes the page
+fetched (the shelf's data files, and everything), the time from the start of navigation to the
+list shown, and the same for a second visit. The build report can call it on the site it built.
+
+``python -m benchmarks foryou --papers 50000`` measures it at a size without building that many
+pages: the list's page and scripts are the same at any size, so it builds the seed collection
+once and puts the shelf's data of the N real-shaped synthetic papers that ``benchmarks build``
+makes (``corpus.collection``, ``shelf.data.shelf_files``) in its place.
+
+``python -m benchmarks foryou --quality FILE`` compares rankings on real papers (a JSON Lines
+file of arXiv records with ``title``, ``summary`` and ``categories``, such as the 20,000 of the
+shared benchmark sample): simulated readers save papers of one arXiv category, and each ranking
+is scored by the share of its top 20 in that category, for a linear SVM over whole tf-idf vectors
+(arxiv-sanity's), nearest neighbours over the same vectors, and nearest neighbours over the top
+terms the browser gets (``shelf.terms``; what the site ships).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.constants import CHROMIUM_ARGS
+from benchmarks.corpus import collection, seed_papers, write_ours
+from generator.shelf.data import SHELF_DIR, shelf_files
+
+SAVED = 20  # papers on the reader's shelf
+BYTES_TARGET_KB = 300.0
+TIME_TARGET_MS = 1000.0
+READY = "[data-ps-foryou-list][data-ps-ready]"
+_SEED_JS = """([key, papers]) => {
+  if (!sessionStorage.getItem("bench-seeded")) {  // once: a reload keeps what the page stored
+    localStorage.setItem(key, JSON.stringify({format: 1, papers}));
+    sessionStorage.setItem("bench-seeded", "1");
+  }
+}"""
+
+
+def _shelf(site: Path, saved: int, seed: int = 7) -> dict[str, Any]:
+    """``saved`` papers picked at random from the site's records, as the shelf keeps them."""
+    folder = site / SHELF_DIR
+    meta = json.loads((folder / "meta.json").read_text())
+    terms: dict[str, Any] = {}
+    for path in sorted(folder.glob("k*.bin")):
+        terms.update(json.loads(gzip.decompress(path.read_bytes())))
+    rows = []
+    for k in range(meta["records"]):
+        for place, record in enumerate(json.loads(gzip.decompress((folder / f"r{k}.bin").read_bytes()))):
+            # As the shelf keeps a saved paper; For you reads its terms and number, not its entry.
+            entry = {"id": k * meta["slots"] + place, "v": meta["version"], "bibtex": f"@misc{{{record['slug']}}}"}
+            rows.append({**record, **entry, "terms": terms.get(record["slug"], [])})
+    chosen = random.Random(seed).sample(sorted(rows, key=lambda r: r["slug"]), min(saved, len(rows)))
+    return {
+        r["slug"]: {**r, "saved": f"2026-01-{1 + i % 28:02d}T12:00:{i % 60:02d}.000Z"} for i, r in enumerate(chosen)
+    }
+
+
+def foryou_figures(site: Path, saved: int = SAVED) -> dict[str, float]:
+    """Open My shelf cold with ``saved`` papers saved, then again: bytes and time to the list."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.static_server import serve_site
+
+    papers = _shelf(site, saved)
+    server, url = serve_site(site)
+    key = "papershelf:shelf:/"  # shelf.js keeps a shelf per site path; the site is served at /
+    figures: dict[str, float] = {"saved": float(len(papers))}
+    chromium = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(script=f"({_SEED_JS})({json.dumps([key, papers])})")
+            page = context.new_page()
+            for visit in ("cold", "warm"):
+                sizes: list[tuple[str, int]] = []
+
+                def finished(request: Any, sizes: list[tuple[str, int]] = sizes) -> None:
+                    with contextlib.suppress(Exception):  # a cancelled request has no sizes
+                        sizes.append((request.url, max(0, request.sizes()["responseBodySize"])))
+
+                page.on("requestfinished", finished)
+                if visit == "cold":
+                    page.goto(url + "shelf/")
+                else:
+                    page.reload()
+                page.wait_for_selector(READY, timeout=60000)
+                shown = page.evaluate("() => performance.now()")
+                page.wait_for_load_state("networkidle")
+                page.remove_listener("requestfinished", finished)
+                figures[f"{visit}_ms"] = float(shown)
+                figures[f"{visit}_data_kb"] = sum(s for u, s in sizes if f"/{SHELF_DIR}/" in u) / 1000
+                figures[f"{visit}_all_kb"] = sum(s for _, s in sizes) / 1000
+                figures[f"{visit}_data_files"] = float(sum(1 for u, _ in sizes if f"/{SHELF_DIR}/" in u))
+                figures["listed"] = float(page.locator("[data-ps-foryou-list] li").count())
+            browser.close()
+    finally:
+        server.shutdown()
+    return figures
+
+
+def format_figures(papers: int, figures: dict[str, float]) -> str:
+    """The probe's figures, with the issue's targets met or missed."""
+    lines = [
+        f"For you at {papers:,} papers, {figures['saved']:.0f} saved, {figures['listed']:.0f} listed:",
+        f"  cold: {figures['cold_data_kb']:,.1f} KB of shelf data in {figures['cold_data_files']:.0f} files "
+        f"({figures['cold_all_kb']:,.1f} KB with the page), list shown {figures['cold_ms']:,.0f} ms after navigation",
+        f"  second visit: {figures['warm_data_kb']:,.1f} KB of shelf data in {figures['warm_data_files']:.0f} files, "
+        f"list shown {figures['warm_ms']:,.0f} ms after navigation",
+        f"  the data's own time (cold minus second visit, same run): {figures['cold_ms'] - figures['warm_ms']:,.0f} ms",
+    ]
+    for label, value, limit, unit in (
+        ("bytes of data, cold", figures["cold_data_kb"], BYTES_TARGET_KB, "KB"),
+        ("list shown, cold", figures["cold_ms"], TIME_TARGET_MS, "ms"),
+    ):
+        verdict = "met" if value <= limit else "MISSED"
+        lines.append(f"  {label:22} {value:>9,.1f} {unit} (target ≤ {limit:,g} {unit}) {verdict}")
+    return "\n".join(lines)
+
+
+def probe_at(n: int, workdir: Path | None = None) -> dict[str, float]:
+    """Build the seed collection as the site, give it the shelf data of ``n`` synthetic papers,
+    and run the probe on it."""
+    with tempfile.TemporaryDirectory(prefix="papershelf-foryou-", dir=workdir) as tmp:
+        project = write_ours(seed_papers(), Path(tmp) / "project")
+        site = Path(tmp) / "site"
+        built = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if built.returncode != 0:
+            raise RuntimeError(f"the seed site did not build: {built.stderr.strip()[-500:]}")
+        papers = collection(n)  # the papers `benchmarks build` makes at this size
+        shutil.rmtree(site / SHELF_DIR)
+        for name, data in shelf_files(papers).items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
+        return foryou_figures(site)
+
+
+# --------------------------------------------------------------------------- ranking quality
+
+
+def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) -> str:
+    """Share of each ranking's top 20 in the saved papers' arXiv category (see the docstring)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from generator.core.model import Paper
+    from generator.shelf.terms import top_terms
+
+    with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as source:
+        rows = [json.loads(line) for line in source]
+    import datetime as dt
+
+    papers = [
+        Paper(slug=f"p{i}", title=r["title"], date=dt.date(2025, 1, 1), abstract=" ".join(r["summary"].split()))
+        for i, r in enumerate(rows)
+    ]
+    category = np.array([r["categories"][0] for r in rows])
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit_transform(
+        [f"{p.title}. {p.title}. {p.abstract}" for p in papers]
+    )
+    terms = top_terms(papers)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for i, held in enumerate(terms):
+        for term, weight in held:
+            postings.setdefault(term, []).append((i, weight))
+
+    def svm(saved: list[int]) -> Any:
+        y = np.zeros(len(papers))
+        y[saved] = 1
+        return LinearSVC(class_weight="balanced", C=0.1, tol=1e-6, max_iter=5000).fit(x, y).decision_function(x)
+
+    def neighbours(saved: list[int]) -> Any:
+        return x @ np.asarray(x[saved].sum(axis=0)).ravel()
+
+    def shipped(saved: list[int]) -> Any:  # what shelf-page.js does
+        query: dict[str, int] = {}
+        for i in saved:
+            for term, weight in terms[i]:
+                query[term] = query.get(term, 0) + weight
+        scores = np.zeros(len(papers))
+        for term, weight in sorted(query.items(), key=lambda t: (-t[1], t[0]))[:24]:  # shelf-page.js QUERY_TERMS
+            for i, w in sorted(postings[term], key=lambda p: (-p[1], p[0]))[:200]:
+                scores[i] += weight * w
+        return scores
+
+    rng = random.Random(1)
+    common = [c for c in sorted(set(category)) if (category == c).sum() >= 200]
+    lines = [f"{len(papers):,} papers, {readers} readers a size, share of the top 20 in the saved category:"]
+    lines.append(f"  {'saved':>5} {'linear SVM':>11} {'neighbours':>11} {'top terms':>10}")
+    for n in saves:
+        found = {"svm": [], "nn": [], "top": []}  # type: dict[str, list[float]]
+        for r in range(readers):
+            members = np.flatnonzero(category == common[r % len(common)]).tolist()
+            saved = rng.sample(members, n)
+            for name, rank in (("svm", svm), ("nn", neighbours), ("top", shipped)):
+                scores = np.asarray(rank(saved), dtype=float)
+                scores[saved] = -np.inf
+                best = np.argsort(-scores, kind="stable")[:20]
+                found[name].append(float((category[best] == category[saved[0]]).mean()))
+        lines.append(f"  {n:>5} " + " ".join(f"{np.mean(found[k]):>10.2f} " for k in ("svm", "nn", "top")))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """``python -m benchmarks foryou [--papers N ...] [--quality FILE] [--workdir DIR]``."""
+    if args.quality:
+        print(quality(args.quality), flush=True)
+        return 0
+    for n in args.papers:
+        print(format_figures(n, probe_at(n, args.workdir)), flush=True)
+    return 0
