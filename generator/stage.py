@@ -397,6 +397,7 @@ class Stager:
                         report.removed.append(rel)
         else:
             report.removed = sorted(set(last) - set(files))
+        marked = same_bytes(out / routes.STAGED_MARKER, _encoded(files[routes.STAGED_MARKER]))
         scratch = out.with_name(f".{out.name}.pending")
         pending = prepare_writes(scratch, out, changes())
         if pending or report.removed:
@@ -404,10 +405,14 @@ class Stager:
         commit_writes(pending, scratch)
         for rel in report.removed:
             _remove(out, rel)
-        if write_if_changed(out / routes.STAGED_MARKER, files[routes.STAGED_MARKER]):
-            report.written.append(routes.STAGED_MARKER)
+        if write_if_changed(out / routes.STAGED_MARKER, files[routes.STAGED_MARKER]) and not marked:
+            report.written.append(routes.STAGED_MARKER)  # new, or its content changed: not a mere re-mark
         self._written = files
         report.files = len(files)
+
+
+def _encoded(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def stage(config_file: Path, out: Path | None = None) -> StageReport:
