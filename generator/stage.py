@@ -24,7 +24,7 @@ handful of files.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from generator.content.pages import Problem, read_page
 from generator.content.reading_lists import ShelfList, read_lists, shelf_lists
 from generator.content.sanitize import RenderedPage, render_page
 from generator.content.votes import Vote, read_votes
-from generator.content.writer import write_if_changed
+from generator.content.writer import commit_writes, prepare_writes, same_bytes, write_if_changed
 from generator.core import caches, routes
 from generator.core.links import new_file_url
 from generator.core.model import Paper, sort_key
@@ -369,24 +369,43 @@ class Stager:
 
     def _write(self, files: Files, out: Path, report: StageReport) -> None:
         """Write what changed, remove what is no longer staged. The first run compares with
-        the folder on disk; later ones with what the last run wrote."""
-        if self._written is None or not out.is_dir():
+        the folder on disk; later ones with what the last run wrote.
+
+        A killed or failed stage never leaves a half-written folder for an engine to publish:
+        every changed file is first written into a folder beside it (``prepare_writes``: a full
+        disk stops here, with the folder as it was); then the folder's ``STAGED_MARKER`` is removed,
+        the files renamed into place and the gone ones removed, and the marker written back
+        last. The engine refuses a folder without it (``run.check_staged``)."""
+        first = self._written is None or not out.is_dir()
+        last = {} if first or self._written is None else self._written
+
+        def changes() -> Iterator[tuple[str, bytes]]:  # encoded one at a time: a site is large
             for path, content in sorted(files.items()):
-                if write_if_changed(out / path, content):
+                old = last.get(path)
+                if path == routes.STAGED_MARKER or old is content or old == content:
+                    continue
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                if not same_bytes(out / path, data):
                     report.written.append(path)
+                    yield path, data
+
+        if first:
             for dirpath, _, filenames in os.walk(out):
                 for name in filenames:
                     rel = Path(dirpath, name).relative_to(out).as_posix()
                     if rel not in files:
                         report.removed.append(rel)
         else:
-            for path, content in sorted(files.items()):
-                old = self._written.get(path)
-                if (old is not content and old != content) and write_if_changed(out / path, content):
-                    report.written.append(path)
-            report.removed = sorted(set(self._written) - set(files))
+            report.removed = sorted(set(last) - set(files))
+        scratch = out.with_name(f".{out.name}.pending")
+        pending = prepare_writes(scratch, out, changes())
+        if pending or report.removed:
+            (out / routes.STAGED_MARKER).unlink(missing_ok=True)
+        commit_writes(pending, scratch)
         for rel in report.removed:
             _remove(out, rel)
+        if write_if_changed(out / routes.STAGED_MARKER, files[routes.STAGED_MARKER]):
+            report.written.append(routes.STAGED_MARKER)
         self._written = files
         report.files = len(files)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.core.routes import STAGED_MARKER
+from generator.core.site_identity import PLUGIN
 from generator.engine import run
 from generator.engine.run import EngineError, build, plugin_names
 from generator.search.index import INDEX_DIR
@@ -92,7 +93,7 @@ def test_contributor_sources_are_refused_without_the_plugin(tmp_path: Path, engi
 def test_the_project_config_with_the_plugin_is_not_refused() -> None:
     """The repository's mkdocs.yml lists the plugin, which escapes every page itself."""
     config = run._read_config("mkdocs", ROOT / "mkdocs.yml")
-    assert run.PLUGIN in plugin_names(config)
+    assert PLUGIN in plugin_names(config)
 
 
 def test_an_unreadable_config_is_one_line_naming_the_engine(tmp_path: Path) -> None:

@@ -158,7 +158,10 @@ def test_import_of_a_saved_response_is_the_same_import(shelf: Path, capsys: pyte
     assert main(["import", str(other)]) == 2  # no date in the name
     assert "pass --date YYYY-MM-DD" in capsys.readouterr()[1]
     assert main(["import", str(other), "--date", "2025-07-08"]) == 1
-    assert "0 new, 0 unchanged, 3 skipped" in capsys.readouterr()[0]  # another source: the pages are kept
+    # The same fields under another file's name: nothing to fill, nothing differs (the source is the page's).
+    assert "0 new, 3 unchanged, 0 skipped" in capsys.readouterr()[0]
+    again, _ = read_page(shelf / "content" / "papers" / "melange-cost-efficient-large-language-model-serving.md")
+    assert again == page
 
 
 def test_a_shared_title_is_reported_as_the_listing_import_reports_it(
@@ -178,15 +181,26 @@ def test_a_shared_title_is_reported_as_the_listing_import_reports_it(
 
 
 def test_nothing_on_the_shelf_is_lost(shelf: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A page a person wrote for the same paper is kept as it is, and reported."""
+    """A page a person wrote for the same paper keeps every field it has (its date and abstract
+    differ from the response's: kept, and reported) and gains the fields it lacked (reported)."""
     mine = shelf / "content" / "papers" / "qlora-efficient-finetuning-of-quantized-llms.md"
     text = "---\ntitle: 'QLoRA: Efficient Finetuning of Quantized LLMs'\ndate: 2025-07-01\n---\n\nMine.\n"
     mine.write_text(text, "utf-8")
     saved = shelf / "content" / "sources" / "hf-daily-2025-07-08.json"
     saved.write_bytes(RESPONSE)
     main(["import", str(saved)])
-    assert mine.read_text("utf-8").endswith("date: 2025-07-01\n---\n\nMine.\n")
-    assert f"skipped {Path('content/papers') / mine.name}: edited by hand (" in capsys.readouterr()[1]
+    page, _ = read_page(mine)
+    assert page is not None
+    assert (page.date, page.abstract, page.source) == (dt.date(2025, 7, 1), "Mine.", None)
+    assert (page.arxiv, page.rank, page.authors[0]) == ("2305.14314", 1, "Tim Dettmers")
+    err = capsys.readouterr()[1]
+    name = Path("content/papers") / mine.name
+    assert f"filled {name}: published, authors, arxiv, code, links, rank, upvotes, hf_submitter\n" in err
+    assert (
+        f"kept {name}: date, abstract differ from sources/hf-daily-2025-07-08.json (the page names no source):"
+        " kept the page's; use --force to take them from this source\n" in err
+    )
+    assert "edited by hand" not in err
 
 
 @pytest.mark.parametrize(

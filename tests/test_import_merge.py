@@ -49,7 +49,10 @@ def test_repeats_are_imported_once_and_shared_titles_kept_apart(
     code, summary, err = run_import(out, capsys)
     assert code == 0
     assert summary == "3 new, 0 unchanged, 0 skipped, 0 errors"
-    assert f"{REPEATS}:11: warning: the same paper as line 3 ('Sparse Attention for EVERYONE'): imported once" in err
+    assert (
+        f"{REPEATS}:11: warning: the same paper as line 3 (the same title and date): imported once, from line 3"
+        " — the first one listed is kept\n" in err
+    )
     assert f"{REPEATS}:17: warning: shares its title with line 7, but is another paper" in err
     assert err.count("warning:") == 2
     assert sorted(p.name for p in out.iterdir()) == [
@@ -74,7 +77,7 @@ def test_force_updates_only_what_the_listing_carries(tmp_path: Path, capsys: pyt
     page = out / "sparse-attention-for-everyone.md"
     imported, _ = read_page(page)
     assert imported is not None
-    page.write_text(to_front_matter(replace(PAGE, source=imported.source)), encoding="utf-8")
+    page.write_text(to_front_matter(replace(PAGE, source=imported.source, rank=imported.rank)), encoding="utf-8")
     edited = page.read_bytes()
 
     code, summary, err = run_import(out, capsys)
@@ -185,3 +188,74 @@ def test_matching_does_not_depend_on_the_listing_order() -> None:
     assert match_pages([earlier, later], pages) == {0: 0, 1: 1}
     assert match_pages([later], [(None, t, D8)]) == {0: 0}  # a corrected date: still the same paper
     assert match_pages([replace(later, arxiv="2501.00009")], [("2501.00001", t, D9)]) == {}
+
+
+def test_a_richer_source_fills_what_the_listing_lacked_and_the_listing_again_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The seed listing, then a saved Daily Papers day that holds one of its papers (QLoRA),
+    then the seed listing again: the day fills the fields the page lacked and keeps the ones it
+    gives differently (reported, never as an edit by hand); the listing then changes nothing."""
+    from tests.golden import SEED
+
+    out = tmp_path / "papers"
+    (tmp_path / "sources").mkdir()
+    daily = tmp_path / "sources" / "hf-daily-2025-07-08.json"
+    daily.write_bytes((Path(__file__).parent / "fixtures" / "hf" / "hf-daily-2025-07-08.json").read_bytes())
+    seed = ["import", str(SEED), "--year", "2025", "--out", str(out)]
+    assert main(seed) == 0
+    page = out / "qlora-efficient-finetuning-of-quantized-llms.md"
+    listed, _ = read_page(page)
+    assert listed is not None and listed.arxiv is None and listed.authors == ()
+    capsys.readouterr()
+
+    main(["import", str(daily), "--out", str(out)])
+    out_text, err = capsys.readouterr()
+    assert "1 updated" in out_text
+    assert f"filled {page}: published, authors, arxiv, code, links, upvotes, hf_submitter\n" in err
+    assert (
+        f"kept {page}: rank, abstract differ from sources/hf-daily-2025-07-08.json"
+        " (the page's source is sources/hf-papers-listing.txt): kept the page's" in err
+    )
+    assert "edited by hand" not in err
+    filled, _ = read_page(page)
+    assert filled is not None
+    assert (filled.arxiv, filled.code, filled.upvotes) == ("2305.14314", "https://github.com/artidoro/qlora", 57)
+    assert filled.authors[0] == "Tim Dettmers"
+    assert (filled.title, filled.abstract, filled.rank, filled.source) == (
+        listed.title,
+        listed.abstract,
+        listed.rank,
+        listed.source,
+    )
+
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(seed) == 0
+    out_text, err = capsys.readouterr()
+    assert out_text.strip().startswith("0 new, ") and "updated" not in out_text
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert "edited by hand" not in err
+
+
+def test_reconcile_fills_keeps_and_forces() -> None:
+    """The rule on its own: empty fields filled, differing ones kept unless forced, the
+    abstract too; ``source`` only taken by force and never reported."""
+    from generator.content.merge import reconcile
+
+    bare = Paper(slug="s", title=PAGE.title, date=D8, abstract="The page's abstract.", source="sources/a.txt")
+    rich = replace(PAGE, abstract="Another abstract.", source="sources/b.json", rank=4)
+    result = reconcile(bare, rich, frozenset(FIELDS))
+    assert result.filled == ("authors", "arxiv", "code", "links", "tags", "rank", "submitted_by")
+    assert result.differ == ("abstract",)
+    assert (result.paper.abstract, result.paper.source, result.paper.authors) == (
+        "The page's abstract.",
+        "sources/a.txt",
+        PAGE.authors,
+    )
+    forced = reconcile(bare, rich, frozenset(FIELDS), force=True)
+    assert (forced.paper.abstract, forced.paper.source, forced.replaced) == (
+        "Another abstract.",
+        "sources/b.json",
+        True,
+    )
+    assert reconcile(rich, rich, frozenset(FIELDS)) == reconcile(rich, replace(rich, code=None), frozenset(FIELDS))

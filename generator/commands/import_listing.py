@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.commands.import_hf import is_daily_file, run_hf
 from generator.commands.written import report_written
-from generator.content.merge import duplicates_in
+from generator.content.merge import duplicates_in, reconcile
 from generator.content.writer import write_papers
 from generator.core.model import Paper
 from generator.core.problems import read_problem
@@ -35,8 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="on pages edited by hand, update the fields the listing carries (title, date, abstract, code, "
-        "links, source); every other field is kept",
+        help="where a page gives a field differently from the listing (title, date, abstract, code, rank), "
+        "take the listing's; every other field is kept (fields a page lacks are filled without it)",
     )
     p.set_defaults(run=run)
 
@@ -49,19 +49,31 @@ def _source_name(listing: Path) -> str:
 
 def _distinct(result: ReadResult) -> list[Paper]:
     """The listing's papers with each repeated record once; repeats and different papers that
-    share a title are reported as warnings (with both lines) in ``result.problems``."""
+    share a title are reported as warnings (with both lines) in ``result.problems``.
+
+    Of a repeated record (the same arXiv id, however written: a version, a prefix, an abs URL;
+    without ids, the same title on the same date) the first one listed is imported, at its
+    place in the day; the fields it lacks are filled from the repeats, as an import fills a page."""
     keep, notes = duplicates_in(result.papers)
-    line = result.lines if len(result.lines) == len(result.papers) else [0] * len(result.papers)
+    papers = list(result.papers)
+    line = result.lines if len(result.lines) == len(papers) else [0] * len(papers)
     for i, first, kind in notes:
         if kind == "repeat":
-            message = f"the same paper as line {line[first]} ({result.papers[i].title[:80]!r}): imported once"
+            same = f"arXiv {papers[i].arxiv}" if papers[i].arxiv else "the same title and date"
+            merged = reconcile(papers[first], papers[i], result.carried)
+            papers[first] = merged.paper
+            filled = f"; filled {', '.join(merged.filled)} from this one" if merged.filled else ""
+            message = (
+                f"the same paper as line {line[first]} ({same}): imported once, from line {line[first]}"
+                f" — the first one listed is kept{filled}"
+            )
         else:
             message = (
                 f"shares its title with line {line[first]}, but is another paper (another arXiv id or date):"
                 " both are imported — give each page its arXiv id so that they can be told apart"
             )
         result.problems.append(read_problem(line[i], message, skipped=False))
-    return [result.papers[i] for i in keep]
+    return [papers[i] for i in keep]
 
 
 def run(args: argparse.Namespace) -> int:

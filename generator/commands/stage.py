@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,8 +27,20 @@ if TYPE_CHECKING:
 from generator.core.site_identity import IdentityError
 
 
-def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager | None = None) -> int:
-    """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings."""
+def _stage(
+    config: Path,
+    out: Path | None,
+    quiet: bool = False,
+    stager: Stager | None = None,
+    newer_save: Callable[[], bool] | None = None,
+) -> int:
+    """Stage and report; 0 clean, 1 some files left out (each named), 2 unusable settings, 3 a
+    file that could not be written (named).
+
+    ``newer_save`` (``serve``) says whether another save came during the stage or just after:
+    then its problems are not printed, as they may be a file read half-saved (an editor that
+    truncates, then writes); the restage of that save reports what is still wrong."""
+    from generator.content.writer import WriteFailed
     from generator.stage import Stager
 
     start = time.perf_counter()
@@ -38,11 +51,15 @@ def _stage(config: Path, out: Path | None, quiet: bool = False, stager: Stager |
     except (IdentityError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except WriteFailed as err:  # a full disk: nothing of this run was put in place
+        print(f"error: {err}; the staged folder and the site are left as they were", file=sys.stderr)
+        return 3
     finally:
         if own:
             stager.close()
-    for line in report.lines():
-        print(f"error: left out of the site: {line}", file=sys.stderr)
+    if not (report.problems and newer_save is not None and newer_save()):
+        for line in report.lines():
+            print(f"error: left out of the site: {line}", file=sys.stderr)
     if not quiet or report.written or report.removed:
         print(
             f"staged {report.papers} papers, {report.files} files: {len(report.written)} written, "
@@ -77,6 +94,10 @@ def _stage_apart(config: Path) -> int:
         print(f"error: staging stopped by signal {os.WTERMSIG(status)}", file=sys.stderr)
         return 3
     return os.waitstatus_to_exitcode(status)
+
+
+SETTLE_S = 0.5
+"""Under ``serve``, a restage's problems are printed only if no other save comes this soon."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -128,10 +149,16 @@ def run_build(args: argparse.Namespace) -> int:
 
     try:
         site_dir = args.site_dir or load_identity(args.config_file).site_dir
-        build(args.engine, args.config_file, site_dir)
-        publish_modes(site_dir)  # a web server running as another user can read every file
+        # Modes set before the new site takes the old one's place: a web server running as
+        # another user can read every file of it from its first moment.
+        build(args.engine, args.config_file, site_dir, finish=publish_modes)
     except EngineError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # the site could not be put in place: the previous one is whole
+        print(
+            f"error: {err.filename or site_dir}: {err.strerror}; the previous site is left as it was", file=sys.stderr
+        )
         return 1
     return staged
 
@@ -171,7 +198,7 @@ def run_serve(args: argparse.Namespace) -> int:
             if changed.wait(0.5):
                 time.sleep(0.05)  # an editor's save is several events: take them as one
                 changed.clear()
-                _stage(args.config_file, None, quiet=True, stager=stager)
+                _stage(args.config_file, None, quiet=True, stager=stager, newer_save=lambda: changed.wait(SETTLE_S))
     except KeyboardInterrupt:
         pass
     finally:

@@ -8,8 +8,12 @@ from generator.content.writer import WriteSummary
 
 
 def report_written(summary: WriteSummary, read_errors: int, *extra: str) -> int:
-    """Print each page skipped, warned about or not written (on stderr, by file), then one line
+    """Print each page filled, kept, skipped, warned about or not written (on stderr, by file), then one line
     of counts (plus ``extra`` parts such as "3 withdrawn"); the import's exit status."""
+    for path, fields in summary.filled:
+        print(f"filled {path}: {fields}", file=sys.stderr)
+    for path, reason in summary.differ:
+        print(f"kept {path}: {reason}", file=sys.stderr)
     for path, reason in summary.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
     for path, reason in summary.warnings:

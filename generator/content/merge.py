@@ -6,14 +6,15 @@ Pure functions over ``Paper`` values (no I/O), used by the writer:
 - ``duplicates_in``: the repeated records of a listing and the different papers sharing a title;
 - ``match_pages``: which existing page each record is (the arXiv id, else the title, by the rule
   ``validate.same_paper`` defines for the whole project);
-- ``merge``: the page after an update, from the fields the source carries only.
+- ``reconcile``: the page after an import, from the fields the source carries only: what the
+  page lacks is filled, what it gives differently is kept and reported (``--force`` takes it).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.content.paper_fields import FRONT_MATTER_KEYS
@@ -23,28 +24,71 @@ from generator.core.model import Paper
 FIELDS: tuple[str, ...] = (*FRONT_MATTER_KEYS, "abstract")
 
 
-def merge(existing: Paper, incoming: Paper, carried: frozenset[str]) -> Paper:
-    """``existing`` with the fields in ``carried`` taken from ``incoming``; every other field,
-    and the slug, stay as they are. A carried field the record leaves empty (a listing whose
-    abstract names no code repository) keeps the page's value: an absence is not an edit.
-    Links and tags are a union, the page's first: a source never removes what a person added."""
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """What an import does to one page: the page after it, the fields it filled (the page had
+    none), and the fields the page and the record give differently (``replaced`` with
+    ``--force``, else kept)."""
+
+    paper: Paper
+    filled: tuple[str, ...] = ()
+    differ: tuple[str, ...] = ()
+    replaced: bool = False
+
+
+def _empty(value: object) -> bool:
+    return value in (None, "", ())
+
+
+def _union(name: str, old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Links and tags: the page's first, then what the record adds (a link by its URL)."""
+    if name == "links":
+        urls = {link.url for link in old}
+        return old + tuple(link for link in new if link.url not in urls)
+    return old + tuple(tag for tag in new if tag not in old)
+
+
+def reconcile(existing: Paper, incoming: Paper, carried: frozenset[str], *, force: bool = False) -> Merge:
+    """The page after importing ``incoming`` over it, from the fields in ``carried`` only.
+
+    A field the page lacks is filled from the record: an absence was never an edit, and a
+    richer source (Daily Papers, with authors and ids) completes a page a listing made. A field
+    the record leaves empty keeps the page's value. Links and tags are a union, the page's
+    first: a source never removes what a person added. A field both give differently is kept
+    and reported, unless ``force``: then the record's value is taken, abstract included.
+    ``source`` names where the page's fields came from, so it is filled for a page that has
+    none only by ``force`` and never reported as a difference (every other source differs)."""
     changes: dict[str, Any] = {}
+    filled: list[str] = []
+    differ: list[str] = []
     for name in FIELDS:
         if name not in carried:
             continue
         new, old = getattr(incoming, name), getattr(existing, name)
-        if name == "links":
-            urls = {link.url for link in old}
-            value = tuple(old) + tuple(link for link in new if link.url not in urls)
-        elif name == "tags":
-            value = tuple(old) + tuple(tag for tag in new if tag not in old)
-        elif new in (None, "", ()):
+        if _empty(new) or new == old:
             continue
+        if name in ("links", "tags"):
+            value = _union(name, old, new)
+            if value != old:
+                changes[name] = value
+                filled.append(name)
+        elif name == "source":
+            if force:
+                changes[name] = new
+        elif _empty(old):
+            changes[name] = new
+            filled.append(name)
         else:
-            value = new
-        if value != old:
-            changes[name] = value
-    return replace(existing, **changes) if changes else existing
+            differ.append(name)
+            if force:
+                changes[name] = new
+    paper = replace(existing, **changes) if changes else existing
+    return Merge(paper, tuple(filled), tuple(differ), force and bool(differ))
+
+
+def merge(existing: Paper, incoming: Paper, carried: frozenset[str]) -> Paper:
+    """The page with every carried field the record gives taken from it (what ``--force`` writes)."""
+    return reconcile(existing, incoming, carried, force=True).paper
 
 
 def same_record(a: Paper, b: Paper) -> bool:

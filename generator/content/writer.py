@@ -1,21 +1,24 @@
 """Writes ``Paper`` records as pages, without ever losing a person's work.
 
-A page on disk whose fields differ from what its source says has been edited by hand (or by a
-later pull request), so it is skipped unless ``force`` is given, and then only the fields the
-source carries are updated (``merge``). Files are replaced atomically and only when their
-bytes change, which keeps re-imports quiet in ``git status``.
+An import merges, never clobbers (``merge.reconcile``): the fields a page lacks are filled from
+the record and reported; a field the page gives differently is kept and reported — as "edited
+by hand" when the record comes from the page's own source (the file named in its ``source``),
+as a difference from another source otherwise — unless ``force`` is given. Files are replaced
+atomically and only when their bytes change, which keeps re-imports quiet in ``git status``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
-from generator.content.merge import FIELDS, match_pages, merge
+from generator.content.merge import FIELDS, match_pages, reconcile
 from generator.content.pages import to_front_matter
 from generator.content.validate import Entry, page_files, read_entries, title_key
 from generator.core.model import Paper
@@ -27,6 +30,8 @@ class WriteSummary:
     updated: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    filled: list[tuple[Path, str]] = field(default_factory=list)  # "authors, arxiv, code"
+    differ: list[tuple[Path, str]] = field(default_factory=list)  # kept fields of updated pages
     errors: list[tuple[Path, str]] = field(default_factory=list)
     warnings: list[tuple[Path, str]] = field(default_factory=list)
 
@@ -89,6 +94,61 @@ def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+class WriteFailed(OSError):
+    """A file could not be written (a full disk, a read-only folder); names the file. Nothing of
+    the batch it belonged to was put in place (``prepare_writes``)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"could not write {path}: {reason}")
+        self.path, self.reason = path, reason
+
+
+def write_data(handle: BinaryIO, data: bytes) -> None:
+    """Where every batch write puts its bytes: one place, so a test can make the disk full."""
+    handle.write(data)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """True when ``path`` already holds ``data`` (a missing file holds nothing)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def prepare_writes(scratch: Path, root: Path, changes: Iterable[tuple[str, bytes]]) -> list[tuple[Path, Path]]:
+    """Write each change into ``scratch`` (a folder beside ``root``, on the same disk, emptied
+    first: a killed run may have left files there): (temporary, target) pairs for
+    ``commit_writes``. If one cannot be written (``ENOSPC``), ``scratch`` is emptied and
+    ``WriteFailed`` names the file: ``root`` is exactly as it was, however far the batch got,
+    and never holds a temporary file an engine might publish."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    pending: list[tuple[Path, Path]] = []
+    path = root
+    try:
+        make_dirs(scratch)
+        for n, (rel, data) in enumerate(changes):
+            path = root / rel
+            tmp = scratch / f"{n}{path.suffix}"
+            pending.append((tmp, path))
+            with tmp.open("wb") as fh:
+                write_data(fh, data)
+                os.fchmod(fh.fileno(), FILE_MODE)
+    except OSError as err:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise WriteFailed(path, err.strerror or str(err)) from err
+    return pending
+
+
+def commit_writes(pending: Iterable[tuple[Path, Path]], scratch: Path) -> None:
+    """Put each prepared file in its place: a rename, so each file is whole wherever a kill
+    stops the batch, and no new space is needed but for new folders."""
+    for tmp, path in pending:
+        make_dirs(path.parent)
+        os.replace(tmp, path)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def write_if_changed(path: Path, text: str | bytes) -> bool:
     """``write_bytes_if_changed`` for text (always UTF-8) or bytes."""
     return write_bytes_if_changed(path, text.encode("utf-8") if isinstance(text, str) else text)
@@ -124,10 +184,6 @@ def publish_modes(root: Path) -> int:
     return changed
 
 
-def _differences(a: Paper, b: Paper) -> list[str]:
-    return [name for name in FIELDS if getattr(a, name) != getattr(b, name)]
-
-
 def write_papers(
     papers: Iterable[Paper],
     out_dir: Path,
@@ -139,9 +195,9 @@ def write_papers(
     """Write each paper to ``out_dir``; a failure on one page never stops the others.
 
     A paper already on the shelf (``merge.match_pages``: same arXiv id, else same title) keeps
-    its page and its slug. If the fields the source ``carried`` differ from the page's, the page
-    was edited by hand: it is skipped, or with ``force`` those fields are updated and every
-    other field is kept (``merge.merge``). A new paper gets its slug, or the first free ``-N``.
+    its page and its slug; of the fields the source ``carried``, those the page lacks are filled,
+    and those it gives differently are kept and reported, or with ``force`` updated, every other
+    field kept (``merge.reconcile``). A new paper gets its slug, or the first free ``-N``.
     The papers are expected to be distinct (``merge.duplicates_in`` removes repeats)."""
     summary = WriteSummary()
     papers = list(papers)
@@ -167,25 +223,38 @@ def write_papers(
     return summary
 
 
+def _kept(paper: Paper, incoming: Paper, differ: tuple[str, ...]) -> str:
+    """Why the fields ``differ`` were kept: the page was edited after its own source made it,
+    or the record comes from another source than the page's."""
+    what = f"the {differ[0]} differs" if len(differ) == 1 else f"{', '.join(differ)} differ"
+    them = "it" if len(differ) == 1 else "them"
+    if paper.source and paper.source == incoming.source:
+        return f"edited by hand ({what} from the source); use --force to update {them}, keeping every other field"
+    origin = f"the page's source is {paper.source}" if paper.source else "the page names no source"
+    return (
+        f"{what} from {incoming.source or 'this source'} ({origin}): kept the page's; use --force to take {them}"
+        " from this source"
+    )
+
+
 def _update(entry: Entry, paper: Paper, carried: frozenset[str], force: bool, summary: WriteSummary) -> None:
     path = Path(entry.path)
     if entry.paper is None:
         reason = entry.problems[0].format(entry.path) if entry.problems else "unreadable page"
         summary.errors.append((path, f"{reason} (left as it is)"))
         return
-    merged = merge(entry.paper, paper, carried)
-    if merged == entry.paper:
-        summary.unchanged.append(path)
-    elif force:
-        write_if_changed(path, to_front_matter(merged))
+    result = reconcile(entry.paper, paper, carried, force=force)
+    if result.paper != entry.paper:
+        write_if_changed(path, to_front_matter(result.paper))
         summary.updated.append(path)
+        if result.filled:
+            summary.filled.append((path, ", ".join(result.filled)))
+        if result.differ and not force:
+            summary.differ.append((path, _kept(entry.paper, paper, result.differ)))
+    elif result.differ:
+        summary.skipped.append((path, _kept(entry.paper, paper, result.differ)))
     else:
-        fields = _differences(entry.paper, merged)
-        what = f"the {fields[0]} differs" if len(fields) == 1 else f"{', '.join(fields)} differ"
-        them = "it" if len(fields) == 1 else "them"
-        summary.skipped.append(
-            (path, f"edited by hand ({what} from the source); use --force to update {them}, keeping every other field")
-        )
+        summary.unchanged.append(path)
 
 
 def _create(

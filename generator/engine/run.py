@@ -13,53 +13,109 @@ Each engine runs as a subprocess of this Python, so the one installed beside Pap
 one used, and a crash in it cannot leave this process half-way. The search index is a set of
 staged files (``generator.search.index``), so every engine publishes the same one.
 
-A config whose ``docs_dir`` was not written by the stage step is refused for an engine that
-runs without the plugin: that folder would be contributor sources, and publishing them as
-they are would put unescaped front matter and Markdown on the site. The stage step marks its
-folder with ``STAGED_MARKER``.
+A config whose ``docs_dir`` was not written by the stage step is refused: that folder would be
+contributor sources, and publishing them as they are would put unescaped front matter and
+Markdown on the site. The stage step marks its folder with ``STAGED_MARKER``, and takes the
+mark away while it changes the folder, so a folder a killed stage left half-written is refused
+too. The engine writes beside the site, which is replaced only by a finished build.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
 import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from generator.core.routes import STAGED_MARKER
-from generator.core.site_identity import PLUGIN
 
 ENGINES: tuple[str, ...] = ("mkdocs", "properdocs", "zensical")
-_ENGINES_WITH_PLUGINS = ("mkdocs", "properdocs")
 
 
 class EngineError(RuntimeError):
     """A build failed; the message is one line and starts with the engine's name."""
 
 
-def build(engine: str, config_file: Path, site_dir: Path) -> None:
-    """Build the site of ``config_file`` into ``site_dir`` with ``engine``."""
+def build(engine: str, config_file: Path, site_dir: Path, finish: Callable[[Path], object] | None = None) -> None:
+    """Build the site of ``config_file`` into ``site_dir`` with ``engine``.
+
+    The engine writes into a folder beside ``site_dir`` (``building_dir``), and ``site_dir`` is
+    replaced by it only once the engine succeeded and ``finish`` (given the new folder) returned:
+    a build that fails or is killed leaves the previous site whole. The replacement is one
+    atomic exchange where the system has it (Linux ``renameat2``), two renames elsewhere."""
     if engine not in ENGINES:
         raise EngineError(f"{engine}: not an engine PaperShelf builds with (choose {', '.join(ENGINES)})")
     config_file, site_dir = Path(config_file).resolve(), Path(site_dir).resolve()
     config = _read_config(engine, config_file)
-    with_plugin = engine in _ENGINES_WITH_PLUGINS and PLUGIN in plugin_names(config)
-    if not with_plugin:
-        _check_staged(engine, config_file, config)
+    check_staged(engine, config_file, config)
     if importlib.util.find_spec(engine) is None:
         raise EngineError(f"{engine}: not installed (pip install 'papershelf[engines]')")
-    if engine == "zensical":
-        _zensical(config_file, site_dir)
-    else:
-        _run(engine, engine_command(engine, config_file, site_dir))
+    building = building_dir(site_dir)
+    shutil.rmtree(building, ignore_errors=True)  # what a killed build left
+    try:
+        if engine == "zensical":
+            _zensical(config_file, building)
+        else:
+            _run(engine, engine_command(engine, config_file, building))
+        if finish is not None:
+            finish(building)
+        replace_dir(building, site_dir)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def building_dir(site_dir: Path) -> Path:
+    """``site`` -> ``.site.building``: beside the site (the same disk, so the swap is a rename)."""
+    return site_dir.with_name(f".{site_dir.name}.building")
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the system
+    or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in the place of ``target``; what ``target`` held ends up at ``new``
+    (to be removed). At no moment does ``target`` hold a mix of the two."""
+    if not target.exists():
+        new.rename(target)
+        return
+    if _exchange(new, target):
+        return
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    target.rename(old)
+    new.rename(target)
+    old.rename(new)
 
 
 def engine_command(engine: str, config_file: Path, site_dir: Path | None = None) -> list[str]:
@@ -119,12 +175,17 @@ def _read_config(engine: str, config_file: Path) -> dict[str, Any]:
     return config
 
 
-def _check_staged(engine: str, config_file: Path, config: dict[str, Any]) -> None:
+def check_staged(engine: str, config_file: Path, config: dict[str, Any]) -> None:
+    """Refuse a ``docs_dir`` the stage step did not finish writing: contributor sources (which
+    would be published unescaped), or a staged folder whose stage was killed or failed midway
+    (the stage step removes ``STAGED_MARKER`` before its first change and writes it after its
+    last), whatever the engine and plugins."""
     docs = config_file.parent / str(config.get("docs_dir") or "docs")
     if not (docs / STAGED_MARKER).is_file():
         raise EngineError(
-            f"{engine}: {docs} is not a staged folder (no {STAGED_MARKER}); without PaperShelf's plugin "
-            "it would publish contributor pages unescaped (run `python -m generator stage`, set docs_dir to its folder)"
+            f"{engine}: {docs} is not a staged folder, or its staging did not finish (no {STAGED_MARKER}); "
+            "publishing it could put contributor pages unescaped or half-written on the site "
+            "(run `python -m generator stage`, and set docs_dir to its folder)"
         )
 
 
