@@ -76,3 +76,19 @@ def test_urls_survive_cleanup_and_are_extracted() -> None:
 def test_only_https_becomes_a_field() -> None:
     found = extract_links("see http://github.com/insecure/repo and ftp://x.org/y")
     assert found.code is None and found.links == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # Shapes seen in real arXiv abstracts: a macro whose arguments the fragment does not hold.
+        (
+            r"available at \textcolor{red}{https://github.com/o/r.git}.",
+            "available at https://github.com/o/r.git.",
+        ),
+        (r"see \href{https://example.org/gasp/}.", "see https://example.org/gasp/."),
+        (r"at \href{this link}{here} now", "at this link here now"),
+    ],
+)
+def test_a_macro_without_its_arguments_keeps_the_text(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean

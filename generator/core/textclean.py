@@ -47,9 +47,21 @@ CODE_HOSTS = (
 _latex = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 
 
+_MACRO_NAME = re.compile(r"\\[A-Za-z]+\*?")
+_COLOUR_ARGUMENT = re.compile(r"\\(?:text)?colou?r\{[^{}]*\}")
+
+
 def _tex_to_unicode(fragment: str) -> str:
-    """Convert one TeX fragment; an unknown macro (an author's ``\\proj``) keeps its name."""
-    converted = _latex.latex_to_text(fragment)
+    """Convert one TeX fragment; an unknown macro (an author's ``\\proj``) keeps its name.
+
+    A macro cut from its arguments by the fragment's end (``\\href`` or ``\\textcolor{red}`` before
+    a URL, as real arXiv abstracts have) makes pylatexenc raise instead of converting: such a
+    fragment keeps its arguments' text without the macro, so no abstract is lost to it."""
+    try:
+        converted = _latex.latex_to_text(fragment)
+    except (IndexError, KeyError, ValueError):
+        fragment = _COLOUR_ARGUMENT.sub("", fragment).replace("}{", "} {")
+        return _MACRO_NAME.sub("", fragment)
     if converted.strip():
         return converted
     m = re.match(r"\\([A-Za-z]+)", fragment)
