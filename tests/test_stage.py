@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import yaml
 
 from generator.core.words import search_words as words
 from generator.search.index import INDEX_DIR, file_of
+from generator.shelf.data import SHELF_DIR
 from generator.stage import stage
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
 from tests.golden import STAGED_FILES, STAGED_GOLDEN, staged_fixture
@@ -86,8 +88,13 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     edited = stage(config, out)
     assert f"papers/{HOSTILE}.md" in edited.written
     search = ("assets/search-typos/", "assets/search-index/")  # a new vocabulary, a new index
-    pages = [name for name in edited.written if not name.startswith(search)]
+    shelf = [name for name in edited.written if name.startswith(f"{SHELF_DIR}/")]
+    pages = [name for name in edited.written if not name.startswith((*search, f"{SHELF_DIR}/"))]
     assert len(pages) < 10, pages  # the page, and the pages that quote its abstract
+    # My shelf's data: its version, the paper's top terms and the term shards they weigh in; never
+    # its record (the abstract is not in it) nor the authors
+    assert f"{SHELF_DIR}/meta.json" in shelf, shelf
+    assert all(re.fullmatch(rf"{SHELF_DIR}/(meta\.json|[kt]\d+\.bin)", name) for name in shelf), shelf
     index = [name for name in edited.written if name.startswith(search[1])]
     # the table of contents, the paper's record, and the terms files of its words (its length
     # changed, so each of its words weighs a little differently), nothing else
