@@ -25,8 +25,9 @@ from benchmarks.constants import ROOT
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
 from generator.core.model import Paper
 from generator.core.site_config import load_site_config
+from generator.core.words import words
 from generator.taxonomy.related import RELATED_COUNT, related_papers
-from generator.taxonomy.topics import assign_topics, words
+from generator.taxonomy.topics import assign_topics
 
 # --------------------------------------------------------------------------- the quality figure
 

@@ -67,7 +67,7 @@ function file(name) {
   return files.get(name);
 }
 
-/* The words of a text as the index holds them (generator/search/typos.words). */
+/* The words of a text as the index holds them (generator/core/words.search_words). */
 export function tokens(text) {
   return Array.from(String(text).normalize("NFKC").toLowerCase().replace(/_/g, " ").matchAll(WORD), (m) => m[0]);
 }
