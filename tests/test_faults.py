@@ -163,7 +163,7 @@ def _mount_tmpfs(where: Path, size: str) -> bool:
 def test_a_really_full_disk_keeps_the_stage_and_the_site(tmp_path: Path) -> None:
     """The same on a real full disk: the project on a small tmpfs, filled up after a first build."""
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "64m"):
+    if not _mount_tmpfs(disk, "256m"):
         pytest.skip("this machine does not let tests mount a tmpfs (the injected ENOSPC test still runs)")
     try:
         project = copy_project(disk / "project")
