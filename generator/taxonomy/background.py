@@ -132,7 +132,7 @@ class RelatedJob:
         self._proc = None
 
 
-RELATED_PAUSE_S = 2.0
+RELATED_PAUSE_S = 1.0
 """In a preview, the related papers are recomputed once saves pause for this long."""
 
 
