@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+from collections.abc import Mapping, Sequence
 
 
 def compress(data: bytes, level: int = 6) -> bytes:
@@ -29,3 +31,21 @@ def compressed(name: str, raw: bytes, level: int = 4) -> bytes:
     if known is None or known[0] != digest:
         known = _LAST[name] = (digest, compress(raw, level=level))
     return known[1]
+
+
+def compact_json(value: object) -> bytes:
+    """JSON as the browser-side data files hold it: no spaces, UTF-8 as written."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def versioned_folder(folder: str, named: Sequence[tuple[str, bytes]], meta: Mapping[str, object]) -> dict[str, bytes]:
+    """A folder of compressed data files and its plain ``meta.json``, whose ``version`` is a
+    digest of every file: the browser keys its cache by it, so a changed file is never read
+    beside an old one (the search index and My shelf's data are fetched so)."""
+    digest = hashlib.sha256()
+    for name, raw in named:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
+    head = {"format": meta["format"], "version": digest.hexdigest()[:12]}
+    out = {f"{folder}/meta.json": compact_json({**head, **meta}) + b"\n"}
+    out.update((f"{folder}/{name}", compressed(f"{folder}/{name}", raw)) for name, raw in named)
+    return out

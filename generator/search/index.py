@@ -50,7 +50,6 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
-import hashlib
 import json
 import zlib
 from collections import Counter
@@ -61,7 +60,7 @@ import snowballstemmer
 
 from generator.core import routes
 from generator.core.caches import per_paper
-from generator.core.gz import compressed
+from generator.core.gz import compact_json, versioned_folder
 from generator.core.model import Paper
 from generator.core.text import text_start
 from generator.core.words import search_words
@@ -130,8 +129,7 @@ def _sort_key(text: str) -> bytes:
     return text.encode("utf-16-be")
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+_json = compact_json
 
 
 def _gaps(ids: Iterable[int]) -> list[int]:
@@ -378,12 +376,8 @@ def index_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
         + [(f"d{n}.bin", raw) for n, raw in enumerate(doc_raw)]
         + [(f"f{n}.bin", raw) for n, raw in enumerate(filter_raw)]
     )
-    digest = hashlib.sha256()
-    for name, raw in named:
-        digest.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
     meta = {
         "format": FORMAT,
-        "version": digest.hexdigest()[:12],
         "docs": len(papers),
         "docs_per_file": DOCS_PER_FILE,
         "scale": SCALE,
@@ -391,9 +385,7 @@ def index_files(papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) ->
         "terms": term_firsts,
         "filters": filters,
     }
-    out = {f"{INDEX_DIR}/meta.json": _json(meta) + b"\n"}
-    out.update((f"{INDEX_DIR}/{name}", compressed(f"{INDEX_DIR}/{name}", raw)) for name, raw in named)
-    return out
+    return versioned_folder(INDEX_DIR, named, meta)
 
 
 def file_of(firsts: Sequence[str], key: str) -> int:

@@ -33,14 +33,12 @@ compressed): ``PAPERS_PER_RECORD_SHARD`` papers, ``POSTINGS_PER_TERM_SHARD`` pos
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from generator.core.gz import compressed
+from generator.core.gz import compact_json, versioned_folder
 from generator.core.links import paper_link, pdf_link
 from generator.core.model import Paper
 from generator.search.typos import bucket
@@ -56,8 +54,7 @@ POSTINGS_PER_TERM_SHARD = 500  # about 4 KB compressed: "For you" fetches one pe
 NAMES_PER_AUTHOR_SHARD = 400
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+_json = compact_json
 
 
 def _shards(count: int, per_shard: int) -> int:
@@ -137,12 +134,8 @@ def shelf_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         by_author[bucket(name, n_authors)][name] = authors[name]
     named += [(f"a{k}.bin", _json(by_author.get(k, {}))) for k in range(n_authors)]
 
-    digest = hashlib.sha256()
-    for name, raw in named:
-        digest.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
     meta = {
         "format": FORMAT,
-        "version": digest.hexdigest()[:12],
         "papers": len(papers),
         "records": n_records,
         "slots": slots,
@@ -150,6 +143,4 @@ def shelf_files(papers: Sequence[Paper]) -> dict[str, bytes]:
         "terms": n_terms,
         "authors": n_authors,
     }
-    out = {f"{SHELF_DIR}/meta.json": _json(meta) + b"\n"}
-    out.update((f"{SHELF_DIR}/{name}", compressed(f"{SHELF_DIR}/{name}", raw)) for name, raw in named)
-    return out
+    return versioned_folder(SHELF_DIR, named, meta)
