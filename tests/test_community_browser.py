@@ -15,16 +15,10 @@ import pytest
 
 from tests.conftest import copy_project, mkdocs_build, screenshot, serve
 from tests.test_accessibility import AXE, axe_violations
+from tests.test_community import DISCUSSION
 
 pytestmark = pytest.mark.browser
 
-DISCUSSION = """
-discussion:
-  repository: papershelf/papershelf
-  repository_id: R_kgDOexample
-  category: Papers
-  category_id: DIC_kwDOexample4CAAAA
-"""
 PAPER = "papers/qlora-efficient-finetuning-of-quantized-llms/"
 STAND_IN = """(function () {
   var me = document.currentScript, box = document.querySelector(".giscus");

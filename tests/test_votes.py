@@ -185,3 +185,14 @@ def test_votes_are_counted_from_thumbs_up_and_upvotes_and_dumped_in_order() -> N
     assert others == 1 and votes[SLUGS[0]].up == 7
     assert dump_votes(votes) == dump_votes(dict(reversed(list(votes.items()))))
     assert dump_votes({}) == "{}\n"
+
+
+def test_an_unreadable_settings_file_is_one_line_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "site_config.yml"
+    config.write_bytes(b"title: \xff\xfe not UTF-8\n")
+    content = tmp_path / "content"
+    content.mkdir()
+    assert main(["votes", "--config", str(config), "--content", str(content)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {config}: cannot be read"), err
+    assert not (content / "votes.json").exists()

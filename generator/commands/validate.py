@@ -40,9 +40,6 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"error: {args.config}: cannot be read ({err})", file=sys.stderr)
-        return 2
     if not args.papers.is_dir():
         print(
             f"error: {args.papers}: no such folder (run from the repository's root, or pass --papers)", file=sys.stderr

@@ -149,6 +149,8 @@ def load_site_config(path: Path) -> SiteConfig:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:  # every command then says it in one line
+        raise ConfigError(f"{path}: cannot be read ({err})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: (top level): must be a mapping of settings")
     try:
