@@ -327,8 +327,20 @@ export async function search(query, { filters } = {}) {
   return { results: ranked.map(([doc, score]) => result(m, doc, score, matches)), unknown };
 }
 
-/* Fetch the files a query will need while the reader is still typing. */
+/* Fetch the files a query will need while the reader is still typing: the terms of each word
+   already finished (a space after it) and the tail of a common one. The word being typed is
+   left alone: each key moves it to other terms files, most of which the next key makes useless. */
 export async function preload(query) {
   const m = await init();
-  await Promise.all(tokens(query).map((w) => entryOf(m, w)));
+  const finished = /\s$/.test(query) ? query : String(query).replace(/\S+$/, "");
+  const words = finished.normalize("NFKC").toLowerCase().split(/\s+/).flatMap((chunk) => {
+    const parts = tokens(chunk);
+    return parts.length > 1 && /[-']/.test(chunk) ? [parts.join(""), ...parts] : parts;
+  });
+  await Promise.all(
+    [...new Set(words)].map(async (w) => {
+      const own = await entryOf(m, w);
+      if (own && own.entry[4] >= 0) await file(`x${own.entry[4]}.bin`);
+    }),
+  );
 }
