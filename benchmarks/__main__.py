@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
+"""``python -m benchmarks build|search|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import calibrate, cli, community_bench
+from benchmarks import calibrate, cli, community_bench, search_probe
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="bench", metavar="BENCHMARK", required=True)
     cli.register(sub)
+    search_probe.register(sub)
     validate = sub.add_parser("validate", help="time 'validate' on N synthetic pages")
     validate.add_argument("rest", nargs=argparse.REMAINDER)
     validate.set_defaults(run=lambda a: __import__("benchmarks.validate_bench").validate_bench.main(a.rest))
