@@ -15,8 +15,8 @@
  * - Every value from the index (titles, topics, dates, excerpts) comes from contributor text,
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
- * - A query runs once typing pauses: longer than this reader's usual gap between keys (half as
- *   long again as the median of their last few gaps, PAUSE_MS at least and at most). Every run
+ * - A query runs once typing pauses: longer than this reader's usual gap between keys (twice the
+ *   median of their last few gaps, PAUSE_MS at least and at most). Every run
  *   fetches the papers files of the results it shows, ten files or so, which is most of what a
  *   search downloads; a run for each key of a word ("c", "ch", "cha", ...) fetched the papers
  *   of every prefix, five times what the whole query needs at 50,000 papers. While the reader
@@ -78,7 +78,7 @@
   const form = root.querySelector("form");
 
   const PAGE_SIZE = 10;
-  const PAUSE_MS = [150, 500]; // a query runs once typing pauses this long, or longer for a slow typist
+  const PAUSE_MS = [200, 600]; // a query runs once typing pauses this long, or longer for a slow typist
   const GAPS = 8; // the last gaps between keys that tell the reader's pace
   const MIN_QUERY = 2; // characters: one letter matches nearly every paper
   const base = new URL((root.dataset.psBase || ".").replace(/\/?$/, "/"), document.baseURI);
@@ -375,8 +375,9 @@
     more.hidden = shown >= current.length;
   }
 
-  /* How long a pause says the reader has stopped typing: half as long again as their median gap
-     between keys (a pause between keys under two seconds; longer ones are the reader stopping). */
+  /* How long a pause says the reader has stopped typing: twice their median gap between keys
+     (counting gaps under two seconds; longer ones are the reader stopping). Keys come unevenly
+     on a busy machine, and a pause too short runs a search for a word half typed. */
   const gaps = [];
   let lastKey = -Infinity;
   function pause() {
@@ -388,7 +389,7 @@
     lastKey = now;
     const sorted = gaps.slice().sort((a, b) => a - b);
     const median = sorted.length ? sorted[sorted.length >> 1] : 0;
-    return Math.min(PAUSE_MS[1], Math.max(PAUSE_MS[0], 1.5 * median));
+    return Math.min(PAUSE_MS[1], Math.max(PAUSE_MS[0], 2 * median));
   }
 
   function schedule() {
