@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 SHELL_PAPERS = 30
 READER_DELAY_MS = 120  # between keys: a quick reader (the benchmark's 20 ms is faster than anyone)
-KINDS = {"t": "terms", "x": "tails", "d": "papers", "f": "filter", "m": "meta"}
+KINDS = {"t": "terms", "x": "tails", "d": "papers", "f": "filter", "m": "meta", "k": "meta"}
 
 # Each fetch the page makes, with what the search box held then (the engine fetches the index so).
 _FETCH_LOG_JS = """

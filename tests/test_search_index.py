@@ -16,7 +16,15 @@ import pytest
 from benchmarks.corpus import seed_papers, synthesize
 from generator.content.collection import load_collection
 from generator.core.model import sort_key
-from generator.search.index import DOCS_PER_FILE, EXCERPT_TEXT_CHARS, INDEX_DIR, file_of, index_files, stem
+from generator.search.index import (
+    DOCS_PER_FILE,
+    EXCERPT_TEXT_CHARS,
+    INDEX_DIR,
+    KEYS_FILE,
+    file_of,
+    index_files,
+    stem,
+)
 from tests.conftest import FIXTURE_PAPERS
 
 TYPOS = Path(__file__).parent / "fixtures" / "typos"
@@ -38,8 +46,7 @@ def _unpacked(files: dict[str, bytes]) -> dict[str, Any]:
 def _postings(index: dict[str, Any], word: str) -> dict[int, int]:
     """paper -> score for ``word``, looked up as the browser does: the heaviest papers with
     their scores from the terms file, the rest (its tail) with the tail's score."""
-    meta = index["meta.json"]
-    terms = index[f"t{file_of(meta['terms'], word)}.bin"]
+    terms = index[f"t{file_of(index[KEYS_FILE], word)}.bin"]
     flat = terms["words"]
     stems = {flat[i]: flat[i + 1] or flat[i] for i in range(0, len(flat), 2)}
     if word not in stems:

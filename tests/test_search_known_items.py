@@ -20,7 +20,7 @@ import pytest
 
 from generator.content.collection import load_collection
 from generator.core.model import sort_key
-from generator.search.index import file_of, index_files, lead_words
+from generator.search.index import KEYS_FILE, file_of, index_files, lead_words
 from tests.conftest import copy_project, mkdocs_build, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "known-items"
@@ -58,11 +58,11 @@ def test_a_word_names_the_papers_it_names_not_those_of_its_stem() -> None:
     collection = load_collection(sorted(FIXTURE.glob("*.md")))
     papers = sorted(collection.papers, key=sort_key)
     files = {k.rsplit("/", 1)[1]: v for k, v in index_files(papers, {}).items()}
-    meta = json.loads(files["meta.json"])
+    keys = json.loads(gzip.decompress(files[KEYS_FILE]))
     slugs = [p.slug for p in papers]
 
     def names(word: str) -> list[str]:
-        terms = json.loads(gzip.decompress(files[f"t{file_of(meta['terms'], word)}.bin"]))
+        terms = json.loads(gzip.decompress(files[f"t{file_of(keys, word)}.bin"]))
         _bonus, *gaps = terms["names"].get(word, [0])
         return [slugs[d] for d in itertools.accumulate(gaps, initial=-1)][1:]
 

@@ -7,6 +7,7 @@ publishes nothing at all.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import pytest
 import yaml
 
 from generator.core.words import search_words as words
-from generator.search.index import INDEX_DIR, file_of
+from generator.search.index import INDEX_DIR, KEYS_FILE, file_of
 from generator.shelf.data import SHELF_DIR
 from generator.stage import stage
 from tests.conftest import FIXTURE_PAPERS, ROOT, copy_project, mkdocs_build
@@ -98,9 +99,9 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     index = [name for name in edited.written if name.startswith(search[1])]
     # the table of contents, the paper's record, and the terms files of its words (its length
     # changed, so each of its words weighs a little differently), nothing else
-    meta = json.loads((out / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
+    keys = json.loads(gzip.decompress((out / INDEX_DIR / KEYS_FILE).read_bytes()))
     held = set(words(old_text)) | set(words(page.read_text(encoding="utf-8")))
-    terms = {f"{INDEX_DIR}/t{file_of(meta['terms'], w)}.bin" for w in held}
+    terms = {f"{INDEX_DIR}/t{file_of(keys, w)}.bin" for w in held}
     assert f"{INDEX_DIR}/meta.json" in index and any(name.startswith(f"{INDEX_DIR}/d") for name in index)
     rest = [n for n in index if n not in terms and not n.startswith((f"{INDEX_DIR}/d", f"{INDEX_DIR}/x"))]
     assert rest == [f"{INDEX_DIR}/meta.json"], index

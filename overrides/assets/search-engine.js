@@ -46,21 +46,24 @@ export async function init() {
     meta = fetch(`${folder()}meta.json`).then(async (r) => {
       if (!r.ok) throw new Error(`search index: HTTP ${r.status}`);
       const m = await r.json();
-      if (m.format !== 2) throw new Error(`search index: format ${m.format} is not known`);
+      if (m.format !== 3) throw new Error(`search index: format ${m.format} is not known`);
+      m.terms = await load("keys.bin", m.version); // where each terms file begins
       return m;
     });
   }
   return meta;
 }
 
+async function load(name, version) {
+  const r = await fetch(`${folder()}${name}?v=${version}`);
+  if (!r.ok) throw new Error(`search index: ${name}: HTTP ${r.status}`);
+  const plain = r.body.pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(plain).text());
+}
+
 function file(name) {
   if (!files.has(name)) {
-    const loading = init().then(async (m) => {
-      const r = await fetch(`${folder()}${name}?v=${m.version}`);
-      if (!r.ok) throw new Error(`search index: ${name}: HTTP ${r.status}`);
-      const plain = r.body.pipeThrough(new DecompressionStream("gzip"));
-      return JSON.parse(await new Response(plain).text());
-    });
+    const loading = init().then((m) => load(name, m.version));
     loading.catch(() => files.delete(name)); // a failed fetch may be tried again
     files.set(name, loading);
   }
