@@ -367,3 +367,39 @@ def test_one_letter_is_not_searched_and_filters_load_no_index_data(page: Any, si
     assert meta.inner_text().endswith("matching papers")
     assert not [url for url in requested if re.search(r"/search-index/f\d+\.bin", url)]
     assert page.console_errors == []
+
+
+# Each fetch of the search index, with what the box held when it was asked for.
+_FETCH_LOG = """
+(() => {
+  const plain = window.fetch;
+  window.__fetched = [];
+  window.fetch = function (url, ...rest) {
+    const box = document.querySelector('input.md-search__input');
+    window.__fetched.push([String(url), box ? box.value : '']);
+    return plain.call(this, url, ...rest);
+  };
+})();
+"""
+
+
+@pytest.mark.browser
+def test_typing_fetches_results_only_for_the_whole_query(page: Any, site_url: str) -> None:
+    """Keys typed quickly run one search, for the whole query: no papers file is fetched for a
+    word half typed, and while typing only the terms of finished words are fetched."""
+    page.add_init_script(_FETCH_LOG)
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.wait_for_function("window.__fetched.some(([url]) => url.includes('/search-index/keys.bin'))")
+    query = "quantization large language models"
+    page.keyboard.type(query, delay=20)
+    page.wait_for_function(
+        "(q) => document.querySelector('[data-ps-search-results]').dataset.psComplete === q", arg=query
+    )
+    fetched = [(url.split("?")[0].rsplit("/", 1)[1], box) for url, box in page.evaluate("window.__fetched")]
+    papers = [(name, box) for name, box in fetched if re.fullmatch(r"d\d+\.bin", name)]
+    assert papers and all(box == query for _, box in papers), papers
+    for name, box in fetched:
+        if re.fullmatch(r"t\d+\.bin", name) and box != query:
+            assert box.endswith(" "), (name, box)  # a finished word's terms, fetched while typing on
+    assert page.console_errors == []
