@@ -16,7 +16,7 @@
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
  * - A query runs once typing pauses: longer than this reader's usual gap between keys (twice the
- *   median of their last few gaps, PAUSE_MS at least and at most). Every run
+ *   mean of their last few gaps, PAUSE_MS at least and at most). Every run
  *   fetches the papers files of the results it shows, ten files or so, which is most of what a
  *   search downloads; a run for each key of a word ("c", "ch", "cha", ...) fetched the papers
  *   of every prefix, five times what the whole query needs at 50,000 papers. While the reader
@@ -375,9 +375,10 @@
     more.hidden = shown >= current.length;
   }
 
-  /* How long a pause says the reader has stopped typing: twice their median gap between keys
-     (counting gaps under two seconds; longer ones are the reader stopping). Keys come unevenly
-     on a busy machine, and a pause too short runs a search for a word half typed. */
+  /* How long a pause says the reader has stopped typing: twice their mean gap between keys
+     (counting gaps under two seconds; longer ones are the reader stopping). The mean, not the
+     median: on a busy machine keys arrive in bursts, two at once and then a long gap, and the
+     median of such gaps is the short one, so a pause too short ran a search for a word half typed. */
   const gaps = [];
   let lastKey = -Infinity;
   function pause() {
@@ -387,9 +388,8 @@
       if (gaps.length > GAPS) gaps.shift();
     }
     lastKey = now;
-    const sorted = gaps.slice().sort((a, b) => a - b);
-    const median = sorted.length ? sorted[sorted.length >> 1] : 0;
-    return Math.min(PAUSE_MS[1], Math.max(PAUSE_MS[0], 2 * median));
+    const mean = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : 0;
+    return Math.min(PAUSE_MS[1], Math.max(PAUSE_MS[0], 2 * mean));
   }
 
   function schedule() {
