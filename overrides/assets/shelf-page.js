@@ -155,43 +155,53 @@ function reasonNode(reason) {
   return p;
 }
 
-async function forYou(api, page) {
+/* The For-you list of the saved papers as they are now: from the cache when the shelf and the
+   build are those it was made for (a second visit fetches nothing but meta.json), else ranked
+   and cached. No page element is needed, so My shelf starts it before its page is drawn.
+   Resolves to null for an empty shelf, to {stale: true} if the shelf changed meanwhile. */
+async function recommendations(api) {
   const papers = saved(api);
-  page.forYou.hidden = papers.length === 0;
-  if (papers.length === 0) return;
+  if (papers.length === 0) return null;
   const key = `papershelf:foryou:${api.base.pathname}`;
-  const show = (items) => {
-    page.forYouList.replaceChildren(...items.map((p) => entry(api, p, [reasonNode(p.reason), api.button(p.slug, p.title, false)])));
-    page.forYouStatus.textContent = items.length
-      ? `${items.length} papers like the ones you saved, most alike first.`
-      : "No paper shares enough with the ones you saved yet.";
-    page.forYouList.dataset.psReady = "true";
-  };
-  let m;
-  try {
-    m = await api.meta();
-  } catch (err) {
-    page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
-    return;
-  }
+  const m = await api.meta();
   let cached = null;
   try {
     cached = JSON.parse(localStorage.getItem(key) || "null");
   } catch (err) {
     cached = null;
   }
-  if (cached && cached.version === m.version && cached.shelf === shelfKey(papers)) return show(cached.items);
-  page.forYouStatus.textContent = "Finding papers like the ones you saved…";
-  delete page.forYouList.dataset.psReady;
+  if (cached && cached.version === m.version && cached.shelf === shelfKey(papers)) return { shelf: cached.shelf, items: cached.items };
   const items = await rank(api, m, await current(api, m));
-  const now = saved(api);
-  if (shelfKey(now) !== shelfKey(papers)) return; // the shelf changed meanwhile: a newer run shows
+  if (shelfKey(saved(api)) !== shelfKey(papers)) return { stale: true }; // a newer run shows
   try {
     localStorage.setItem(key, JSON.stringify({ version: m.version, shelf: shelfKey(papers), items }));
   } catch (err) {
     /* full: the list is shown anyway, and made again next time */
   }
-  show(items);
+  return { shelf: shelfKey(papers), items };
+}
+
+async function forYou(api, page, early) {
+  const papers = saved(api);
+  page.forYou.hidden = papers.length === 0;
+  if (papers.length === 0) return;
+  delete page.forYouList.dataset.psReady;
+  page.forYouStatus.textContent = "Finding papers like the ones you saved…";
+  let found;
+  try {
+    found = await early;
+    if (!found || found.stale || found.shelf !== shelfKey(papers)) found = await recommendations(api);
+  } catch (err) {
+    page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
+    return;
+  }
+  if (!found || found.stale) return; // emptied or changed meanwhile: the newer run shows
+  const { items } = found;
+  page.forYouList.replaceChildren(...items.map((p) => entry(api, p, [reasonNode(p.reason), api.button(p.slug, p.title, false)])));
+  page.forYouStatus.textContent = items.length
+    ? `${items.length} papers like the ones you saved, most alike first.`
+    : "No paper shares enough with the ones you saved yet.";
+  page.forYouList.dataset.psReady = "true";
 }
 
 /* ---- exports ---- */
@@ -345,7 +355,7 @@ async function importFile(api, page, file) {
 
 /* ---- the pages ---- */
 
-function shelfPage(api, root) {
+function shelfPage(api, root, early) {
   const q = (name) => root.querySelector(`[data-ps-${name}]`);
   const page = {
     root,
@@ -361,14 +371,14 @@ function shelfPage(api, root) {
   };
   q("shelf").hidden = false;
   let timer = 0;
-  const recommend = () => forYou(api, page).catch(() => {
+  const recommend = (ranking) => forYou(api, page, ranking).catch(() => {
     page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
   });
   const update = () => {
     showList(api, page);
     updateListLink(page, saved(api));
     clearTimeout(timer);
-    timer = setTimeout(recommend, 50); // a burst of changes (an import) ranks once
+    timer = setTimeout(() => recommend(null), 50); // a burst of changes (an import) ranks once
   };
   page.filter.addEventListener("input", () => showList(api, page));
   for (const b of root.querySelectorAll("[data-ps-export]")) b.addEventListener("click", () => exportShelf(api, page, b.dataset.psExport));
@@ -380,7 +390,7 @@ function shelfPage(api, root) {
   document.addEventListener("papershelf:shelf", update);
   showList(api, page);
   updateListLink(page, saved(api));
-  recommend();
+  recommend(early);
   // Papers saved before their record could be read are completed now.
   for (const p of saved(api)) if (!p.bibtex) api.fill(p.slug).catch(() => {});
 }
@@ -424,7 +434,11 @@ async function authorPage(api, root) {
 
 export function start(api) {
   const shelf = document.querySelector("[data-ps-shelf-page]");
-  if (shelf) shelfPage(api, shelf);
+  if (shelf) {
+    const early = recommendations(api); // its fetches first: they are the page's longest wait
+    early.catch(() => {});
+    shelfPage(api, shelf, early);
+  }
   const author = document.querySelector("[data-ps-author-page]");
   if (author) authorPage(api, author);
 }

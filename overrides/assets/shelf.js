@@ -17,6 +17,11 @@
 (() => {
   "use strict";
 
+  // My shelf and the authors' page load this script once more, early (generator/site/shelf.py),
+  // so that their data is fetched while the theme's scripts run: it starts only once.
+  if (window.papershelfShelfStarted) return;
+  window.papershelfShelfStarted = true;
+
   const FORMAT = 1; // of assets/shelf/meta.json (generator/shelf/data.py FORMAT)
   const PAPERS = "papers/"; // routes.PAPERS_DIR: a paper's page is papers/<slug>/
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
