@@ -46,12 +46,12 @@ from generator.shelf.terms import top_terms
 
 SHELF_DIR = "assets/shelf"
 FORMAT = 1  # shelf.js reads only the format it knows
-PAPERS_PER_RECORD_SHARD = 24  # about 3 KB compressed: "For you" fetches one per paper it shows
+PAPERS_PER_RECORD_SHARD = 40  # about 5.5 KB compressed: "For you" fetches one per paper it shows
 RECORD_AUTHORS = 3  # names a record lists (the paper's page lists them all)
-RECORD_SHARDS_PER_TERMS_SHARD = 8  # the top terms are read only when a paper is saved (about 22 KB)
+RECORD_SHARDS_PER_TERMS_SHARD = 10  # the top terms are read only when a paper is saved (about 45 KB)
 POSTINGS_PER_TERM = 200
-POSTINGS_PER_TERM_SHARD = 500  # about 4 KB compressed: "For you" fetches one per term it looks up
-NAMES_PER_AUTHOR_SHARD = 400
+POSTINGS_PER_TERM_SHARD = 700  # about 6 KB compressed: "For you" fetches one per term it looks up
+NAMES_PER_AUTHOR_SHARD = 1600  # about 35 KB compressed: an author's page reads one
 
 
 _json = compact_json
