@@ -42,10 +42,62 @@ function shortAuthors(paper) {
   return names.length < paper.authors.length + (paper.more_authors || 0) ? `${names.join(", ")} et al.` : names.join(", ");
 }
 
+/* Math in titles ($O(n^2)$, \(x\)): the spans generator/core/tex.py MATH finds, typeset by
+   the KaTeX copy the site ships, fetched only once a title shown here has some (as search
+   results do). The TeX is given to KaTeX as text, never as HTML; until KaTeX is here, or if it
+   cannot be, the TeX shows as written, without its dollars. */
+const MATH = /\$\$([^]+?)\$\$|\$([^$\n]+?)\$|\\\(([^]+?)\\\)|\\\[([^]+?)\\\]/g;
+let katexLoading = null;
+function typeset(api, spans) {
+  if (!katexLoading) {
+    katexLoading = new Promise((resolve, reject) => {
+      const href = new URL("assets/vendor/katex/katex.min.css", api.base).href;
+      if (!Array.from(document.styleSheets).some((sheet) => sheet.href === href)) {
+        const css = el("link");
+        css.rel = "stylesheet";
+        css.href = href;
+        document.head.append(css);
+      }
+      if (typeof katex !== "undefined") return resolve();
+      const script = el("script");
+      script.src = new URL("assets/vendor/katex/katex.min.js", api.base).href;
+      script.onload = () => resolve();
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+  katexLoading.then(() => {
+    for (const [span, tex, display] of spans) {
+      try {
+        katex.render(tex, span, { displayMode: display, throwOnError: false });
+      } catch (err) {
+        /* the TeX stays as written */
+      }
+    }
+  }).catch(() => {});
+}
+
+/* A title's text and math into `node`, as the site's pages show titles. */
+function titleInto(api, node, title) {
+  const spans = [];
+  let pos = 0;
+  for (const m of title.matchAll(MATH)) {
+    node.append(title.slice(pos, m.index));
+    const tex = m[1] ?? m[2] ?? m[3] ?? m[4];
+    const span = el("span", "arithmatex", tex.trim());
+    node.append(span);
+    spans.push([span, tex, m[1] !== undefined || m[4] !== undefined]);
+    pos = m.index + m[0].length;
+  }
+  node.append(title.slice(pos));
+  if (spans.length) typeset(api, spans);
+  return node;
+}
+
 /* One paper as a list entry: title link, dates, authors, links, then `extra` nodes. */
 function entry(api, paper, extra) {
   const item = el("li", "ps-shelf__item");
-  const title = el("a", "ps-item-title", paper.title || paper.slug);
+  const title = titleInto(api, el("a", "ps-item-title"), paper.title || paper.slug);
   title.href = new URL(`papers/${paper.slug}/`, api.base).href;
   const head = el("p", "ps-shelf__head");
   head.append(title);
