@@ -263,9 +263,39 @@ def test_an_author_links_to_their_papers(page: Any, site_url: str, papers: list[
     page.locator(".ps-authors").get_by_role("link", name=name, exact=True).first.click()
     page.wait_for_selector("[data-ps-author-list][data-ps-ready]", timeout=15000)
     assert page.locator("h1").inner_text() == f"Papers by {name}"
-    listed = page.locator("[data-ps-author-list] .ps-item-title").all_inner_texts()
-    expected = [p["title"] for p in papers if name in p["authors"]]
+    listed = slugs_of(page.locator("[data-ps-author-list] .ps-item-title"))
+    expected = [p["slug"] for p in papers if name in p["authors"]]
     assert listed == expected  # every paper of the author, newest first (the site's order)
+    assert page.console_errors == []
+
+
+def test_my_shelf_fetches_its_data_before_the_themes_scripts_have_run(
+    page: Any, site_url: str, papers: list[dict[str, Any]]
+) -> None:
+    _saved_shelf(page, site_url, papers, 2)
+    page.wait_for_selector(READY, timeout=15000)
+    started, parsed = page.evaluate(
+        """() => [
+          performance.getEntriesByType("resource").find(r => r.name.includes("/assets/shelf/meta.json")).startTime,
+          performance.getEntriesByType("navigation")[0].domContentLoadedEventStart,
+        ]"""
+    )
+    assert started < parsed  # the deferred copy of the script would start it after this
+    # The script ran once for the two copies of it the page loads: one button per saved paper.
+    items = page.locator("[data-ps-shelf-list] li")
+    assert items.count() == 2
+    assert [item.locator("button[data-ps-save]").count() for item in items.all()] == [1, 1]
+    assert page.console_errors == []
+
+
+def test_a_title_with_math_is_typeset_on_my_shelf(page: Any, site_url: str, papers: list[dict[str, Any]]) -> None:
+    with_math = [p for p in papers if re.search(r"\$[^$]+\$|\\\(", p["title"])]
+    assert with_math, "the fixture site has a paper whose title has math"
+    save_on_page(page, site_url, with_math[0])
+    page.goto(site_url + "shelf/")
+    title = page.locator("[data-ps-shelf-list] .ps-item-title").first
+    title.locator(".katex").first.wait_for(timeout=15000)  # typeset, as the paper's own page shows it
+    assert "$" not in title.inner_text() and "\\(" not in title.inner_text()
     assert page.console_errors == []
 
 
