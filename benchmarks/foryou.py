@@ -1,9 +1,10 @@
 """My shelf's "For you": what it fetches and how soon it shows, and how well it ranks.
 
 ``foryou_figures(site)`` is the probe, for any built site: a reader with ``SAVED`` papers on
-their shelf opens My shelf on a cold cache in headless Chromium; it returns the bytes the page
-fetched (the shelf's data files, and everything), the time from the start of navigation to the
-list shown, and the same for a second visit. The build report can call it on the site it built.
+their shelf opens My shelf on a cold cache in headless Chromium, ``RUNS`` times; it returns the
+median bytes the page fetched (the shelf's data files, and everything), the median time from the
+start of navigation to the list shown, and the same for a second visit. The build report can
+call it on the site it built.
 
 ``python -m benchmarks foryou --papers 50000`` measures it at a size without building that many
 pages: the list's page and scripts are the same at any size, so it builds the seed collection
@@ -14,8 +15,9 @@ makes (``corpus.collection``, ``shelf.data.shelf_files``) in its place.
 file of arXiv records with ``title``, ``summary`` and ``categories``, such as the 20,000 of the
 shared benchmark sample): simulated readers save papers of one arXiv category, and each ranking
 is scored by the share of its top 20 in that category, for a linear SVM over whole tf-idf vectors
-(arxiv-sanity's), nearest neighbours over the same vectors, and nearest neighbours over the top
-terms the browser gets (``shelf.terms``; what the site ships).
+(arxiv-sanity's), nearest neighbours over the same vectors, the postings of the saved papers' 24
+strongest top terms (what the site shipped before), and the saved papers' nearest papers by top
+terms, summed (``shelf.data.neighbours``; what the site ships).
 """
 
 from __future__ import annotations
@@ -56,15 +58,13 @@ def _shelf(site: Path, saved: int, seed: int = 7) -> dict[str, Any]:
     """``saved`` papers picked at random from the site's records, as the shelf keeps them."""
     folder = site / SHELF_DIR
     meta = json.loads((folder / "meta.json").read_text())
-    terms: dict[str, Any] = {}
-    for path in sorted(folder.glob("k*.bin")):
-        terms.update(json.loads(gzip.decompress(path.read_bytes())))
     rows = []
     for k in range(meta["records"]):
         for place, record in enumerate(json.loads(gzip.decompress((folder / f"r{k}.bin").read_bytes()))):
-            # As the shelf keeps a saved paper; For you reads its terms and number, not its entry.
+            # As the shelf keeps a saved paper: its record (For you reads its terms, nearest
+            # papers and number), and what its page adds.
             entry = {"id": k * meta["slots"] + place, "v": meta["version"], "bibtex": f"@misc{{{record['slug']}}}"}
-            rows.append({**record, **entry, "terms": terms.get(record["slug"], [])})
+            rows.append({**record, **entry})
     chosen = random.Random(seed).sample(sorted(rows, key=lambda r: r["slug"]), min(saved, len(rows)))
     return {
         r["slug"]: {**r, "saved": f"2026-01-{1 + i % 28:02d}T12:00:{i % 60:02d}.000Z"} for i, r in enumerate(chosen)
@@ -180,6 +180,25 @@ def probe_at(n: int, workdir: Path | None = None) -> dict[str, float]:
 # --------------------------------------------------------------------------- ranking quality
 
 
+def _postings_ranking(
+    terms: Sequence[Sequence[tuple[str, int]]], postings: dict[str, list[tuple[int, int]]], saved: list[int]
+) -> Any:
+    """The site's first ranking: the saved papers' 24 strongest terms, each term's strongest holders."""
+    import numpy as np
+
+    from generator.shelf.data import POSTINGS_PER_TERM
+
+    query: dict[str, int] = {}
+    for i in saved:
+        for term, weight in terms[i]:
+            query[term] = query.get(term, 0) + weight
+    scores = np.zeros(len(terms))
+    for term, weight in sorted(query.items(), key=lambda t: (-t[1], t[0]))[:24]:
+        for i, w in sorted(postings[term], key=lambda p: (-p[1], p[0]))[:POSTINGS_PER_TERM]:
+            scores[i] += weight * w
+    return scores
+
+
 def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) -> str:
     """Share of each ranking's top 20 in the saved papers' arXiv category (see the docstring)."""
     import numpy as np
@@ -187,6 +206,7 @@ def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) ->
     from sklearn.svm import LinearSVC
 
     from generator.core.model import Paper
+    from generator.shelf.data import neighbours
     from generator.shelf.terms import top_terms
 
     with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as source:
@@ -202,6 +222,7 @@ def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) ->
         [f"{p.title}. {p.title}. {p.abstract}" for p in papers]
     )
     terms = top_terms(papers)
+    near = neighbours(terms)
     postings: dict[str, list[tuple[int, int]]] = {}
     for i, held in enumerate(terms):
         for term, weight in held:
@@ -212,35 +233,35 @@ def quality(path: Path, saves: Sequence[int] = (1, 5, 20), readers: int = 40) ->
         y[saved] = 1
         return LinearSVC(class_weight="balanced", C=0.1, tol=1e-6, max_iter=5000).fit(x, y).decision_function(x)
 
-    def neighbours(saved: list[int]) -> Any:
+    def whole(saved: list[int]) -> Any:
         return x @ np.asarray(x[saved].sum(axis=0)).ravel()
 
-    def shipped(saved: list[int]) -> Any:  # what shelf-page.js does
-        query: dict[str, int] = {}
-        for i in saved:
-            for term, weight in terms[i]:
-                query[term] = query.get(term, 0) + weight
+    def postings_of_terms(saved: list[int]) -> Any:  # what shelf-page.js did before: 24 terms' postings
+        return _postings_ranking(terms, postings, saved)
+
+    def shipped(saved: list[int]) -> Any:  # what shelf-page.js does: the saved papers' nearest, summed
         scores = np.zeros(len(papers))
-        for term, weight in sorted(query.items(), key=lambda t: (-t[1], t[0]))[:24]:  # shelf-page.js QUERY_TERMS
-            for i, w in sorted(postings[term], key=lambda p: (-p[1], p[0]))[:200]:
-                scores[i] += weight * w
+        for i in saved:
+            for j, score, _ in near[i]:
+                scores[j] += score
         return scores
 
     rng = random.Random(1)
     common = [c for c in sorted(set(category)) if (category == c).sum() >= 200]
     lines = [f"{len(papers):,} papers, {readers} readers a size, share of the top 20 in the saved category:"]
-    lines.append(f"  {'saved':>5} {'linear SVM':>11} {'neighbours':>11} {'top terms':>10}")
+    names = {"svm": "linear SVM", "nn": "whole tf-idf", "old": "24 terms", "top": "nearest"}
+    lines.append(f"  {'saved':>5} " + " ".join(f"{label:>12}" for label in names.values()))
     for n in saves:
-        found = {"svm": [], "nn": [], "top": []}  # type: dict[str, list[float]]
+        found: dict[str, list[float]] = {name: [] for name in names}
         for r in range(readers):
             members = np.flatnonzero(category == common[r % len(common)]).tolist()
             saved = rng.sample(members, n)
-            for name, rank in (("svm", svm), ("nn", neighbours), ("top", shipped)):
+            for name, rank in (("svm", svm), ("nn", whole), ("old", postings_of_terms), ("top", shipped)):
                 scores = np.asarray(rank(saved), dtype=float)
                 scores[saved] = -np.inf
                 best = np.argsort(-scores, kind="stable")[:20]
                 found[name].append(float((category[best] == category[saved[0]]).mean()))
-        lines.append(f"  {n:>5} " + " ".join(f"{np.mean(found[k]):>10.2f} " for k in ("svm", "nn", "top")))
+        lines.append(f"  {n:>5} " + " ".join(f"{np.mean(found[k]):>12.2f}" for k in names))
     return "\n".join(lines)
 
 

@@ -4,12 +4,11 @@
  *
  * - The list: the saved papers, newest saved first, filtered by a typed word; each with its
  *   authors, links, the date saved and a button that removes it.
- * - For you: papers ranked by the top terms they share with the saved papers (nearest
- *   neighbours over top terms: generator/shelf/terms.py says why, and what was measured). The
- *   saved papers' terms are kept with them, so the page fetches only the postings of the
- *   QUERY_TERMS strongest terms (a shard per term hash) and the records of the papers it shows
- *   (small: title, dates, first authors, links);
- *   the list is kept in localStorage for the build's version, so a second visit fetches nothing.
+ * - For you: the nearest papers of the saved ones, by the top terms they share, summed over
+ *   the saved papers (generator/shelf/data.py neighbours; terms.py says why top terms). Each
+ *   saved paper keeps its record's nearest papers and terms, so the page fetches only the
+ *   records of the papers it shows (a shard each), and starts before the page is drawn; the
+ *   list is kept in localStorage for the build's version, so a second visit fetches nothing.
  * - Exports: the BibTeX entries of papers.bib, RIS, a shelf file (JSON, for import elsewhere),
  *   and a reading list in the format of content/collections/<slug>.yml, with a link that opens
  *   it on the repository's new-file page. Import takes a shelf file or such a reading list; any
@@ -18,7 +17,6 @@
  */
 
 const FOR_YOU = 20; // papers "For you" shows
-const QUERY_TERMS = 24; // the saved papers' strongest terms it looks up (a shard each, at most)
 const REASON_TERMS = 2; // terms named in a recommendation's reason
 const AUTHOR_PAGE = 50; // papers the authors' page lists at a time (a record shard each, at most)
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
@@ -148,43 +146,46 @@ function shelfKey(papers) {
   return papers.map((p) => p.slug).sort().join(" ");
 }
 
-/* Saved papers with their numbers in this build: after a rebuild, read again from their
-   records (their terms and BibTeX entries are kept); a paper saved before its details could be
-   read is completed now. */
+/* Saved papers with their numbers, terms and nearest papers in this build: after a rebuild,
+   read again from their records (their BibTeX entries and authors are kept); a paper saved
+   before its details could be read is completed now. */
 async function current(api, m) {
   const out = await Promise.all(saved(api).map(async (p) => {
-    if (!p.bibtex || !p.terms) return api.fill(p.slug).catch(() => null);
-    if (p.v === m.version) return p;
+    if (!p.bibtex) return api.fill(p.slug).catch(() => null);
+    if (p.v === m.version && p.near) return p;
     const found = await api.record(p.slug).catch(() => null);
     if (!found) return null;
+    const fresh = { ...p, id: found.id, v: found.v, terms: found.terms, near: found.near };
     const shelf = api.load();
     if (shelf.papers[p.slug]) {
-      shelf.papers[p.slug] = { ...p, id: found.id, v: found.v };
+      shelf.papers[p.slug] = { ...fresh, saved: shelf.papers[p.slug].saved };
       api.store(shelf);
     }
-    return { ...p, id: found.id, v: found.v };
+    return fresh;
   }));
   return out.filter(Boolean);
 }
 
-async function rank(api, m, papers) {
-  const query = new Map(); // term -> summed weight over the saved papers
-  for (const p of papers) for (const [term, weight] of p.terms || []) query.set(term, (query.get(term) || 0) + weight);
-  const terms = [...query].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, QUERY_TERMS);
+/* The FOR_YOU papers nearest to the saved ones: each saved paper's nearest papers (its record's
+   "near": number, score, and a bit mask of its terms the other holds), scores summed; the
+   reason names the shared terms that weigh most in the saved papers. */
+function rank(api, m, papers) {
   const own = new Set(papers.map((p) => p.id));
-  const scores = new Map(); // paper number -> [score, Map(term -> share)]
-  await Promise.all(terms.map(async ([term, weight]) => {
-    const postings = (await api.shard(m, `t${api.bucketOf(term, m.terms)}.bin`))[term] || [];
-    for (let i = 0; i + 1 < postings.length; i += 2) {
-      const id = postings[i];
+  const scores = new Map(); // paper number -> [score, Map(term -> weight)]
+  for (const p of papers) {
+    const near = p.near || [];
+    const terms = p.terms || [];
+    for (let i = 0; i + 2 < near.length; i += 3) {
+      const id = near[i];
       if (own.has(id)) continue;
-      const share = weight * postings[i + 1];
       const known = scores.get(id) || [0, new Map()];
-      known[0] += share;
-      known[1].set(term, share);
+      known[0] += near[i + 1];
+      terms.forEach(([term, weight], bit) => {
+        if (near[i + 2] & (1 << bit)) known[1].set(term, (known[1].get(term) || 0) + weight);
+      });
       scores.set(id, known);
     }
-  }));
+  }
   const best = [...scores].sort((a, b) => b[1][0] - a[1][0] || a[0] - b[0]).slice(0, FOR_YOU);
   return Promise.all(best.map(async ([id, [, shares]]) => {
     const rows = await api.shard(m, `r${Math.floor(id / m.slots)}.bin`);

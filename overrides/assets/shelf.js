@@ -9,9 +9,9 @@
  *   without scripts there is no button that could not work.
  * - The shelf is the reader's, in this browser only: nothing is sent anywhere. A save is kept at
  *   once (slug, title, date saved); what the shelf shows and exports is then read from the small
- *   files its slug hashes to (its record, assets/shelf/r<k>.bin, and its top terms for "For you",
- *   k<g>.bin, written by generator/shelf/data.py) and from the paper's page (every author, and
- *   the BibTeX entry, the same as papers.bib's).
+ *   file its slug hashes to (its record, with its top terms and nearest papers for "For you":
+ *   assets/shelf/r<k>.bin, written by generator/shelf/data.py) and from the paper's page (every
+ *   author, and the BibTeX entry, the same as papers.bib's).
  * - Contributor text (titles) is only ever set as textContent.
  */
 (() => {
@@ -22,7 +22,8 @@
   if (window.papershelfShelfStarted) return;
   window.papershelfShelfStarted = true;
 
-  const FORMAT = 1; // of assets/shelf/meta.json (generator/shelf/data.py FORMAT)
+  const FORMAT = 1; // of the shelf kept in localStorage
+  const DATA_FORMAT = 2; // of assets/shelf/meta.json (generator/shelf/data.py FORMAT)
   const PAPERS = "papers/"; // routes.PAPERS_DIR: a paper's page is papers/<slug>/
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const holder = document.querySelector("[data-ps-base]");
@@ -63,7 +64,7 @@
     if (!metaLoading) {
       metaLoading = fetch(new URL("assets/shelf/meta.json", base).href)
         .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-        .then((m) => (m.format === FORMAT ? m : Promise.reject(new Error(`format ${m.format}`))));
+        .then((m) => (m.format === DATA_FORMAT ? m : Promise.reject(new Error(`format ${m.format}`))));
       metaLoading.catch(() => { metaLoading = null; });
     }
     return metaLoading;
@@ -90,8 +91,8 @@
     return h % n;
   }
 
-  /* A paper's record in this build (what lists show), with its number (id) and the build's
-     version (v). */
+  /* A paper's record in this build (what lists show, its top terms and nearest papers), with its
+     number (id) and the build's version (v). */
   async function record(slug) {
     const m = await meta();
     const k = bucketOf(slug, m.records);
@@ -100,18 +101,15 @@
     return at < 0 ? null : { ...rows[at], id: k * m.slots + at, v: m.version };
   }
 
-  /* What the shelf keeps besides: the paper's top terms ("For you") and, from its own page,
-     every author and its BibTeX entry (the page shows both; papers.bib has the same entry). */
+  /* What the shelf keeps besides its record: every author and its BibTeX entry, from the
+     paper's own page (the page shows both; papers.bib has the same entry). */
   async function details(slug, found) {
-    const m = await meta();
-    const [terms, page] = await Promise.all([
-      shard(m, `k${Math.floor(bucketOf(slug, m.records) / m.term_groups)}.bin`).then((all) => all[slug] || []),
-      fetch(new URL(`${PAPERS}${slug}/`, base).href).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))),
-    ]);
-    const doc = new DOMParser().parseFromString(page, "text/html");
+    const response = await fetch(new URL(`${PAPERS}${slug}/`, base).href);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const bibtex = doc.querySelector("article.ps-paper .ps-bibtex code");
     const authors = Array.from(doc.querySelectorAll("article.ps-paper .ps-authors a"), (a) => a.textContent);
-    return { ...found, authors: authors.length ? authors : found.authors, bibtex: bibtex ? bibtex.textContent : "", terms };
+    return { ...found, authors: authors.length ? authors : found.authors, bibtex: bibtex ? bibtex.textContent : "" };
   }
 
   /* Complete a saved paper (kept as it is if its files cannot be read now). */
