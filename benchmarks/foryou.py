@@ -46,6 +46,15 @@ RUNS = 5  # cold and second visits measured; the figures are their medians
 BYTES_TARGET_KB = 300.0
 TIME_TARGET_MS = 1000.0
 READY = "[data-ps-foryou-list][data-ps-ready]"
+# When the list is drawn: the first frame after the page marks it ready (a MutationObserver in
+# the page, so the figure does not include how often the test driver polls, 100-500 ms under load).
+_SHOWN_JS = """(ready) => {
+  new MutationObserver((_, watch) => {
+    if (!document.querySelector(ready)) return;
+    watch.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { window.__forYouShown = performance.now(); }));
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+}"""
 _SEED_JS = """([key, papers]) => {
   if (!sessionStorage.getItem("bench-seeded")) {  // once: a reload keeps what the page stored
     localStorage.setItem(key, JSON.stringify({format: 1, papers}));
@@ -63,7 +72,12 @@ def _shelf(site: Path, saved: int, seed: int = 7) -> dict[str, Any]:
         for place, record in enumerate(json.loads(gzip.decompress((folder / f"r{k}.bin").read_bytes()))):
             # As the shelf keeps a saved paper: its record (For you reads its terms, nearest
             # papers and number), and what its page adds.
-            entry = {"id": k * meta["slots"] + place, "v": meta["version"], "bibtex": f"@misc{{{record['slug']}}}"}
+            entry = {
+                "id": k * meta["slots"] + place,
+                "v": meta["version"],
+                "slots": meta["slots"],
+                "bibtex": f"@misc{{{record['slug']}}}",
+            }
             rows.append({**record, **entry})
     chosen = random.Random(seed).sample(sorted(rows, key=lambda r: r["slug"]), min(saved, len(rows)))
     return {
@@ -85,12 +99,15 @@ def _visit(page: Any, url: str | None) -> dict[str, float]:
     else:
         page.reload()
     page.wait_for_selector(READY, timeout=60000)
-    shown = page.evaluate("() => performance.now()")
+    seen = page.evaluate("() => performance.now()")
+    page.wait_for_function("() => window.__forYouShown !== undefined", timeout=60000)
+    shown = page.evaluate("() => window.__forYouShown")
     page.wait_for_load_state("networkidle")
     page.remove_listener("requestfinished", finished)
     data = [s for u, s in sizes if f"/{SHELF_DIR}/" in u]
     return {
         "ms": float(shown),
+        "seen_ms": float(seen),
         "data_kb": sum(data) / 1000,
         "all_kb": sum(s for _, s in sizes) / 1000,
         "data_files": float(len(data)),
@@ -118,6 +135,7 @@ def foryou_figures(site: Path, saved: int = SAVED, runs: int = RUNS) -> dict[str
             for _ in range(runs):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 context.add_init_script(script=f"({_SEED_JS})({json.dumps([key, papers])})")
+                context.add_init_script(script=f"({_SHOWN_JS})({json.dumps(READY)})")
                 page = context.new_page()
                 seen["cold"].append(_visit(page, url + "shelf/"))
                 seen["warm"].append(_visit(page, None))
@@ -141,7 +159,7 @@ def format_figures(papers: int, figures: dict[str, float]) -> str:
         f"(medians of {figures['runs']:.0f} runs; load average {figures['load_average']:.2f} after them):",
         f"  cold: {figures['cold_data_kb']:,.1f} KB of shelf data in {figures['cold_data_files']:.0f} files "
         f"({figures['cold_all_kb']:,.1f} KB with the page), list shown {figures['cold_ms']:,.0f} ms after navigation"
-        f" (slowest run {figures['cold_max_ms']:,.0f} ms)",
+        f" (slowest run {figures['cold_max_ms']:,.0f} ms; seen by the test driver {figures['cold_seen_ms']:,.0f} ms)",
         f"  second visit: {figures['warm_data_kb']:,.1f} KB of shelf data in {figures['warm_data_files']:.0f} files, "
         f"list shown {figures['warm_ms']:,.0f} ms after navigation",
         f"  the data's own time (cold minus second visit): {figures['cold_ms'] - figures['warm_ms']:,.0f} ms",

@@ -5,10 +5,11 @@
  * - The list: the saved papers, newest saved first, filtered by a typed word; each with its
  *   authors, links, the date saved and a button that removes it.
  * - For you: the nearest papers of the saved ones, by the top terms they share, summed over
- *   the saved papers (generator/shelf/data.py neighbours; terms.py says why top terms). Each
- *   saved paper keeps its record's nearest papers and terms, so the page fetches only the
- *   records of the papers it shows (a shard each), and starts before the page is drawn; the
- *   list is kept in localStorage for the build's version, so a second visit fetches nothing.
+ *   the saved papers (api.nearest in assets/shelf.js; generator/shelf/data.py neighbours;
+ *   terms.py says why top terms). Each saved paper keeps its record's nearest papers and terms,
+ *   so the page fetches only the records of the papers it shows (a shard each; shelf.js starts
+ *   those fetches before the theme's scripts run); the list is kept in localStorage for the
+ *   build's version, so a second visit fetches nothing.
  * - Exports: the BibTeX entries of papers.bib, RIS, a shelf file (JSON, for import elsewhere),
  *   and a reading list in the format of content/collections/<slug>.yml, with a link that opens
  *   it on the repository's new-file page. Import takes a shelf file or such a reading list; any
@@ -16,7 +17,6 @@
  * - Contributor text is only ever set as textContent.
  */
 
-const FOR_YOU = 20; // papers "For you" shows
 const REASON_TERMS = 2; // terms named in a recommendation's reason
 const AUTHOR_PAGE = 50; // papers the authors' page lists at a time (a record shard each, at most)
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
@@ -142,20 +142,16 @@ function showList(api, page) {
 
 /* ---- For you ---- */
 
-function shelfKey(papers) {
-  return papers.map((p) => p.slug).sort().join(" ");
-}
-
 /* Saved papers with their numbers, terms and nearest papers in this build: after a rebuild,
    read again from their records (their BibTeX entries and authors are kept); a paper saved
    before its details could be read is completed now. */
 async function current(api, m) {
   const out = await Promise.all(saved(api).map(async (p) => {
     if (!p.bibtex) return api.fill(p.slug).catch(() => null);
-    if (p.v === m.version && p.near) return p;
+    if (p.v === m.version && p.near && p.slots === m.slots) return p;
     const found = await api.record(p.slug).catch(() => null);
     if (!found) return null;
-    const fresh = { ...p, id: found.id, v: found.v, terms: found.terms, near: found.near };
+    const fresh = { ...p, id: found.id, v: found.v, slots: found.slots, terms: found.terms, near: found.near };
     const shelf = api.load();
     if (shelf.papers[p.slug]) {
       shelf.papers[p.slug] = { ...fresh, saved: shelf.papers[p.slug].saved };
@@ -166,28 +162,10 @@ async function current(api, m) {
   return out.filter(Boolean);
 }
 
-/* The FOR_YOU papers nearest to the saved ones: each saved paper's nearest papers (its record's
-   "near": number, score, and a bit mask of its terms the other holds), scores summed; the
-   reason names the shared terms that weigh most in the saved papers. */
+/* For you's papers (api.nearest) with their records, and the reason each is listed: the shared
+   terms that weigh most in the saved papers, and how many saved papers hold them. */
 function rank(api, m, papers) {
-  const own = new Set(papers.map((p) => p.id));
-  const scores = new Map(); // paper number -> [score, Map(term -> weight)]
-  for (const p of papers) {
-    const near = p.near || [];
-    const terms = p.terms || [];
-    for (let i = 0; i + 2 < near.length; i += 3) {
-      const id = near[i];
-      if (own.has(id)) continue;
-      const known = scores.get(id) || [0, new Map()];
-      known[0] += near[i + 1];
-      terms.forEach(([term, weight], bit) => {
-        if (near[i + 2] & (1 << bit)) known[1].set(term, (known[1].get(term) || 0) + weight);
-      });
-      scores.set(id, known);
-    }
-  }
-  const best = [...scores].sort((a, b) => b[1][0] - a[1][0] || a[0] - b[0]).slice(0, FOR_YOU);
-  return Promise.all(best.map(async ([id, [, shares]]) => {
+  return Promise.all(api.nearest(papers).map(async ([id, , shares]) => {
     const rows = await api.shard(m, `r${Math.floor(id / m.slots)}.bin`);
     const paper = rows[id % m.slots];
     const named = [...shares].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, REASON_TERMS).map(([t]) => t);
@@ -215,7 +193,7 @@ function reasonNode(reason) {
 async function recommendations(api) {
   const papers = saved(api);
   if (papers.length === 0) return null;
-  const key = `papershelf:foryou:${api.base.pathname}`;
+  const key = api.FOR_YOU_KEY;
   const m = await api.meta();
   let cached = null;
   try {
@@ -223,15 +201,15 @@ async function recommendations(api) {
   } catch (err) {
     cached = null;
   }
-  if (cached && cached.version === m.version && cached.shelf === shelfKey(papers)) return { shelf: cached.shelf, items: cached.items };
+  if (cached && cached.version === m.version && cached.shelf === api.shelfKey(papers)) return { shelf: cached.shelf, items: cached.items };
   const items = await rank(api, m, await current(api, m));
-  if (shelfKey(saved(api)) !== shelfKey(papers)) return { stale: true }; // a newer run shows
+  if (api.shelfKey(saved(api)) !== api.shelfKey(papers)) return { stale: true }; // a newer run shows
   try {
-    localStorage.setItem(key, JSON.stringify({ version: m.version, shelf: shelfKey(papers), items }));
+    localStorage.setItem(key, JSON.stringify({ version: m.version, shelf: api.shelfKey(papers), items }));
   } catch (err) {
     /* full: the list is shown anyway, and made again next time */
   }
-  return { shelf: shelfKey(papers), items };
+  return { shelf: api.shelfKey(papers), items };
 }
 
 async function forYou(api, page, early) {
@@ -243,7 +221,7 @@ async function forYou(api, page, early) {
   let found;
   try {
     found = await early;
-    if (!found || found.stale || found.shelf !== shelfKey(papers)) found = await recommendations(api);
+    if (!found || found.stale || found.shelf !== api.shelfKey(papers)) found = await recommendations(api);
   } catch (err) {
     page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
     return;
