@@ -44,9 +44,10 @@ decompresses itself: they cost the same on any server.
 Ranking is Okapi BM25 over the words of a paper (title, authors, topics, abstract), plus
 ``TITLE_BONUS`` times a word's weight when the title holds it; and the browser adds ``LEAD_BONUS``
 times it when the word is in the paper's name (``lead_words``), by word and not by stem, and only
-for a word that names at most ``LEAD_PAPERS`` papers: a paper whose title says what was searched
-comes first, and "Bridge: ..." before the many titles that merely contain "bridge" or start with
-"Bridging". Words are
+for a word that names at most ``LEAD_PAPERS`` papers, and only to a paper that every word of the
+query names: a paper whose title says what was searched comes first, and "Bridge: ..." before
+the many titles that merely contain "bridge" or start with "Bridging", but "Direct Modeling"
+does not put "Direct Advantage Regression: ..." first. Words are
 stemmed with Snowball's English stemmer, so "models" finds "model" and
 "accurate" finds "accuracy".
 """

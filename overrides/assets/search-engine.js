@@ -14,8 +14,10 @@
  *   the most common first, each with its heaviest papers, scored lower the more of the word is
  *   missing, so typing shows answers early.
  * - Every word of the query must match (a paper holding only some of them is not a result),
- *   and scores were computed by the build (BM25), so a query only adds them up, and the papers
- *   a typed word names ("Bridge: ...", from the terms file) get a bonus on top.
+ *   and scores were computed by the build (BM25), so a query only adds them up, and a paper
+ *   that the query names ("Bridge: ...", from the terms file) gets a bonus on top: one that
+ *   every word of the query names, not one that shares a single word with it ("Direct
+ *   Modeling" is not "Direct Advantage Regression: ...", whose name holds "direct" alone).
  * - A word that matches nothing is named in the answer (`unknown`): search.js then loads the
  *   typo corrector, which asks `known` whether a word is in the index.
  * - Excerpts are made here from the paper's text: escaped, with <mark> around the words that
@@ -182,13 +184,12 @@ async function termScores(m, word, prefix) {
     }
     if (own.names) named.push([own.names, 1]);
   }
-  addNames(scores, named, m.scale);
-  return { scores, forms, cutShort: !own && near.length > 0 };
+  return { scores, forms, names: nameBonus(scores, named, m.scale), cutShort: !own && near.length > 0 };
 }
 
-/* The papers a word names ("Bridge: ..."): [bonus, paper gaps...] from the terms file, the
-   bonus added once per paper (the most similar word's), to papers the word matched already. */
-function addNames(scores, named, scale) {
+/* The papers a word names ("Bridge: ..."): [bonus, paper gaps...] from the terms file, each
+   with its bonus (the most similar word's), of the papers the word matched: paper -> bonus. */
+function nameBonus(scores, named, scale) {
   const added = new Map();
   for (const [[bonus, ...gaps], similarity] of named) {
     let doc = -1;
@@ -198,7 +199,7 @@ function addNames(scores, named, scale) {
       if (scores.has(doc) && !(added.get(doc) >= more)) added.set(doc, more);
     }
   }
-  for (const [doc, more] of added) scores.set(doc, scores.get(doc) + more);
+  return added;
 }
 
 async function filterDocs(m, filters) {
@@ -318,6 +319,18 @@ export async function search(query, { filters } = {}) {
       if (more === undefined) total.delete(doc);
       else total.set(doc, score + more);
     }
+  }
+  for (const [doc, score] of total) {
+    let more = 0; // the names' bonus, for a paper that every word of the query names
+    for (const term of terms) {
+      const bonus = term.names.get(doc);
+      if (bonus === undefined) {
+        more = 0;
+        break;
+      }
+      more += bonus;
+    }
+    if (more > 0) total.set(doc, score + more);
   }
   const forms = new Set(terms.flatMap((t) => [...t.forms]));
   const prefixes = terms.filter((t) => t.prefix || t.cutShort).map((t) => t.word);
