@@ -20,9 +20,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     related = sub.add_parser("related", help="time related papers at N papers; with --corpus, measure their quality")
     related.add_argument("sizes", type=int, nargs="+", metavar="N")
     related.add_argument("--corpus", type=Path, metavar="FILE", help="arXiv JSON Lines (.jsonl or .jsonl.gz) papers")
-    related.add_argument("--no-baseline", action="store_true", help="skip the plain TF-IDF baseline's figure")
+    related.add_argument("--no-baseline", action="store_true", help="skip the baselines' figures (TF-IDF, LSA)")
+    related.add_argument(
+        "--skip", type=int, default=0, metavar="K", help="with --corpus: start after its first K papers"
+    )
     related.set_defaults(
-        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes, a.corpus, not a.no_baseline)
+        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(
+            a.sizes, a.corpus, not a.no_baseline, a.skip
+        )
     )
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
