@@ -56,7 +56,7 @@ def _nearest(
     papers: Sequence[Paper], m: sp.csr_matrix | np.ndarray, k: int, block: int = 1024
 ) -> dict[str, tuple[str, ...]]:
     """slug -> the ``k`` papers whose rows of ``m`` have the largest dot product with its own."""
-    mt = m.T.tocsr() if sp.issparse(m) else np.ascontiguousarray(m.T)
+    mt = m.T.tocsr() if isinstance(m, sp.csr_matrix) else np.ascontiguousarray(m.T)
     out: dict[str, tuple[str, ...]] = {}
     for start in range(0, m.shape[0], block):
         product = m[start : start + block] @ mt
