@@ -20,9 +20,9 @@ paper's own primary category; records 1-10,000 and 10,001-20,000 of the sample):
 Tried without gain (at most +0.004): 128 or 256 dimensions, more candidates, bigrams,
 min_df/max_df, re-ranking by a vector averaged over the paper and its nearest neighbours
 (pseudo-relevance feedback), a bonus for a shared k-means cluster, hubness correction (CSLS), a
-bonus for shared authors. At 50,000 papers the lists take about 18 s of CPU, against 23 s for
-this module's earlier hand-made TF-IDF and 31 s for the 64-dimension version (same run, one
-machine).
+bonus for shared authors. At 50,000 papers the lists take 19 s of CPU, against 23 s for this
+module's earlier hand-made TF-IDF and 31 s for the 64-dimension version (medians of three runs
+of each, taken in turn on one machine).
 
 A paper is listed only when it shares a word or a topic with the paper: LSA gives a small score
 to almost any pair, and "related" should mean something in common.
