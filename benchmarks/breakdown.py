@@ -22,7 +22,7 @@ from generator.shelf.data import SHELF_DIR
 
 KINDS: tuple[tuple[str, str], ...] = (
     ("paper pages", r"papers/[^/]+/index\.html"),
-    ("search index", rf"{INDEX_DIR}/.*|assets/search[^/]*"),
+    ("search index", rf"{INDEX_DIR}/.*|assets/search[^/]*|search/.*"),  # the last: stock Material's
     ("search typos", rf"{TYPOS_DIR}/.*"),
     ("shelf data", rf"{SHELF_DIR}/.*|assets/shelf[^/]*|shelf/.*"),
     ("feeds", r"(.*/)?(atom|rss)\.xml|(.*/)?feed\.json"),
@@ -157,7 +157,7 @@ def breakdown(site: Path, sample: int = 2000) -> Breakdown:
         if kind == "paper pages":
             papers.append(path)
     out.paper_pages = len(papers)
-    for path in _every(sorted(papers), sample):
+    for path in _every(sorted(papers), sample) if sample > 0 else ():
         out.parts.update(page_parts(path.read_text(encoding="utf-8")))
         out.sampled += 1
     return out
