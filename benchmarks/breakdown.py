@@ -184,6 +184,8 @@ def format_breakdown(b: Breakdown, papers: int = 0) -> str:
     for folder, n in sorted(b.folders.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {folder:38} {n:>9,} {b.folder_bytes[folder] / 1e6:>9,.1f}")
     lines.append(f"  {'all':38} {b.files:>9,} {b.bytes / 1e6:>9,.1f}")
+    others = b.files - b.kinds["paper pages"]
+    lines.append(f"files that are not paper pages: {others:,} ({others / per:.3f} a paper; the budget leaves 0.2)")
     lines.append(f"{'bytes by kind':40} {'files':>9} {'MB':>9} {'KB/paper':>9}")
     for kind, size in sorted(b.kind_bytes.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"  {kind:38} {b.kinds[kind]:>9,} {size / 1e6:>9,.1f} {size / 1000 / per:>9,.2f}")
