@@ -246,3 +246,14 @@ def test_breakdown_accounts_for_every_file_byte_and_part_of_a_page(built_site: P
     assert kind_of("topics/llm/atom.xml") == "feeds" and kind_of("topics/llm/index.html") == "listing pages"
     text = format_breakdown(b)
     assert f"average paper page ({len(pages)} of {len(pages)} pages)" in text and "papers/" in text
+
+
+def test_a_synthetic_title_left_empty_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title whose words were all left out (function words) would be a page without a title,
+    which the build refuses: at 50,000 papers one was, and the benchmark's build failed."""
+    drawn = iter(["", "  ", "First Title", "first title", "Second Title"])
+    monkeypatch.setattr(synthetic.Generator, "title", lambda self: next(drawn))
+    papers = synthetic.synthesize(2)
+    assert [p.title for p in papers] == ["First Title", "Second Title"]
+    for paper in papers:
+        assert parse_page(to_front_matter(paper), paper.slug)[1] == []
