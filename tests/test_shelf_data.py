@@ -1,6 +1,7 @@
-"""My shelf's data (records, top terms, authors) and pages, as pure functions on fixture papers:
-every paper found from its slug, numbers that agree across the files, BibTeX entries equal to
-papers.bib's (the browser test), every author's papers, bounded shards, deterministic bytes."""
+"""My shelf's data (records with their top terms and nearest papers, authors) and pages, as pure
+functions on fixture papers: every paper found from its slug, numbers that agree across the
+files, BibTeX entries equal to papers.bib's (the browser test), every author's papers, bounded
+shards, deterministic bytes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import gzip
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -20,11 +22,11 @@ from generator.core.routes import author_url
 from generator.search.typos import bucket
 from generator.shelf.data import (
     NAMES_PER_AUTHOR_SHARD,
+    NEIGHBOURS,
     PAPERS_PER_RECORD_SHARD,
-    POSTINGS_PER_TERM,
-    POSTINGS_PER_TERM_SHARD,
     RECORD_AUTHORS,
     SHELF_DIR,
+    neighbours,
     shelf_files,
 )
 from generator.shelf.terms import TERMS_PER_PAPER, WEIGHT_SCALE, top_terms
@@ -76,6 +78,27 @@ def test_top_terms_are_readable_words_and_phrases_shared_with_another_paper() ->
     assert top_terms(papers) == terms and top_terms([]) == []
 
 
+def _record(files: dict[str, bytes], meta: dict[str, Any], slug: str) -> dict[str, Any]:
+    rows = _load(files, f"r{bucket(slug, meta['records'])}.bin")
+    return next(r for r in rows if r["slug"] == slug)  # type: ignore[no-any-return]
+
+
+def test_nearest_papers_share_the_strongest_terms() -> None:
+    papers = [
+        _paper("a", "KV cache compression", "We compress the KV cache of long-context inference."),
+        _paper("b", "A KV cache for serving", "Serving keeps a KV cache; quantization shrinks it."),
+        _paper("c", "Diffusion samplers", "Faster diffusion sampling with fewer steps, and quantization."),
+        _paper("d", "Diffusion at scale", "Training diffusion models at scale."),
+    ]
+    terms = top_terms(papers)
+    near = neighbours(terms)
+    assert [j for j, _, _ in near[0]] == [1]  # "kv cache": the other diffusion papers share nothing
+    assert near[2][0][0] == 3  # "diffusion" before "quantization"'s weaker share
+    bits = [bit for bit, (t, _) in enumerate(terms[0]) if t == "kv cache"]
+    assert near[0][0][2] == 1 << bits[0]
+    assert neighbours(terms) == near and neighbours([]) == []
+
+
 def test_every_record_is_found_from_its_slug_and_its_number(papers: list[Paper], files: dict[str, bytes]) -> None:
     meta = _load(files, "meta.json")
     assert meta["papers"] == len(papers) and meta["records"] == math.ceil(len(papers) / PAPERS_PER_RECORD_SHARD)
@@ -94,16 +117,18 @@ def test_every_record_is_found_from_its_slug_and_its_number(papers: list[Paper],
     # the postings and the authors name papers by those numbers
     by_number = {n: s for s, n in numbers.items()}
     held = dict(zip((p.slug for p in papers), top_terms(papers), strict=True))
-    for k in range(meta["terms"]):
-        for term, flat in _load(files, f"t{k}.bin").items():
-            assert bucket(term, meta["terms"]) == k
-            listed = list(zip(flat[0::2], flat[1::2], strict=True))
-            assert 2 <= len(listed) <= POSTINGS_PER_TERM
-            for number, weight in listed:
-                assert (term, weight) in held[by_number[number]]
-                slug = by_number[number]
-                group = _load(files, f"k{bucket(slug, meta['records']) // meta['term_groups']}.bin")
-                assert [term, weight] in group[slug]  # what a save reads
+    for paper in papers:  # its terms, and its nearest papers, strongest first, with what they share
+        record = _record(files, meta, paper.slug)
+        assert all(tuple(pair) in held[paper.slug] for pair in record["terms"])
+        near = list(zip(record["near"][0::3], record["near"][1::3], record["near"][2::3], strict=True))
+        assert len(near) <= NEIGHBOURS
+        assert [score for _, score, _ in near] == sorted((score for _, score, _ in near), reverse=True)
+        for number, score, shared in near:
+            other = dict(_record(files, meta, by_number[number])["terms"])
+            both = [(bit, t, w) for bit, (t, w) in enumerate(record["terms"]) if t in other]
+            assert by_number[number] != paper.slug and score > 0 and both
+            assert shared == sum(1 << bit for bit, _, _ in both)  # the terms a reason names
+            assert score <= sum(w * other[t] for _, t, w in both)  # strongest holders of a term only
     for paper in papers:
         for name in paper.authors:
             found = _load(files, f"a{bucket(name, meta['authors'])}.bin")[name]
@@ -127,13 +152,13 @@ def test_shards_stay_few_and_small_however_many_authors(papers: list[Paper]) -> 
     ]
     files = shelf_files(many)
     meta = json.loads(files[f"{SHELF_DIR}/meta.json"])
-    postings = sum(len(json.loads(gzip.decompress(d))) for n, d in files.items() if "/t" in n)
-    assert meta["authors"] == math.ceil(4000 / NAMES_PER_AUTHOR_SHARD)  # 4,000 authors, 10 files
-    assert meta["terms"] <= math.ceil(2000 * TERMS_PER_PAPER / POSTINGS_PER_TERM_SHARD)
-    groups = math.ceil(meta["records"] / meta["term_groups"])
-    assert len(files) == 1 + meta["records"] + groups + meta["terms"] + meta["authors"] < 2000 / 8
-    assert postings > 0
-    assert max(len(d) for d in files.values()) < 16_000  # compressed bytes of the largest shard
+    assert meta["authors"] == math.ceil(4000 / NAMES_PER_AUTHOR_SHARD)  # 4,000 authors, 3 files
+    assert meta["records"] == math.ceil(2000 / PAPERS_PER_RECORD_SHARD)
+    assert len(files) == 1 + meta["records"] + meta["authors"] < 2000 / 20
+    # Compressed bytes: For you fetches a record shard per paper it shows, so they stay small;
+    # an author's page reads one author shard.
+    assert max(len(d) for n, d in files.items() if re.search(r"/r\d+\.bin$", n)) < 12_000
+    assert max(len(d) for d in files.values()) < 64_000
     assert shelf_files(many) == files  # deterministic
 
 

@@ -91,10 +91,10 @@ def test_staging_is_deterministic_and_rewrites_only_what_changed(tmp_path: Path)
     shelf = [name for name in edited.written if name.startswith(f"{SHELF_DIR}/")]
     pages = [name for name in edited.written if not name.startswith((*search, f"{SHELF_DIR}/"))]
     assert len(pages) < 10, pages  # the page, and the pages that quote its abstract
-    # My shelf's data: its version, the paper's top terms and the term shards they weigh in; never
-    # its record (the abstract is not in it) nor the authors
+    # My shelf's data: its version and the records of the paper (its top terms) and of the papers
+    # whose nearest it is; never the authors
     assert f"{SHELF_DIR}/meta.json" in shelf, shelf
-    assert all(re.fullmatch(rf"{SHELF_DIR}/(meta\.json|[kt]\d+\.bin)", name) for name in shelf), shelf
+    assert all(re.fullmatch(rf"{SHELF_DIR}/(meta\.json|r\d+\.bin)", name) for name in shelf), shelf
     index = [name for name in edited.written if name.startswith(search[1])]
     # the table of contents, the paper's record, and the terms files of its words (its length
     # changed, so each of its words weighs a little differently), nothing else

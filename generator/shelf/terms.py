@@ -7,17 +7,18 @@ two adjacent words ("kv cache", "speculative decoding"), which say more than the
 
 Why top terms and not whole vectors: the ranking runs in the reader's browser, which can fetch
 a few hundred KB, not every paper's vector. Each paper keeps its ``TERMS_PER_PAPER`` best terms
-by tf-idf, and the browser fetches, for the terms of the saved papers, which papers hold them
-(``shelf.data``). Measured on 20,000 real arXiv papers (``python -m benchmarks foryou --quality``:
-40 simulated readers a size, each saving papers of one arXiv category; the share of the top 20
-in that category), with 1, 5 and 20 saved papers: a linear SVM over whole tf-idf vectors
-(arxiv-sanity's ranking) 0.39, 0.46, 0.57; nearest neighbours over the same vectors 0.41, 0.45,
-0.48; nearest neighbours over each paper's 12 top terms, as the browser ranks (measured with the
-40 strongest terms looked up; the browser looks up 24, for its byte budget), 0.32, 0.35, 0.37.
-The SVM is better once a reader has saved many papers, but it needs every paper's vector in the
-browser (tens of MB at 50,000 papers) and a solver there; with one to five saves, where most
-shelves are, it is no better than the neighbours. The top terms are the only one of the three
-whose data fits the budget (a few hundred KB), and they give the reason each paper is listed.
+by tf-idf, and each paper's record lists its nearest papers by those terms (``shelf.data``), which
+the browser sums over the saved papers. Measured on 20,000 real arXiv papers (``python -m
+benchmarks foryou --quality``: 40 simulated readers a size, each saving papers of one arXiv
+category; the share of the top 20 in that category), with 1, 5 and 20 saved papers: a linear SVM
+over whole tf-idf vectors (arxiv-sanity's ranking) 0.39, 0.46, 0.57; nearest neighbours over the
+same vectors 0.41, 0.45, 0.48; the saved papers' nearest papers by top terms, as the browser
+ranks, 0.32, 0.36, 0.40 (the postings of their 24 strongest terms, the site's first ranking,
+0.32, 0.35, 0.36). The SVM is better once a reader has saved many papers, but it needs every
+paper's vector in the browser (tens of MB at 50,000 papers) and a solver there; with one to five
+saves, where most shelves are, it is little better than the neighbours. The top terms are the
+only one of these whose data fits the budget (a few hundred KB), and they give the reason each
+paper is listed.
 
 Counting is done here on arrays, not with scikit-learn's vectorizer: with phrases it took 31 s for
 20,000 papers (it builds a vocabulary of every phrase before it drops the rare ones).

@@ -4,12 +4,12 @@
  *
  * - The list: the saved papers, newest saved first, filtered by a typed word; each with its
  *   authors, links, the date saved and a button that removes it.
- * - For you: papers ranked by the top terms they share with the saved papers (nearest
- *   neighbours over top terms: generator/shelf/terms.py says why, and what was measured). The
- *   saved papers' terms are kept with them, so the page fetches only the postings of the
- *   QUERY_TERMS strongest terms (a shard per term hash) and the records of the papers it shows
- *   (small: title, dates, first authors, links);
- *   the list is kept in localStorage for the build's version, so a second visit fetches nothing.
+ * - For you: the nearest papers of the saved ones, by the top terms they share, summed over
+ *   the saved papers (api.nearest in assets/shelf.js; generator/shelf/data.py neighbours;
+ *   terms.py says why top terms). Each saved paper keeps its record's nearest papers and terms,
+ *   so the page fetches only the records of the papers it shows (a shard each; shelf.js starts
+ *   those fetches before the theme's scripts run); the list is kept in localStorage for the
+ *   build's version, so a second visit fetches nothing.
  * - Exports: the BibTeX entries of papers.bib, RIS, a shelf file (JSON, for import elsewhere),
  *   and a reading list in the format of content/collections/<slug>.yml, with a link that opens
  *   it on the repository's new-file page. Import takes a shelf file or such a reading list; any
@@ -17,8 +17,6 @@
  * - Contributor text is only ever set as textContent.
  */
 
-const FOR_YOU = 20; // papers "For you" shows
-const QUERY_TERMS = 24; // the saved papers' strongest terms it looks up (a shard each, at most)
 const REASON_TERMS = 2; // terms named in a recommendation's reason
 const AUTHOR_PAGE = 50; // papers the authors' page lists at a time (a record shard each, at most)
 const SHELF_FILE = "papershelf-shelf"; // the "format" of an exported shelf file
@@ -42,10 +40,62 @@ function shortAuthors(paper) {
   return names.length < paper.authors.length + (paper.more_authors || 0) ? `${names.join(", ")} et al.` : names.join(", ");
 }
 
+/* Math in titles ($O(n^2)$, \(x\)): the spans generator/core/tex.py MATH finds, typeset by
+   the KaTeX copy the site ships, fetched only once a title shown here has some (as search
+   results do). The TeX is given to KaTeX as text, never as HTML; until KaTeX is here, or if it
+   cannot be, the TeX shows as written, without its dollars. */
+const MATH = /\$\$([^]+?)\$\$|\$([^$\n]+?)\$|\\\(([^]+?)\\\)|\\\[([^]+?)\\\]/g;
+let katexLoading = null;
+function typeset(api, spans) {
+  if (!katexLoading) {
+    katexLoading = new Promise((resolve, reject) => {
+      const href = new URL("assets/vendor/katex/katex.min.css", api.base).href;
+      if (!Array.from(document.styleSheets).some((sheet) => sheet.href === href)) {
+        const css = el("link");
+        css.rel = "stylesheet";
+        css.href = href;
+        document.head.append(css);
+      }
+      if (typeof katex !== "undefined") return resolve();
+      const script = el("script");
+      script.src = new URL("assets/vendor/katex/katex.min.js", api.base).href;
+      script.onload = () => resolve();
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+  katexLoading.then(() => {
+    for (const [span, tex, display] of spans) {
+      try {
+        katex.render(tex, span, { displayMode: display, throwOnError: false });
+      } catch (err) {
+        /* the TeX stays as written */
+      }
+    }
+  }).catch(() => {});
+}
+
+/* A title's text and math into `node`, as the site's pages show titles. */
+function titleInto(api, node, title) {
+  const spans = [];
+  let pos = 0;
+  for (const m of title.matchAll(MATH)) {
+    node.append(title.slice(pos, m.index));
+    const tex = m[1] ?? m[2] ?? m[3] ?? m[4];
+    const span = el("span", "arithmatex", tex.trim());
+    node.append(span);
+    spans.push([span, tex, m[1] !== undefined || m[4] !== undefined]);
+    pos = m.index + m[0].length;
+  }
+  node.append(title.slice(pos));
+  if (spans.length) typeset(api, spans);
+  return node;
+}
+
 /* One paper as a list entry: title link, dates, authors, links, then `extra` nodes. */
 function entry(api, paper, extra) {
   const item = el("li", "ps-shelf__item");
-  const title = el("a", "ps-item-title", paper.title || paper.slug);
+  const title = titleInto(api, el("a", "ps-item-title"), paper.title || paper.slug);
   title.href = new URL(`papers/${paper.slug}/`, api.base).href;
   const head = el("p", "ps-shelf__head");
   head.append(title);
@@ -92,49 +142,30 @@ function showList(api, page) {
 
 /* ---- For you ---- */
 
-function shelfKey(papers) {
-  return papers.map((p) => p.slug).sort().join(" ");
-}
-
-/* Saved papers with their numbers in this build: after a rebuild, read again from their
-   records (their terms and BibTeX entries are kept); a paper saved before its details could be
-   read is completed now. */
+/* Saved papers with their numbers, terms and nearest papers in this build: after a rebuild,
+   read again from their records (their BibTeX entries and authors are kept); a paper saved
+   before its details could be read is completed now. */
 async function current(api, m) {
   const out = await Promise.all(saved(api).map(async (p) => {
-    if (!p.bibtex || !p.terms) return api.fill(p.slug).catch(() => null);
-    if (p.v === m.version) return p;
+    if (!p.bibtex) return api.fill(p.slug).catch(() => null);
+    if (p.v === m.version && p.near && p.slots === m.slots) return p;
     const found = await api.record(p.slug).catch(() => null);
     if (!found) return null;
+    const fresh = { ...p, id: found.id, v: found.v, slots: found.slots, terms: found.terms, near: found.near };
     const shelf = api.load();
     if (shelf.papers[p.slug]) {
-      shelf.papers[p.slug] = { ...p, id: found.id, v: found.v };
+      shelf.papers[p.slug] = { ...fresh, saved: shelf.papers[p.slug].saved };
       api.store(shelf);
     }
-    return { ...p, id: found.id, v: found.v };
+    return fresh;
   }));
   return out.filter(Boolean);
 }
 
-async function rank(api, m, papers) {
-  const query = new Map(); // term -> summed weight over the saved papers
-  for (const p of papers) for (const [term, weight] of p.terms || []) query.set(term, (query.get(term) || 0) + weight);
-  const terms = [...query].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, QUERY_TERMS);
-  const own = new Set(papers.map((p) => p.id));
-  const scores = new Map(); // paper number -> [score, Map(term -> share)]
-  await Promise.all(terms.map(async ([term, weight]) => {
-    const postings = (await api.shard(m, `t${api.bucketOf(term, m.terms)}.bin`))[term] || [];
-    for (let i = 0; i + 1 < postings.length; i += 2) {
-      const id = postings[i];
-      if (own.has(id)) continue;
-      const share = weight * postings[i + 1];
-      const known = scores.get(id) || [0, new Map()];
-      known[0] += share;
-      known[1].set(term, share);
-      scores.set(id, known);
-    }
-  }));
-  const best = [...scores].sort((a, b) => b[1][0] - a[1][0] || a[0] - b[0]).slice(0, FOR_YOU);
-  return Promise.all(best.map(async ([id, [, shares]]) => {
+/* For you's papers (api.nearest) with their records, and the reason each is listed: the shared
+   terms that weigh most in the saved papers, and how many saved papers hold them. */
+function rank(api, m, papers) {
+  return Promise.all(api.nearest(papers).map(async ([id, , shares]) => {
     const rows = await api.shard(m, `r${Math.floor(id / m.slots)}.bin`);
     const paper = rows[id % m.slots];
     const named = [...shares].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, REASON_TERMS).map(([t]) => t);
@@ -155,43 +186,53 @@ function reasonNode(reason) {
   return p;
 }
 
-async function forYou(api, page) {
+/* The For-you list of the saved papers as they are now: from the cache when the shelf and the
+   build are those it was made for (a second visit fetches nothing but meta.json), else ranked
+   and cached. No page element is needed, so My shelf starts it before its page is drawn.
+   Resolves to null for an empty shelf, to {stale: true} if the shelf changed meanwhile. */
+async function recommendations(api) {
   const papers = saved(api);
-  page.forYou.hidden = papers.length === 0;
-  if (papers.length === 0) return;
-  const key = `papershelf:foryou:${api.base.pathname}`;
-  const show = (items) => {
-    page.forYouList.replaceChildren(...items.map((p) => entry(api, p, [reasonNode(p.reason), api.button(p.slug, p.title, false)])));
-    page.forYouStatus.textContent = items.length
-      ? `${items.length} papers like the ones you saved, most alike first.`
-      : "No paper shares enough with the ones you saved yet.";
-    page.forYouList.dataset.psReady = "true";
-  };
-  let m;
-  try {
-    m = await api.meta();
-  } catch (err) {
-    page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
-    return;
-  }
+  if (papers.length === 0) return null;
+  const key = api.FOR_YOU_KEY;
+  const m = await api.meta();
   let cached = null;
   try {
     cached = JSON.parse(localStorage.getItem(key) || "null");
   } catch (err) {
     cached = null;
   }
-  if (cached && cached.version === m.version && cached.shelf === shelfKey(papers)) return show(cached.items);
-  page.forYouStatus.textContent = "Finding papers like the ones you saved…";
-  delete page.forYouList.dataset.psReady;
+  if (cached && cached.version === m.version && cached.shelf === api.shelfKey(papers)) return { shelf: cached.shelf, items: cached.items };
   const items = await rank(api, m, await current(api, m));
-  const now = saved(api);
-  if (shelfKey(now) !== shelfKey(papers)) return; // the shelf changed meanwhile: a newer run shows
+  if (api.shelfKey(saved(api)) !== api.shelfKey(papers)) return { stale: true }; // a newer run shows
   try {
-    localStorage.setItem(key, JSON.stringify({ version: m.version, shelf: shelfKey(papers), items }));
+    localStorage.setItem(key, JSON.stringify({ version: m.version, shelf: api.shelfKey(papers), items }));
   } catch (err) {
     /* full: the list is shown anyway, and made again next time */
   }
-  show(items);
+  return { shelf: api.shelfKey(papers), items };
+}
+
+async function forYou(api, page, early) {
+  const papers = saved(api);
+  page.forYou.hidden = papers.length === 0;
+  if (papers.length === 0) return;
+  delete page.forYouList.dataset.psReady;
+  page.forYouStatus.textContent = "Finding papers like the ones you saved…";
+  let found;
+  try {
+    found = await early;
+    if (!found || found.stale || found.shelf !== api.shelfKey(papers)) found = await recommendations(api);
+  } catch (err) {
+    page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
+    return;
+  }
+  if (!found || found.stale) return; // emptied or changed meanwhile: the newer run shows
+  const { items } = found;
+  page.forYouList.replaceChildren(...items.map((p) => entry(api, p, [reasonNode(p.reason), api.button(p.slug, p.title, false)])));
+  page.forYouStatus.textContent = items.length
+    ? `${items.length} papers like the ones you saved, most alike first.`
+    : "No paper shares enough with the ones you saved yet.";
+  page.forYouList.dataset.psReady = "true";
 }
 
 /* ---- exports ---- */
@@ -345,7 +386,7 @@ async function importFile(api, page, file) {
 
 /* ---- the pages ---- */
 
-function shelfPage(api, root) {
+function shelfPage(api, root, early) {
   const q = (name) => root.querySelector(`[data-ps-${name}]`);
   const page = {
     root,
@@ -361,14 +402,14 @@ function shelfPage(api, root) {
   };
   q("shelf").hidden = false;
   let timer = 0;
-  const recommend = () => forYou(api, page).catch(() => {
+  const recommend = (ranking) => forYou(api, page, ranking).catch(() => {
     page.forYouStatus.textContent = "Recommendations are not available: the site's data could not be loaded.";
   });
   const update = () => {
     showList(api, page);
     updateListLink(page, saved(api));
     clearTimeout(timer);
-    timer = setTimeout(recommend, 50); // a burst of changes (an import) ranks once
+    timer = setTimeout(() => recommend(null), 50); // a burst of changes (an import) ranks once
   };
   page.filter.addEventListener("input", () => showList(api, page));
   for (const b of root.querySelectorAll("[data-ps-export]")) b.addEventListener("click", () => exportShelf(api, page, b.dataset.psExport));
@@ -380,7 +421,7 @@ function shelfPage(api, root) {
   document.addEventListener("papershelf:shelf", update);
   showList(api, page);
   updateListLink(page, saved(api));
-  recommend();
+  recommend(early);
   // Papers saved before their record could be read are completed now.
   for (const p of saved(api)) if (!p.bibtex) api.fill(p.slug).catch(() => {});
 }
@@ -424,7 +465,11 @@ async function authorPage(api, root) {
 
 export function start(api) {
   const shelf = document.querySelector("[data-ps-shelf-page]");
-  if (shelf) shelfPage(api, shelf);
+  if (shelf) {
+    const early = recommendations(api); // its fetches first: they are the page's longest wait
+    early.catch(() => {});
+    shelfPage(api, shelf, early);
+  }
   const author = document.querySelector("[data-ps-author-page]");
   if (author) authorPage(api, author);
 }

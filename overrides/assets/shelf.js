@@ -9,15 +9,21 @@
  *   without scripts there is no button that could not work.
  * - The shelf is the reader's, in this browser only: nothing is sent anywhere. A save is kept at
  *   once (slug, title, date saved); what the shelf shows and exports is then read from the small
- *   files its slug hashes to (its record, assets/shelf/r<k>.bin, and its top terms for "For you",
- *   k<g>.bin, written by generator/shelf/data.py) and from the paper's page (every author, and
- *   the BibTeX entry, the same as papers.bib's).
+ *   file its slug hashes to (its record, with its top terms and nearest papers for "For you":
+ *   assets/shelf/r<k>.bin, written by generator/shelf/data.py) and from the paper's page (every
+ *   author, and the BibTeX entry, the same as papers.bib's).
  * - Contributor text (titles) is only ever set as textContent.
  */
 (() => {
   "use strict";
 
-  const FORMAT = 1; // of assets/shelf/meta.json (generator/shelf/data.py FORMAT)
+  // My shelf and the authors' page load this script once more, early (generator/site/shelf.py),
+  // so that their data is fetched while the theme's scripts run: it starts only once.
+  if (window.papershelfShelfStarted) return;
+  window.papershelfShelfStarted = true;
+
+  const FORMAT = 1; // of the shelf kept in localStorage
+  const DATA_FORMAT = 2; // of assets/shelf/meta.json (generator/shelf/data.py FORMAT)
   const PAPERS = "papers/"; // routes.PAPERS_DIR: a paper's page is papers/<slug>/
   const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   const holder = document.querySelector("[data-ps-base]");
@@ -58,7 +64,7 @@
     if (!metaLoading) {
       metaLoading = fetch(new URL("assets/shelf/meta.json", base).href)
         .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-        .then((m) => (m.format === FORMAT ? m : Promise.reject(new Error(`format ${m.format}`))));
+        .then((m) => (m.format === DATA_FORMAT ? m : Promise.reject(new Error(`format ${m.format}`))));
       metaLoading.catch(() => { metaLoading = null; });
     }
     return metaLoading;
@@ -66,15 +72,16 @@
 
   const files = new Map();
   function shard(m, name) {
-    if (!files.has(name)) {
-      const loading = fetch(new URL(`assets/shelf/${name}?v=${m.version}`, base).href).then(async (r) => {
+    const url = new URL(`assets/shelf/${name}?v=${m.version}`, base).href;
+    if (!files.has(url)) {
+      const loading = fetch(url).then(async (r) => {
         if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
         return JSON.parse(await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).text());
       });
-      loading.catch(() => files.delete(name));
-      files.set(name, loading);
+      loading.catch(() => files.delete(url));
+      files.set(url, loading);
     }
-    return files.get(name);
+    return files.get(url);
   }
 
   const encoder = new TextEncoder();
@@ -85,28 +92,73 @@
     return h % n;
   }
 
-  /* A paper's record in this build (what lists show), with its number (id) and the build's
-     version (v). */
+  /* A paper's record in this build (what lists show, its top terms and nearest papers), with its
+     number (id) and the build's version (v). */
   async function record(slug) {
     const m = await meta();
     const k = bucketOf(slug, m.records);
     const rows = await shard(m, `r${k}.bin`);
     const at = rows.findIndex((r) => r.slug === slug);
-    return at < 0 ? null : { ...rows[at], id: k * m.slots + at, v: m.version };
+    return at < 0 ? null : { ...rows[at], id: k * m.slots + at, v: m.version, slots: m.slots };
   }
 
-  /* What the shelf keeps besides: the paper's top terms ("For you") and, from its own page,
-     every author and its BibTeX entry (the page shows both; papers.bib has the same entry). */
+  /* For you's papers: the saved papers' nearest papers (their records' "near": number, score,
+     and a bit mask of the saved paper's terms the other holds), scores summed, the saved ones
+     left out; the strongest FOR_YOU as [number, score, Map(term -> summed weight)]. Here, not in
+     shelf-page.js, so that My shelf fetches their records while the theme's scripts run. */
+  const FOR_YOU = 20; // papers For you shows
+  const FOR_YOU_KEY = `papershelf:foryou:${base.pathname}`; // the list last made, for a build and a shelf
+  function shelfKey(papers) {
+    return papers.map((p) => p.slug).sort().join(" ");
+  }
+  function nearest(papers) {
+    const own = new Set(papers.map((p) => p.id));
+    const scores = new Map();
+    for (const p of papers) {
+      const near = p.near || [];
+      const terms = p.terms || [];
+      for (let i = 0; i + 2 < near.length; i += 3) {
+        const id = near[i];
+        if (own.has(id)) continue;
+        const known = scores.get(id) || [id, 0, new Map()];
+        known[1] += near[i + 1];
+        terms.forEach(([term, weight], bit) => {
+          if (near[i + 2] & (1 << bit)) known[2].set(term, (known[2].get(term) || 0) + weight);
+        });
+        scores.set(id, known);
+      }
+    }
+    return [...scores.values()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, FOR_YOU);
+  }
+
+  /* On My shelf, before anything else: the records For you will show, if the saved papers were
+     all read from one build and no list is kept for it. Usually that build is the site's; on
+     the first visit after a rebuild it is not, the saved papers are read again (shelf-page.js
+     current) and these fetches go unused: the price of not waiting for meta.json, whose answer
+     the page could only read after the theme's scripts have run. */
+  function prefetchForYou() {
+    const papers = Object.values(load().papers);
+    const [v, slots] = papers.length ? [papers[0].v, papers[0].slots] : [];
+    if (!v || !papers.every((p) => p.near && p.v === v && p.slots === slots)) return;
+    let kept = null;
+    try {
+      kept = JSON.parse(localStorage.getItem(FOR_YOU_KEY) || "null");
+    } catch (err) {
+      kept = null;
+    }
+    if (kept && kept.version === v && kept.shelf === shelfKey(papers)) return; // the list is kept
+    for (const [id] of nearest(papers)) shard({ version: v }, `r${Math.floor(id / slots)}.bin`).catch(() => {});
+  }
+
+  /* What the shelf keeps besides its record: every author and its BibTeX entry, from the
+     paper's own page (the page shows both; papers.bib has the same entry). */
   async function details(slug, found) {
-    const m = await meta();
-    const [terms, page] = await Promise.all([
-      shard(m, `k${Math.floor(bucketOf(slug, m.records) / m.term_groups)}.bin`).then((all) => all[slug] || []),
-      fetch(new URL(`${PAPERS}${slug}/`, base).href).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))),
-    ]);
-    const doc = new DOMParser().parseFromString(page, "text/html");
+    const response = await fetch(new URL(`${PAPERS}${slug}/`, base).href);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const bibtex = doc.querySelector("article.ps-paper .ps-bibtex code");
     const authors = Array.from(doc.querySelectorAll("article.ps-paper .ps-authors a"), (a) => a.textContent);
-    return { ...found, authors: authors.length ? authors : found.authors, bibtex: bibtex ? bibtex.textContent : "", terms };
+    return { ...found, authors: authors.length ? authors : found.authors, bibtex: bibtex ? bibtex.textContent : "" };
   }
 
   /* Complete a saved paper (kept as it is if its files cannot be read now). */
@@ -212,10 +264,11 @@
   }
   if (!storage) return;
 
-  const api = { base, load, store, save, remove, fill, record, details, meta, shard, bucketOf, button, slugOf, refresh };
+  const api = { base, load, store, save, remove, fill, record, details, meta, shard, bucketOf, nearest, FOR_YOU_KEY, shelfKey, button, slugOf, refresh };
   window.papershelfShelf = { decorate };
   decoratePage();
   window.addEventListener("storage", (event) => { if (event.key === KEY) refresh(); });
+  if (document.querySelector("[data-ps-shelf-page]")) prefetchForYou();
   if (document.querySelector("[data-ps-shelf-page], [data-ps-author-page]")) {
     meta().catch(() => {}); // fetched while the page's module loads
     import(new URL("assets/shelf-page.js", base).href).then((page) => page.start(api));
