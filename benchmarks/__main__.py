@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
+"""``python -m benchmarks build|breakdown|validate|related|preview|...``: the benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import calibrate, cli, community_bench
+from benchmarks import breakdown, calibrate, cli, community_bench
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview.add_argument("--corpus", type=Path, metavar="FILE", help="papers as JSON Lines in arXiv's shape")
     preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
     calibrate.register(sub)
+    breakdown.register(sub)
     community_bench.register(sub)
     foryou = sub.add_parser("foryou", help="My shelf's For you: bytes and time at N papers, or ranking quality")
     foryou.add_argument("--papers", type=int, nargs="+", default=[50000], metavar="N")
