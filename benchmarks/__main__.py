@@ -1,4 +1,4 @@
-"""``python -m benchmarks build|search|validate|related|preview|community|foryou``: the benchmarks, one entry point."""
+"""``python -m benchmarks build|breakdown|search|validate|related|preview|...``: the benchmarks, one entry point."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import calibrate, cli, community_bench, search_probe
+from benchmarks import breakdown, calibrate, cli, community_bench, search_probe
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,9 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     related = sub.add_parser("related", help="time related papers at N papers; with --corpus, measure their quality")
     related.add_argument("sizes", type=int, nargs="+", metavar="N")
     related.add_argument("--corpus", type=Path, metavar="FILE", help="arXiv JSON Lines (.jsonl or .jsonl.gz) papers")
-    related.add_argument("--no-baseline", action="store_true", help="skip the plain TF-IDF baseline's figure")
+    related.add_argument("--no-baseline", action="store_true", help="skip the baselines' figures (TF-IDF, LSA)")
+    related.add_argument(
+        "--skip", type=int, default=0, metavar="K", help="with --corpus: start after its first K papers"
+    )
     related.set_defaults(
-        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(a.sizes, a.corpus, not a.no_baseline)
+        run=lambda a: __import__("benchmarks.related_bench").related_bench.bench(
+            a.sizes, a.corpus, not a.no_baseline, a.skip
+        )
     )
     preview = sub.add_parser("preview", help="time an edit and a new paper under 'make serve' at N papers")
     preview.add_argument("--papers", type=int, nargs="+", default=[5000], metavar="N")
@@ -31,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     preview.add_argument("--corpus", type=Path, metavar="FILE", help="papers as JSON Lines in arXiv's shape")
     preview.set_defaults(run=lambda a: __import__("benchmarks.preview").preview.main(a.papers, a.runs, a.corpus))
     calibrate.register(sub)
+    breakdown.register(sub)
     community_bench.register(sub)
     foryou = sub.add_parser("foryou", help="My shelf's For you: bytes and time at N papers, or ranking quality")
     foryou.add_argument("--papers", type=int, nargs="+", default=[50000], metavar="N")

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.breakdown import as_figures, breakdown, format_breakdown
 from generator.search.typos import TYPOS_DIR
 
 
@@ -50,6 +51,7 @@ class BuildFigures:
     typo_files: int = 0
     typo_kb: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    breakdown: str = ""  # files and bytes by folder and kind, the average paper page by part
 
 
 def _tree(root_pid: int) -> dict[int, int]:
@@ -153,7 +155,8 @@ def run_measured(cmd: Sequence[str], env: Mapping[str, str] | None = None, what:
 
 
 def site_figures(site: Path, figures: BuildFigures) -> None:
-    """Size of the site, of its largest page and paper page, and of one query's search files."""
+    """Size of the site, of its largest page and paper page, and of one query's search files;
+    where its files and bytes go (``breakdown``)."""
     total = files = 0
     largest: tuple[int, str] = (0, "")
     largest_paper = 0
@@ -177,6 +180,9 @@ def site_figures(site: Path, figures: BuildFigures) -> None:
     if typos.is_dir():
         sizes = [p.stat().st_size for p in typos.rglob("*") if p.is_file()]
         figures.typo_files, figures.typo_kb = len(sizes), sum(sizes) / 1000
+    parts = breakdown(site)
+    figures.extra.update(as_figures(parts))
+    figures.breakdown = format_breakdown(parts)
 
 
 @dataclass(slots=True)

@@ -87,6 +87,8 @@ def format_table(result: Result) -> str:
             lines.append(f"typed queries, {who}: {each}")
     page = result.ours[-1].largest_page if result.ours else ""
     lines.append(f"largest page of ours: {page}")
+    if result.ours and result.ours[-1].breakdown:
+        lines.append(f"where the files and bytes of ours go (last run):\n{result.ours[-1].breakdown}")
     if result.quality:
         lines.append(format_quality(result))
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from generator.shelf.data import shelf_files
 from generator.site.collections import collection_pages
 from generator.site.discussion import discussion_head, discussion_html
 from generator.site.head import has_math, lastmod, math_head, page_description, paper_head, robots_txt, site_head
-from generator.site.listings import archive_pages, home_pages, topic_pages
+from generator.site.listings import ARCHIVE_PAGE_FACTOR, archive_pages, home_pages, topic_pages
 from generator.site.render import paper_page, related_html
 from generator.site.shelf import shelf_pages
 from generator.site.subscribe import generated_pages
@@ -179,7 +179,7 @@ def generated_files(
     newest = papers[0].date if papers else None
     excerpt = settings.home.excerpt_chars
     pages = home_pages(papers, per_page, excerpt, settings.home.max_pages)
-    pages.update(archive_pages(papers, per_page, excerpt_chars=excerpt))
+    pages.update(archive_pages(papers, ARCHIVE_PAGE_FACTOR * per_page))  # a catalogue: no excerpts
     pages.update(topic_pages(collect_topics(papers, topics, settings.taxonomy), per_page, newest, excerpt))
     pages.update(shelf_pages(site.new_list_url))
     pages.update(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import synthetic
+from benchmarks.breakdown import breakdown, format_breakdown, kind_of, page_parts
 from benchmarks.calibrate import text_vocabulary
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
 from benchmarks.queries import KINDS, MISSPELT, known_item_queries, misspell, top3_rates
@@ -87,6 +88,10 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
         assert rates["known item"][0] >= 30  # a search that finds half the titles it is given works
     assert result["pagefind"]["files"] > 0
     assert "known-item search, paper in the top 3 (synthetic, 200 papers):" in table
+    # where the files go: by folder and kind, and the average paper page by part
+    extra = result["ours"][0]["extra"]
+    assert extra["files of paper pages"] == extra["files in papers/"] == 200
+    assert "files by folder" in table and "average paper page (200 of 200 pages)" in table
 
 
 def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
@@ -221,3 +226,34 @@ def test_misspell_makes_one_edit() -> None:
         for _ in range(20):
             wrong = misspell(word, rng)
             assert wrong != word and wrong[0] == word[0] and abs(len(wrong) - len(word)) <= 1
+
+
+def test_breakdown_accounts_for_every_file_byte_and_part_of_a_page(built_site: Path) -> None:
+    files = [p for p in built_site.rglob("*") if p.is_file()]
+    b = breakdown(built_site)
+    assert b.files == len(files) == sum(b.folders.values()) == sum(b.kinds.values())
+    assert b.bytes == sum(p.stat().st_size for p in files) == sum(b.kind_bytes.values())
+    assert "other" not in b.kinds, [p for p in files if kind_of(p.relative_to(built_site).as_posix()) == "other"]
+    pages = sorted((built_site / "papers").glob("*/index.html"))
+    assert b.kinds["paper pages"] == b.paper_pages == b.sampled == len(pages) > 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parts = page_parts(html)
+        assert sum(parts.values()) == len(html.encode()), page
+        for part in ("head: citation tags", "head: OpenGraph/Twitter", "header", "tabs", "paper: abstract"):
+            assert parts[part] > 0, (page, part)
+    assert kind_of("assets/search-index/2/stems/ab.bin") == "search index"
+    assert kind_of("topics/llm/atom.xml") == "feeds" and kind_of("topics/llm/index.html") == "listing pages"
+    text = format_breakdown(b)
+    assert f"average paper page ({len(pages)} of {len(pages)} pages)" in text and "papers/" in text
+
+
+def test_a_synthetic_title_left_empty_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title whose words were all left out (function words) would be a page without a title,
+    which the build refuses: at 50,000 papers one was, and the benchmark's build failed."""
+    drawn = iter(["", "  ", "First Title", "first title", "Second Title"])
+    monkeypatch.setattr(synthetic.Generator, "title", lambda self: next(drawn))
+    papers = synthetic.synthesize(2)
+    assert [p.title for p in papers] == ["First Title", "Second Title"]
+    for paper in papers:
+        assert parse_page(to_front_matter(paper), paper.slug)[1] == []

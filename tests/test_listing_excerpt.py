@@ -1,4 +1,5 @@
-"""``home.excerpt_chars`` sets the length of the abstract excerpt every listing shows."""
+"""``home.excerpt_chars`` sets the length of the abstract excerpt every listing but the archive
+shows (the archive is a catalogue of titles and authors)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def test_every_listing_takes_the_length() -> None:
         assert found and all(len(x) <= 101 for x in found)
     default = [x for text in home_pages(PAPERS, 100).values() for x in _excerpts(text)]
     assert all(EXCERPT_CHARS - 40 < len(x) <= EXCERPT_CHARS + 1 for x in default)
+    for by_month in (False, True):  # the archive, by default: titles and authors only
+        archive = archive_pages(PAPERS, 100, by_month=by_month)
+        assert not [x for text in archive.values() for x in _excerpts(text)]
+        assert sum(text.count('class="ps-item-title"') for text in archive.values()) == len(PAPERS)
+    assert "ps-excerpt" not in paper_item(PAPERS[0], "", excerpt_chars=0)
 
 
 def test_the_stager_passes_the_setting_to_the_listings() -> None:
@@ -61,6 +67,23 @@ def test_the_stager_passes_the_setting_to_the_listings() -> None:
 
     assert {len(x) for x in home(80)} != {len(x) for x in home(600)}
     assert all(len(x) <= 81 for x in home(80))
+
+
+def test_the_archive_pages_hold_more_papers_than_the_home_pages() -> None:
+    """Its entries are lighter (no excerpt), so a page of it holds ``ARCHIVE_PAGE_FACTOR`` times
+    the home page's papers, and a large collection has fewer archive pages."""
+    from generator.site.listings import ARCHIVE_PAGE_FACTOR
+    from generator.stage import Site, generated_files
+
+    many = [Paper(slug=f"q{i}", title=f"Paper {i}", date=dt.date(2025, 7, 8), abstract=ABSTRACT) for i in range(50)]
+    site = Site("Shelf", "https://example.org/", "", SiteConfig(home=HomeConfig(papers_per_page=10)))
+    files = generated_files(many, site, {})
+    day = [str(text) for src, text in files.items() if src.startswith("archive/2025-07-08")]
+    home = [str(text) for src, text in files.items() if src == "index.md" or src.startswith("page/")]
+    assert ARCHIVE_PAGE_FACTOR > 1
+    assert len(day) == -(-50 // (10 * ARCHIVE_PAGE_FACTOR)) < len(home) == 5
+    assert sum(text.count('class="ps-item-title"') for text in day) == 50
+    assert not [x for text in day for x in _excerpts(text)]
 
 
 def test_an_excerpt_never_ends_inside_a_formula() -> None:

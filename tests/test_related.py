@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.corpus import load_corpus, synthesize
-from benchmarks.related_bench import bench, category_share, plain_tfidf
+from benchmarks.related_bench import bench, category_share, plain_tfidf, stock_lsa
 from generator.content.collection import load_collection, page_paths
 from generator.core.model import Paper
 from generator.core.site_config import load_site_config
@@ -210,14 +210,32 @@ def write_corpus(path: Path) -> Path:
     return path
 
 
-def test_category_share_of_the_shipped_lists_and_of_plain_tfidf(
+def test_category_share_of_the_shipped_lists_and_of_the_baselines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     papers = load_corpus(write_corpus(tmp_path / "corpus.jsonl.gz"), 4)
-    baseline = plain_tfidf(papers, k=1)
-    assert category_share(papers, baseline) == 1.0  # each paper's nearest is of its own field
+    for baseline in (plain_tfidf(papers, k=1), stock_lsa(papers, k=1)):
+        assert set(baseline) == {p.slug for p in papers}
+        assert category_share(papers, baseline) == 1.0  # each paper's nearest is of its own field
     assert category_share(papers, {p.slug: () for p in papers}) == 0.0
     assert bench([4], tmp_path / "corpus.jsonl.gz") == 0
     header, row = capsys.readouterr().out.splitlines()
-    assert header.split()[-4:] == ["category", "share", "tf-idf", "share"]
-    assert re.fullmatch(r"\s*4(\s+\d+\.\d\d){3}\s+\d+\s+1\.000\s+\d\.\d{3}", row)
+    assert header.split()[-6:] == ["category", "share", "tf-idf", "share", "lsa-256", "share"]
+    assert re.fullmatch(r"\s*4(\s+\d+\.\d\d){3}\s+\d+\s+1\.000(\s+\d\.\d{3}){2}", row)
+
+
+def test_the_benchmark_skips_the_first_papers_of_a_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    texts = [(GRAPHS, "cs.LG"), (GRAPHS, "cs.DS"), (DIFFUSION, "cs.CV"), (DIFFUSION, "cs.CV")]
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": f"2501.0000{i}", "title": f"Paper {i}", "summary": text, "categories": [category]}) + "\n"
+            for i, (text, category) in enumerate(texts, 1)
+        ),
+        encoding="utf-8",
+    )
+    assert bench([2], corpus, skip=2) == 0  # the two diffusion papers, of one category
+    assert bench([2], corpus) == 0  # the two graph papers, of two
+    first, second = (line.split()[-3:] for line in capsys.readouterr().out.splitlines() if line.split()[0] == "2")
+    assert first == ["1.000"] * 3
+    assert second == ["0.000"] * 3

@@ -87,7 +87,7 @@ def paper_record(paper: Paper, site_url: str, topics: tuple[str, ...], key: str 
     computed = {
         "url": absolute(site_url, paper.url),
         "topics": list(topics),
-        "bibtex_key": bibtex_key(bibtex_entry(paper, key)),
+        "bibtex_key": bibtex_key(_bibtex(paper, key)),  # the entry papers.bib then takes from the cache
     }
     return export_record(paper, computed)
 

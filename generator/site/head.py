@@ -50,8 +50,6 @@ def math_head(page_url: str) -> str:
 
 OG_IMAGE = "assets/og.png"
 """The site-wide picture for link previews (``overrides/assets/og.png``, made by ``og_image``)."""
-OG_IMAGE_SIZE = (1200, 630)  # the size link previews ask for; written beside the URL
-
 
 ALL_FEEDS_ON = frozenset({"", SUBSCRIBE_URL})
 """The pages that announce every feed format (the home page and Subscribe); others, Atom alone."""
@@ -82,7 +80,10 @@ def site_head(
     link must stay on the site's own origin and point into the folder that holds the sitemap.
     For the same reason the per-topic feeds are announced on the Subscribe page, not here.
 
-    ``og:site_name`` and ``og:image`` are the same on every page. With ``title`` (plain text:
+    ``og:site_name`` and ``og:image`` (with its alternative text) are the same on every page.
+    The picture's size (``og:image:width``/``height``) is not written: it only spares a preview
+    that has never fetched the picture one fetch, the picture is the same for every page, and
+    the two tags would be 5 MB of a 50,000-paper site. With ``title`` (plain text:
     see ``tex.plain_title``) the page's own ``og:type`` "website", title, description and URL
     follow; a paper page leaves ``title`` out and gets them, as an article, from ``paper_head``.
     """
@@ -101,8 +102,6 @@ def site_head(
     out.append(_meta("property", "og:site_name", site_name))
     if site_url:  # OpenGraph wants absolute URLs; without a site address there is none to give
         out.append(_meta("property", "og:image", absolute_url(site_url, OG_IMAGE)))
-        out.append(_meta("property", "og:image:width", str(OG_IMAGE_SIZE[0])))
-        out.append(_meta("property", "og:image:height", str(OG_IMAGE_SIZE[1])))
         out.append(_meta("property", "og:image:alt", site_name))
     if title is not None:
         out.append(page_og(title or site_name, description, absolute_url(site_url, page_url), "website"))
@@ -221,15 +220,16 @@ def scholarly_article(
     topics: tuple[str, ...] = (),
 ) -> dict[str, object]:
     """The paper as a schema.org ``ScholarlyArticle``: ``name``/``headline``, ``url``,
-    ``abstract``, ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and
-    ``isPartOf`` this site.
+    ``author``, ``identifier`` (arXiv id, DOI), ``keywords``, ``sameAs`` and ``isPartOf`` this
+    site.
 
     ``author`` names the first ``LISTING_AUTHORS`` authors, as a listing does: real papers have up
     to hundreds, and each costs the page about 45 bytes here. Every author is on the page and in
     a ``citation_author`` tag (Google Scholar reads those, and wants them all).
 
-    ``abstract`` is the start of the abstract as plain text, the page's description: the whole of
-    it is on the page already, and a paper page must stay small at any abstract length.
+    No ``abstract``: the page's description (the start of the abstract) is already in its meta
+    description and ``og:description``, which is what search results and link previews show, and
+    the whole abstract is on the page. A third copy would be 9 MB of a 50,000-paper site.
 
     ``datePublished`` is the publication date only (``published``), else nothing. The listing date says when the paper
     was added to the site, which is not when it was published.
@@ -244,9 +244,6 @@ def scholarly_article(
         article["url"] = url
     if paper.published:  # the publication date only; the listing date or the id's month never
         article["datePublished"] = paper.published.isoformat()
-    abstract = page_description(paper.abstract)
-    if abstract:
-        article["abstract"] = abstract
     if paper.authors:
         article["author"] = [{"@type": "Person", "name": a} for a in paper.authors[:LISTING_AUTHORS]]
     identifiers = []

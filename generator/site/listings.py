@@ -40,6 +40,11 @@ MONTH_PAGES_FROM = 5_000
 listing date: beyond a few thousand papers, daily pages are hundreds to thousands of small files
 that each repeat the theme (and each cost the engine a page to render), while a month's pages
 hold the same entries under a heading per date, and every link to a date goes to its heading."""
+ARCHIVE_PAGE_FACTOR = 2
+"""The archive is a catalogue by date: its entries are titles and authors without the excerpt
+(the home page and the topics show it), a third lighter, so its pages hold twice the home
+page's papers in about the same bytes. At 50,000 papers that is half as many month pages (a
+file and the theme's 20 KB around the list each) and 9 MB less of excerpts said again."""
 # Bytes of list items (and date headings) on one listing page. The theme's own page around them
 # weighs 15-25 KB, so a page stays well under 100 KB whatever the titles and author lists hold.
 LISTING_BYTES = 64 * 1024
@@ -221,9 +226,10 @@ def _month_places(papers: Sequence[Paper], per_page: int, excerpt_chars: int) ->
 
 
 def archive_pages(
-    papers: Sequence[Paper], per_page: int = 100, by_month: bool | None = None, excerpt_chars: int = EXCERPT_CHARS
+    papers: Sequence[Paper], per_page: int = 100, by_month: bool | None = None, excerpt_chars: int = 0
 ) -> dict[str, str]:
-    """The date archive, newest first.
+    """The date archive, newest first; entries without an excerpt unless ``excerpt_chars`` asks
+    for one (the site passes ``ARCHIVE_PAGE_FACTOR`` times the home page's ``per_page``).
 
     - ``archive/index.md``: the latest listing dates, then every year with its months;
     - ``archive/<year>/index.md``: the year's months, each with its listing dates;

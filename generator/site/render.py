@@ -244,8 +244,8 @@ def listing_authors(authors: Sequence[str]) -> str:
 @per_paper(1 << 18)
 def paper_item(paper: Paper, from_url: str, badge: str = "", excerpt_chars: int = EXCERPT_CHARS) -> str:
     """One entry of a listing: title link, authors, an excerpt of ``excerpt_chars`` characters at
-    most (CSS clamps it to two lines; a longer one serves search engines and screen readers), a
-    Code link.
+    most (CSS clamps it to two lines; a longer one serves search engines and screen readers; 0:
+    none, as in the archive), a Code link.
 
     Kept per (paper, page): a paper appears on its home, archive and topic pages, and under
     ``serve`` every restage lists the same unchanged papers again."""
@@ -256,7 +256,8 @@ def paper_item(paper: Paper, from_url: str, badge: str = "", excerpt_chars: int 
         else ""
     )
     authors = f'<p class="ps-item-authors">{e(listing_authors(paper.authors))}</p>' if paper.authors else ""
+    text = f'<p class="ps-excerpt">{e(excerpt(paper.abstract, excerpt_chars))}</p>' if excerpt_chars > 0 else ""
     return (
         f'<li class="ps-item"><a class="ps-item-title" href="{e(href)}">{title_html(paper.title)}</a>{badge}{code}'
-        f'{authors}<p class="ps-excerpt">{e(excerpt(paper.abstract, excerpt_chars))}</p></li>'
+        f"{authors}{text}</li>"
     )
