@@ -53,7 +53,7 @@ READER_DELAY_MS = 120  # between keys: a quick reader (the benchmark's 20 ms is 
 KINDS = {"t": "terms", "x": "tails", "d": "papers", "f": "filter", "m": "meta", "k": "meta"}
 
 # Each fetch the page makes, with what the search box held then (the engine fetches the index so).
-_FETCH_LOG_JS = """
+FETCH_LOG_JS = """
 (() => {
   const plain = window.fetch;
   window.__fetched = [];
@@ -85,7 +85,7 @@ def typed_by_kind(browser: Browser, url: str, query: str, delay_ms: int) -> tupl
     milliseconds from the last key to the list answering the whole query."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    page.add_init_script(_FETCH_LOG_JS)
+    page.add_init_script(FETCH_LOG_JS)
     page.add_init_script(_STOCK_WORKER_INIT_JS)
     sizes: dict[str, int] = {}
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.search_probe import FETCH_LOG_JS
 from generator.content.collection import load_collection, page_paths
 from generator.core.words import search_words as words
 from generator.search.index import FILTERS_FILE, INDEX_DIR
@@ -369,20 +370,6 @@ def test_one_letter_is_not_searched_and_filters_load_no_index_data(page: Any, si
     assert page.console_errors == []
 
 
-# Each fetch of the search index, with what the box held when it was asked for.
-_FETCH_LOG = """
-(() => {
-  const plain = window.fetch;
-  window.__fetched = [];
-  window.fetch = function (url, ...rest) {
-    const box = document.querySelector('input.md-search__input');
-    window.__fetched.push([String(url), box ? box.value : '']);
-    return plain.call(this, url, ...rest);
-  };
-})();
-"""
-
-
 # Types a query into the box 20 ms a key from the page's own timers: the page cannot take a stall
 # of the machine for a pause of the reader's, since a key due before the search's timer always
 # runs first and resets it.
@@ -402,7 +389,7 @@ async (query) => {
 def test_typing_fetches_results_only_for_the_whole_query(page: Any, site_url: str) -> None:
     """Keys typed quickly run one search, for the whole query: no papers file is fetched for a
     word half typed, and while typing only the terms of finished words are fetched."""
-    page.add_init_script(_FETCH_LOG)
+    page.add_init_script(FETCH_LOG_JS)
     page.goto(site_url)
     page.keyboard.press("/")
     page.wait_for_function("window.__fetched.some(([url]) => url.includes('/search-index/keys.bin'))")
