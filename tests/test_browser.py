@@ -76,3 +76,29 @@ def test_chosen_scheme_is_kept_from_page_to_page(page: Any, site_url: str) -> No
     page.goto(site_url)
     page.locator('label[for="__palette_0"]').click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_tab_row_fades_at_its_edge_and_its_last_tab_scrolls_clear(browser: Any, site_url: str) -> None:
+    """A phone shows a few of the tabs; the rest are reached by scrolling the row. Its faded right
+    edge says so, and scrolled to the end the last tab (My shelf) stands wholly outside the fade."""
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        row = page.locator(".md-tabs__list")
+        assert "linear-gradient" in row.evaluate(
+            "e => getComputedStyle(e).maskImage || getComputedStyle(e).webkitMaskImage"
+        )
+        assert row.evaluate("e => e.scrollWidth > e.clientWidth")  # the row does overflow at this width
+        row.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        page.wait_for_function(
+            "(() => { const e = document.querySelector('.md-tabs__list');"
+            " return e.scrollLeft + e.clientWidth >= e.scrollWidth - 1; })()"
+        )
+        fade = row.evaluate("e => parseFloat(getComputedStyle(e).paddingRight)")
+        box, last = row.bounding_box(), page.locator(".md-tabs__item").last.bounding_box()
+        assert fade > 0 and last["x"] + last["width"] <= box["x"] + box["width"] - fade + 0.5
+        screenshot(page, "tabs-phone-scrolled")
+    finally:
+        context.close()
