@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import itertools
 import json
@@ -405,3 +406,27 @@ def test_typing_fetches_results_only_for_the_whole_query(page: Any, site_url: st
         if re.fullmatch(r"t\d+\.bin", name) and box != query:
             assert box.endswith(" "), (name, box)  # a finished word's terms, fetched while typing on
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_a_query_that_arrives_whole_runs_at_once_and_a_typed_key_waits_for_a_pause(page: Any, site_url: str) -> None:
+    """A pasted query has no key after it, so it runs at once; a key typed by hand waits for the
+    reader's pause. The page's clock stands still: only a search scheduled with no delay answers
+    until the test moves the clock on."""
+    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    page.clock.install(time=start)
+    page.goto(site_url)
+    page.clock.pause_at(start + dt.timedelta(hours=1))  # the page has loaded long before
+    page.keyboard.press("/")
+    box, items = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    box.fill("GraphVite")
+    page.clock.run_for(1)
+    items.first.wait_for(timeout=15000)
+    assert "GraphVite" in items.first.inner_text()
+    page.wait_for_function("document.querySelector('.md-search-result__list').dataset.psComplete === 'GraphVite'")
+    box.press("End")
+    box.press("Backspace")  # one key: "GraphVit"
+    page.clock.run_for(100)
+    assert page.evaluate("document.querySelector('.md-search-result__list').dataset.psComplete") == "GraphVite"
+    page.clock.run_for(1000)
+    page.wait_for_function("document.querySelector('.md-search-result__list').dataset.psComplete === 'GraphVit'")

@@ -16,7 +16,8 @@
  *   so it is inserted with textContent; the only markup kept is the <mark> that highlights
  *   the matched words, rebuilt here as elements rather than parsed as HTML.
  * - A query runs once typing pauses: longer than this reader's usual gap between keys (twice the
- *   mean of their last few gaps, PAUSE_MS at least and at most). Every run
+ *   mean of their last few gaps, PAUSE_MS at least and at most); a query that arrives whole
+ *   (pasted, or set at once) runs at once. Every run
  *   fetches the papers files of the results it shows, ten files or so, which is most of what a
  *   search downloads; a run for each key of a word ("c", "ch", "cha", ...) fetched the papers
  *   of every prefix, five times what the whole query needs at 50,000 papers. While the reader
@@ -392,9 +393,15 @@
     return Math.min(PAUSE_MS[1], Math.max(PAUSE_MS[0], 2 * mean));
   }
 
-  function schedule() {
+  /* A query that arrives whole (pasted, picked from the browser's suggestions, set by a link) runs
+     at once: no key follows it, and a pause would only make the reader wait. */
+  let lastValue = "";
+  function schedule(event) {
     clearTimeout(timer);
-    timer = setTimeout(run, pause());
+    const whole = event?.inputType === "insertFromPaste" || Math.abs(input.value.length - lastValue.length) > 1;
+    lastValue = input.value;
+    if (whole) lastKey = performance.now();
+    timer = setTimeout(run, whole ? 0 : pause());
   }
 
   function open() {
@@ -432,10 +439,10 @@
     if (!toggle.checked) open();
     ensureFilters();
   });
-  input.addEventListener("input", () => {
+  input.addEventListener("input", (event) => {
     // Start fetching the index pieces of the words typed so far while the reader goes on.
     if (engine && input.value.trim().length >= MIN_QUERY) engine.preload(input.value);
-    schedule();
+    schedule(event);
   });
   for (const select of selects) select.addEventListener("change", () => run());
   more.addEventListener("click", () => showMore(generation));
