@@ -430,3 +430,25 @@ def test_a_query_that_arrives_whole_runs_at_once_and_a_typed_key_waits_for_a_pau
     assert page.evaluate("document.querySelector('.md-search-result__list').dataset.psComplete") == "GraphVite"
     page.clock.run_for(1000)
     page.wait_for_function("document.querySelector('.md-search-result__list').dataset.psComplete === 'GraphVit'")
+
+
+@pytest.mark.browser
+def test_enter_within_the_typing_pause_opens_the_first_result_of_what_was_typed(page: Any, site_url: str) -> None:
+    """Keys typed by hand wait for the reader's pause before their search runs; Enter pressed
+    within that pause answers the query in the box first, then opens its first result, never a
+    result of an earlier query. The page's clock stands still, so the pause never ends by itself."""
+    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    page.clock.install(time=start)
+    page.goto(site_url)
+    page.clock.pause_at(start + dt.timedelta(hours=1))  # the page has loaded long before
+    page.keyboard.press("/")
+    box, items = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    box.fill("Megatron")  # an earlier query, answered at once (it arrives whole)
+    page.clock.run_for(1)
+    items.first.wait_for(timeout=15000)
+    assert "GraphVite" not in items.first.inner_text()
+    box.fill("")
+    page.keyboard.type("GraphVite")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/papers/[^/]+/$"), timeout=15000)
+    assert "GraphVite" in page.locator("article h1").first.inner_text()

@@ -52,6 +52,7 @@ export async function init() {
       m.terms = await load("keys.bin", m.version); // where each terms file begins
       return m;
     });
+    meta.catch(() => { meta = null; }); // a failed fetch is tried again by the next search
   }
   return meta;
 }

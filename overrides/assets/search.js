@@ -451,8 +451,15 @@
     run();
     input.focus();
   }));
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Enter within the typing pause: the list still answers an earlier query, so answer this one first.
+    if (list.dataset.psComplete !== input.value.trim()) {
+      const query = input.value;
+      clearTimeout(timer);
+      await run();
+      if (input.value !== query) return; // the reader typed on meanwhile
+    }
     const first = list.querySelector("a");
     if (first) first.click();
   });
