@@ -408,17 +408,23 @@ def test_typing_fetches_results_only_for_the_whole_query(page: Any, site_url: st
     assert page.console_errors == []
 
 
-@pytest.mark.browser
-def test_a_query_that_arrives_whole_runs_at_once_and_a_typed_key_waits_for_a_pause(page: Any, site_url: str) -> None:
-    """A pasted query has no key after it, so it runs at once; a key typed by hand waits for the
-    reader's pause. The page's clock stands still: only a search scheduled with no delay answers
-    until the test moves the clock on."""
+def _search_with_the_clock_stopped(page: Any, site_url: str) -> tuple[Any, Any]:
+    """The site's search opened on a page whose clock stands still (timers run only when the test
+    moves it on): the search box and the result items."""
     start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     page.clock.install(time=start)
     page.goto(site_url)
     page.clock.pause_at(start + dt.timedelta(hours=1))  # the page has loaded long before
     page.keyboard.press("/")
-    box, items = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    return page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+
+
+@pytest.mark.browser
+def test_a_query_that_arrives_whole_runs_at_once_and_a_typed_key_waits_for_a_pause(page: Any, site_url: str) -> None:
+    """A pasted query has no key after it, so it runs at once; a key typed by hand waits for the
+    reader's pause. The page's clock stands still: only a search scheduled with no delay answers
+    until the test moves the clock on."""
+    box, items = _search_with_the_clock_stopped(page, site_url)
     box.fill("GraphVite")
     page.clock.run_for(1)
     items.first.wait_for(timeout=15000)
@@ -437,12 +443,7 @@ def test_enter_within_the_typing_pause_opens_the_first_result_of_what_was_typed(
     """Keys typed by hand wait for the reader's pause before their search runs; Enter pressed
     within that pause answers the query in the box first, then opens its first result, never a
     result of an earlier query. The page's clock stands still, so the pause never ends by itself."""
-    start = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    page.clock.install(time=start)
-    page.goto(site_url)
-    page.clock.pause_at(start + dt.timedelta(hours=1))  # the page has loaded long before
-    page.keyboard.press("/")
-    box, items = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    box, items = _search_with_the_clock_stopped(page, site_url)
     box.fill("Megatron")  # an earlier query, answered at once (it arrives whole)
     page.clock.run_for(1)
     items.first.wait_for(timeout=15000)
