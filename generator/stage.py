@@ -38,7 +38,7 @@ from generator.content.writer import commit_writes, prepare_writes, same_bytes, 
 from generator.core import caches, routes
 from generator.core.links import new_file_url
 from generator.core.model import Paper, sort_key
-from generator.core.parallel import render_all
+from generator.core.parallel import compute_apart, render_all
 from generator.core.site_config import load_site_config
 from generator.core.site_identity import SiteIdentity, load_identity
 from generator.core.staging_lock import staging_lock, stamp, stamp_path
@@ -243,11 +243,10 @@ class Stager:
         lists, votes, on_lists = read_community(identity.content_dir, papers, root, report)
         signature = RelatedSchedule.signature(papers, topics)
         related = self.related.lists(papers, topics, signature, wait=wait)
-        whole = self._whole_collection(papers, site, topics, signature, wait)  # while the child works
+        whole = self._whole_collection(papers, site, topics, signature, wait)  # made meanwhile
         pages, assets = read_content(identity.content_dir, root, report)
         assets.update(icon_files())
         files: Files = dict(assets)
-        files.update(whole)
         files.update(maintainer_files(pages, site))
         files.update(generated_files(papers, site, topics, lists, votes))
         if self.lean:
@@ -255,6 +254,7 @@ class Stager:
         keys = citation_keys(papers)
         early = self._early_bodies(papers, topics, keys, on_lists) if wait else {}  # while the child works
         files.update(self._paper_files(papers, site, topics, related(), keys, on_lists, early, fork=wait))
+        files.update(whole())
         files[routes.STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
         with staging_lock(out, exclusive=True):  # the engine's preview never sees it half-written
             self._write(files, out, report)
@@ -300,16 +300,25 @@ class Stager:
 
     def _whole_collection(
         self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]], signature: int, wait: bool
-    ) -> Files:
-        """The search index and the exports (``plan.whole_collection_files``). A build makes them
-        while the child computes the related papers (15 s of the wait at 50,000 papers). In a
-        preview an edit shows at once with the files of a moment ago, and they follow, with the
-        related lists, once saves pause (a second or so of work at 10,000 papers)."""
+    ) -> Callable[[], Files]:
+        """What gives the search index and the exports (``plan.whole_collection_files``). A
+        build makes them in a forked child on the second core, while this process makes the
+        pages (a third of a 10,000-paper build's work); a preview makes them here, where its
+        per-paper caches stay for the next edit. In a preview an edit shows at once with the
+        files of a moment ago, and they follow, with the related lists, once saves pause (a
+        second or so of work at 10,000 papers)."""
         current = (signature, site)
         stale = self._whole is not None and self._whole.made_for != current
-        if self._whole is None or (stale and (wait or self.related.known_for(signature))):
-            self._whole = _WholeFiles(current, whole_collection_files(papers, site, topics))
-        return self._whole.files
+        if self._whole is not None and not (stale and (wait or self.related.known_for(signature))):
+            known = self._whole.files
+            return lambda: known
+        made = compute_apart(lambda: whole_collection_files(papers, site, topics), fork=wait and self.lean)
+
+        def files() -> Files:
+            self._whole = _WholeFiles(current, made())
+            return self._whole.files
+
+        return files
 
     def _early_bodies(
         self,

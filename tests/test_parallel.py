@@ -94,3 +94,59 @@ def test_a_preview_forks_only_before_its_threads_start(tmp_path: Path, monkeypat
                 watcher.join(timeout=10)
             watcher_stop.clear()
             forks.clear()
+
+
+def test_a_value_computed_apart_comes_from_a_child() -> None:
+    parent = os.getpid()
+    value = parallel.compute_apart(lambda: {"pid": os.getpid(), "data": b"x" * 300_000})
+    got = value()
+    assert got["data"] == b"x" * 300_000  # larger than a pipe's buffer
+    if hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
+        assert got["pid"] != parent
+    assert value() is got  # asked twice, the same value
+
+
+def test_a_value_computed_apart_by_a_failing_child_is_made_here() -> None:
+    parent = os.getpid()
+
+    def compute() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return os.getpid()
+
+    assert parallel.compute_apart(compute)() == parent
+
+
+def test_told_not_to_fork_it_computes_here() -> None:
+    assert parallel.compute_apart(os.getpid, fork=False)() == os.getpid()
+
+
+def test_a_build_makes_its_whole_collection_files_apart_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-run stage (a build's) makes the search index and the exports in a forked child;
+    a preview's stager makes them here. The staged folders are the same, byte for byte."""
+    from generator.stage import Stager
+
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    project = copy_project(tmp_path / "project")
+    folders = {}
+    for lean in (True, False):
+        out = tmp_path / f"stage-{lean}"
+        stager = Stager(project / "mkdocs.yml", out, lean=lean)
+        try:
+            stager.run()
+        finally:
+            stager.close()
+        folders[lean] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        if lean:
+            assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)  # the fixture is below PARALLEL_FROM
+    assert folders[True] == folders[False]
+    assert any(path.startswith("assets/search-index/") for path in folders[True])

@@ -1,4 +1,6 @@
-"""Render many pages on two processor cores: half in a forked child, half here.
+"""Use the second processor core: render many pages half in a forked child, half here
+(``render_all``); compute one large value in a forked child while this process goes on
+(``compute_apart``).
 
 A cold build renders every paper's page, a pure function of data already in memory. A forked
 child shares that memory without copying or pickling it; only the finished texts come back,
@@ -74,3 +76,55 @@ def render_all(items: Sequence[T], render: Callable[[T], str], *, fork: bool = T
     if status != 0 or broken.is_set() or len(rest) != len(theirs):
         rest = [render(item) for item in theirs]
     return mine + rest
+
+
+def compute_apart(compute: Callable[[], T], *, fork: bool = True) -> Callable[[], T]:
+    """Start ``compute()`` in a forked child and return what gives its value: the child's,
+    read from a pipe, or, where forking is not wanted (``render_all``'s ``fork``) or the child
+    failed, ``compute()`` called here. Either way the value is the same; only the time differs.
+
+    For work that nothing waits for until later: a build makes the search index and the
+    exports on one core while the pages are made on the other. The child leaves at once once
+    its value is sent: the memory it used to make it is given back then, not at the end of
+    the build."""
+    if not fork or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        here = compute()
+        return lambda: here
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's clean-up
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(compute(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def received() -> T:
+        with os.fdopen(read_end, "rb") as pipe:
+            try:
+                sent = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError, ValueError):
+                sent = _FAILED
+        _, status = os.waitpid(pid, 0)
+        return compute() if status != 0 or sent is _FAILED else sent
+
+    return _once(received)
+
+
+_FAILED = object()
+
+
+def _once(get: Callable[[], T]) -> Callable[[], T]:
+    """``get`` called the first time only: the pipe can be read once."""
+    got: list[T] = []
+
+    def once() -> T:
+        if not got:
+            got.append(get())
+        return got[0]
+
+    return once
