@@ -214,7 +214,6 @@ def generated_files(
             )
         )
     out[FILTERS_FILE] = filter_menu(papers, topics)
-    out.update(typo_files(papers, topics))  # the search's vocabulary, for misspelt queries
     return out
 
 
@@ -235,12 +234,14 @@ def list_files(
 
 
 def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """The search index, the exports and My shelf's data: files that hold every paper, compressed.
+    """The search index and its vocabulary, the exports and My shelf's data: files that hold
+    every paper, compressed.
 
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
     on a page waits for them: a build makes them while the related papers are computed, a
     preview once saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
+    out.update(typo_files(papers, topics))  # its vocabulary, for misspelt queries: of the same words
     out.update(shelf_files(papers))  # My shelf's records, "For you" and authors
     if site.url:  # exports need absolute links
         out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
