@@ -116,6 +116,11 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+SCRATCH_FOLDER_FILES = 256
+"""Files per folder of the scratch: ext4 made 12,700 files in one folder in 2.9 s of system
+time, in folders of about a hundred in 0.5 s."""
+
+
 def prepare_writes(scratch: Path, root: Path, changes: Iterable[tuple[str, bytes]]) -> list[tuple[Path, Path]]:
     """Write each change into ``scratch`` (a folder beside ``root``, on the same disk, emptied
     first: a killed run may have left files there): (temporary, target) pairs for
@@ -129,7 +134,9 @@ def prepare_writes(scratch: Path, root: Path, changes: Iterable[tuple[str, bytes
         make_dirs(scratch)
         for n, (rel, data) in enumerate(changes):
             path = root / rel
-            tmp = scratch / f"{n}{path.suffix}"
+            if n % SCRATCH_FOLDER_FILES == 0:  # a file made in a folder of thousands costs several times more
+                (scratch / str(n // SCRATCH_FOLDER_FILES)).mkdir()
+            tmp = scratch / str(n // SCRATCH_FOLDER_FILES) / f"{n}{path.suffix}"
             pending.append((tmp, path))
             with tmp.open("wb") as fh:
                 write_data(fh, data)
