@@ -233,19 +233,25 @@ def list_files(
     return out
 
 
-def whole_collection_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """The search index and its vocabulary, the exports and My shelf's data: files that hold
-    every paper, compressed.
+def search_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """The search index, its vocabulary (for misspelt queries: of the same words) and My
+    shelf's records, "For you" and authors: with ``export_files``, the files that hold every
+    paper, compressed.
 
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
-    on a page waits for them: a build makes them while the related papers are computed, a
-    preview once saves pause (``Stager``)."""
+    on a page waits for them: a build makes them while the pages are made, a preview once
+    saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
-    out.update(typo_files(papers, topics))  # its vocabulary, for misspelt queries: of the same words
-    out.update(shelf_files(papers))  # My shelf's records, "For you" and authors
-    if site.url:  # exports need absolute links
-        out.update(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
+    out.update(typo_files(papers, topics))
+    out.update(shelf_files(papers))
     return out
+
+
+def export_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """papers.json, papers.bib and their kin; none without the site's address, which they link."""
+    if not site.url:
+        return {}
+    return dict(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
 
 
 def maintainer_files(pages: Mapping[str, RenderedPage], site: Site) -> Files:

@@ -47,12 +47,13 @@ from generator.plan import (
     Files,
     OnLists,
     Site,
+    export_files,
     generated_files,
     maintainer_files,
     neighbours,
     paper_body,
     paper_file,
-    whole_collection_files,
+    search_files,
     with_related,
 )
 from generator.site.icons import icon_files
@@ -301,9 +302,10 @@ class Stager:
     def _whole_collection(
         self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]], signature: int, wait: bool
     ) -> Callable[[], Files]:
-        """What gives the search index and the exports (``plan.whole_collection_files``). A
-        build makes them in a forked child on the second core, while this process makes the
-        pages (a third of a 10,000-paper build's work); a preview makes them here, where its
+        """What gives the search index, My shelf's data (``plan.search_files``) and the exports
+        (``plan.export_files``). A build makes the first in a forked child on the second core
+        while this process makes the pages, then the exports (together a third of a
+        10,000-paper build's work); a preview makes them here, where its
         per-paper caches stay for the next edit. In a preview an edit shows at once with the
         files of a moment ago, and they follow, with the related lists, once saves pause (a
         second or so of work at 10,000 papers)."""
@@ -312,11 +314,13 @@ class Stager:
         if self._whole is not None and not (stale and (wait or self.related.known_for(signature))):
             known = self._whole.files
             return lambda: known
-        made = compute_apart(lambda: whole_collection_files(papers, site, topics), fork=wait and self.lean)
+        made = compute_apart(lambda: search_files(papers, topics), fork=wait and self.lean)
 
-        def files() -> Files:
-            self._whole = _WholeFiles(current, made())
-            return self._whole.files
+        def files() -> Files:  # the exports here, while the child finishes its larger share
+            whole = export_files(papers, site, topics)
+            whole.update(made())
+            self._whole = _WholeFiles(current, whole)
+            return whole
 
         return files
 

@@ -121,7 +121,7 @@ def test_told_not_to_fork_it_computes_here() -> None:
     assert parallel.compute_apart(os.getpid, fork=False)() == os.getpid()
 
 
-def test_a_build_makes_its_whole_collection_files_apart_with_the_same_bytes(
+def test_a_build_makes_its_search_files_apart_with_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A one-run stage (a build's) makes the search index and the exports in a forked child;
