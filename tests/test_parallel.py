@@ -124,8 +124,8 @@ def test_told_not_to_fork_it_computes_here() -> None:
 def test_a_build_makes_its_search_files_apart_with_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A one-run stage (a build's) makes the search index and the exports in a forked child;
-    a preview's stager makes them here. The staged folders are the same, byte for byte."""
+    """A one-run stage (a build's) makes the search index and My shelf's data in a forked
+    child; a preview's stager makes them here. The staged folders are the same, byte for byte."""
     from generator.stage import Stager
 
     forks: list[int] = []
