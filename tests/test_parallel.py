@@ -52,7 +52,23 @@ def test_told_not_to_fork_it_renders_here(monkeypatch: pytest.MonkeyPatch) -> No
     assert all(text.endswith(f"in {os.getpid()}</p>") for text in out)
 
 
-def test_a_preview_forks_only_before_its_threads_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each ``os.fork`` from here on."""
+    counted: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        counted.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return counted
+
+
+def test_a_preview_forks_only_before_its_threads_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
     """A preview's later runs are made while ``serve``'s file watcher and the timers run as
     threads, and never fork (a forked child would get a copy of a lock another thread holds);
     the same edit restaged by a build's stager renders on two cores. (A first run makes its
@@ -61,14 +77,6 @@ def test_a_preview_forks_only_before_its_threads_start(tmp_path: Path, monkeypat
     from generator.stage import Stager
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def counted_fork() -> int:
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", counted_fork)
     can_fork = (os.cpu_count() or 1) >= 2
     watcher_stop = threading.Event()
     for preview in (True, False):
@@ -121,21 +129,11 @@ def test_told_not_to_fork_it_computes_here() -> None:
     assert parallel.compute_apart(os.getpid, fork=False)() == os.getpid()
 
 
-def test_a_build_makes_its_search_files_apart_with_the_same_bytes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_build_makes_its_search_files_apart_with_the_same_bytes(tmp_path: Path, forks: list[int]) -> None:
     """A one-run stage (a build's) makes the search index and My shelf's data in a forked
     child; a preview's stager makes them here. The staged folders are the same, byte for byte."""
     from generator.stage import Stager
 
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def counted_fork() -> int:
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", counted_fork)
     project = copy_project(tmp_path / "project")
     folders = {}
     for lean in (True, False):

@@ -15,7 +15,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -25,6 +25,29 @@ BATCH = 500
 """Texts sent back at a time: at 50,000 pages the whole answer is hundreds of megabytes."""
 
 
+def _can_fork(wanted: bool) -> bool:
+    return wanted and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def _fork_sending(send: Callable[[BinaryIO], None]) -> tuple[int, int]:
+    """Fork a child that calls ``send`` with the writing end of a pipe, then leaves without
+    running the parent's clean-up (exit status 1 if ``send`` raised); the child's pid and the
+    reading end for the parent."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                send(pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
 def render_all(items: Sequence[T], render: Callable[[T], str], *, fork: bool = True) -> list[str]:
     """``[render(item) for item in items]``, the second half in a forked child when it pays.
 
@@ -32,24 +55,17 @@ def render_all(items: Sequence[T], render: Callable[[T], str], *, fork: bool = T
     and timers): a forked child gets a copy of every lock as it was, and one that another thread
     held (the import lock, say) would never be released in the child. ``Stager`` forks only
     where no other thread runs: a build, and a preview's first run."""
-    if not fork or len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if not _can_fork(fork) or len(items) < PARALLEL_FROM:
         return [render(item) for item in items]
     middle = len(items) // 2
     theirs = items[middle:]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render, send, leave without running the parent's clean-up
-        code = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                for at in range(0, len(theirs), BATCH):
-                    batch = [render(item) for item in theirs[at : at + BATCH]]
-                    pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+
+    def send(pipe: BinaryIO) -> None:
+        for at in range(0, len(theirs), BATCH):
+            batch = [render(item) for item in theirs[at : at + BATCH]]
+            pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    pid, read_end = _fork_sending(send)
     rest: list[str] = []
     broken = threading.Event()
 
@@ -83,25 +99,14 @@ def compute_apart(compute: Callable[[], T], *, fork: bool = True) -> Callable[[]
     read from a pipe, or, where forking is not wanted (``render_all``'s ``fork``) or the child
     failed, ``compute()`` called here. Either way the value is the same; only the time differs.
 
-    For work that nothing waits for until later: a build makes the search index and the
-    exports on one core while the pages are made on the other. The child leaves at once once
+    For work that nothing waits for until later: a build makes the search index and My
+    shelf's data on one core while the pages are made on the other. The child leaves at once once
     its value is sent: the memory it used to make it is given back then, not at the end of
     the build."""
-    if not fork or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if not _can_fork(fork):
         here = compute()
         return lambda: here
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running the parent's clean-up
-        code = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(compute(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    pid, read_end = _fork_sending(lambda pipe: pickle.dump(compute(), pipe, protocol=pickle.HIGHEST_PROTOCOL))
 
     def received() -> T:
         with os.fdopen(read_end, "rb") as pipe:
