@@ -63,6 +63,13 @@ MISSPELT = {
     "kv-cashe": ("kv-cache", "kv cache"),
     "text-to-imgae": ("text-to-image", "text to image"),
     "splating gausian": ("gaussian-splatting", "splatting gaussian"),
+    # a pasted title: its colon and comma are no words, and do not turn the corrections off
+    "FlashAtention: Fast and Memory-Efficient": ("flashattention", "flashattention fast and memory efficient"),
+    "Outrageously Large Neural Netwroks: the Sparsely-Gated": (
+        "mixture-of-experts",
+        "outrageously large neural networks the sparsely gated",
+    ),
+    "(kv cashe), long-context": ("kv-cache", "kv cache long context"),
 }
 EXACT = ("diffusion", "gaussian splatting", "attention", "kv cache", "architecture search", "case", "latent")
 

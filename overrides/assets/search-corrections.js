@@ -184,13 +184,15 @@ async function readings(meta, tokens, i) {
   return near;
 }
 
-/* Queries to try instead of `query`, best first, or [] when every word is known. The first
+/* Queries to try instead of `query`, best first, or [] when every word is known (`words`
+   splits a query into words, `known` says whether the index holds one). The first
    unknown word with several equally near readings gives up to three queries, and the one
    with the best match wins (answerFor), so "kv cashe" becomes "kv cache" rather than "kv case". */
-export async function corrections(query, { base: root, known: inIndex, suspect = [] }) {
+export async function corrections(query, { base: root, known: inIndex, words, suspect = [] }) {
   base = root;
-  const tokens = query.normalize("NFKC").toLowerCase().split(/[\s\-']+/).filter(Boolean);
-  if (tokens.some((t) => /[^\p{L}\p{N}]/u.test(t))) return []; // quotes, operators: as typed
+  // the words as the engine reads them (search-engine.js `tokens`): a colon or a hyphen is no
+  // word, so a pasted title ("Reason-RFT: Reinforcenent ...") is corrected like any query
+  const tokens = words(query);
   const known = await Promise.all(tokens.map(async (t) => maxEdits(t) === 0 || /^\p{N}+$/u.test(t) || (!suspect.includes(t) && inIndex(t))));
   if (known.every(Boolean)) return [];
   const meta = await loadTypoMeta();

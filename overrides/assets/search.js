@@ -283,7 +283,7 @@
     let fixes = [];
     try {
       const { corrections } = await loadCorrector();
-      fixes = await corrections(query, { base, known: searcher.known, suspect: plain.unknown });
+      fixes = await corrections(query, { base, known: searcher.known, words: searcher.tokens, suspect: plain.unknown });
     } catch {
       fixes = []; // without the vocabulary, the query is answered as typed
     }
