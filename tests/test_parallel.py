@@ -148,3 +148,23 @@ def test_a_build_makes_its_search_files_apart_with_the_same_bytes(tmp_path: Path
             assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)  # the fixture is below PARALLEL_FROM
     assert folders[True] == folders[False]
     assert any(path.startswith("assets/search-index/") for path in folders[True])
+
+
+def test_a_large_build_makes_its_search_files_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    """Past ``SEARCH_APART_UP_TO`` papers a build makes the search files here, before its pages
+    (the second process would cost memory the build does not have to spare)."""
+    import generator.stage
+    from generator.stage import Stager
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)  # pages: here too
+    monkeypatch.setattr(generator.stage, "SEARCH_APART_UP_TO", 0)
+    project = copy_project(tmp_path / "project")
+    stager = Stager(project / "mkdocs.yml", lean=True)
+    try:
+        report = stager.run()
+    finally:
+        stager.close()
+    assert forks == [] and report.papers > 0 and not report.problems
+    assert (project / "build" / "stage" / "assets" / "search-index" / "meta.json").is_file()

@@ -101,7 +101,7 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-@per_paper()
+@per_paper(asked_once=True)
 def paper_terms(paper: Paper, topics: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
     """A paper's length in words, its distinct words, how often each occurs and where the title
     holds it (``LEAD``: in the paper's name, ``IN_TITLE``: elsewhere in the title, 0: not):
@@ -322,7 +322,7 @@ where it says what the paper does, and most of what a query matches. At 1,000 ch
 typed query on real papers fetched half as much again."""
 
 
-@per_paper()
+@per_paper(asked_once=True)
 def _doc_record(paper: Paper, topics: tuple[str, ...]) -> bytes:
     text = text_start(paper.abstract, EXCERPT_TEXT_CHARS) or ", ".join(paper.authors)
     return _json([routes.paper_url(paper.slug), paper.title, paper.date.isoformat(), list(topics), text])

@@ -152,7 +152,7 @@ _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
 _BREAK = re.compile(r"\$[^$]*\$|https?://\S+|[.,;:!?()\[\]{}\"“”/]")
 
 
-@per_paper()
+@per_paper(asked_once=True)
 def tokens(paper: Paper) -> list[str]:
     """The tokens of a paper's title (``TITLE_REPEAT`` times) and abstract: split at spaces, each
     mark of punctuation a token (a phrase never spans one); kept per paper, so under ``serve``
