@@ -26,9 +26,9 @@ import scipy.sparse as sp
 
 from benchmarks.constants import ROOT
 from benchmarks.corpus import load_corpus, seed_papers, synthesize
+from generator.core import caches
 from generator.core.model import Paper
 from generator.core.site_config import load_site_config
-from generator.core.words import words
 from generator.taxonomy.related import RELATED_COUNT, related_papers
 from generator.taxonomy.topics import assign_topics
 
@@ -111,7 +111,7 @@ def bench(sizes: Sequence[int], corpus: Path | None = None, baseline: bool = Tru
     )
     for size in sizes:
         papers = load_corpus(corpus, skip + size)[skip:] if corpus else synthesize(seeds, size)
-        words.cache_clear()  # measure the split into words too, as a fresh build does
+        caches.release()  # measure the split into words too, as a fresh build does
         c0, t0 = time.process_time(), time.perf_counter()
         topics = assign_topics(papers, taxonomy)
         t1 = time.perf_counter()

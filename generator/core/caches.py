@@ -37,6 +37,7 @@ def per_paper(maxsize: int = 1 << 17, *, asked_once: bool = False) -> Callable[[
         def kept_in_previews(*args: Any) -> Any:
             return cached(*args) if _keep_all[0] else function(*args)
 
+        kept_in_previews.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return kept_in_previews  # type: ignore[return-value]
 
     return wrap

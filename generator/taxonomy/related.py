@@ -69,8 +69,9 @@ _DROP = frozenset(ENGLISH_STOP_WORDS) | frozenset(string.ascii_lowercase + strin
 
 def _tokens(paper: Paper) -> list[str]:
     """The words TF-IDF counts: title (``TITLE_REPEAT`` times) and abstract, without ``_DROP``;
-    split by ``topics.words``, whose cache the topic rules have just filled. (``filterfalse``
-    keeps the per-word loop in C: at 10,000 papers that is two and a half million words.)"""
+    split by ``core.words`` as the topic rules split them (a preview keeps those splits for
+    both). (``filterfalse`` keeps the per-word loop in C: at 10,000 papers that is two and a
+    half million words.)"""
     title = list(filterfalse(_DROP.__contains__, words(paper.title)))
     return title * TITLE_REPEAT + list(filterfalse(_DROP.__contains__, words(paper.abstract)))
 
