@@ -54,6 +54,7 @@ from generator.plan import (
     paper_body,
     paper_file,
     search_files,
+    vocabulary_and_export_files,
     with_related,
 )
 from generator.site.icons import icon_files
@@ -193,7 +194,8 @@ SEARCH_APART_UP_TO = 25_000
 process while this one makes the pages: a third of the work of a 10,000-paper build, moved to
 the other core. The second process needs about 30 KB a paper of its own while it works (1.5 GB
 at 50,000 papers, beside the pages made meanwhile); a larger build makes them here first, in
-turn, and stays within 3 GB."""
+turn, and stays within 3 GB, and only the typo vocabulary and the exports, which need little
+memory, are made apart."""
 
 
 class Stager:
@@ -326,11 +328,16 @@ class Stager:
         if self._whole is not None and not (stale and (wait or self.related.known_for(signature))):
             known = self._whole.files
             return lambda: known
-        apart = wait and self.lean and len(papers) <= SEARCH_APART_UP_TO
-        made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
+        apart = wait and self.lean  # a one-off build: a second process is worth its fork
+        if apart and len(papers) > SEARCH_APART_UP_TO:  # the small share apart, the large one here
+            made = compute_apart(lambda: vocabulary_and_export_files(papers, site, topics))
+            here = search_files(papers, topics, lean=True, typos=False)
+        else:
+            made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
+            here = None
 
         def files() -> Files:  # the exports here, while the child finishes its larger share
-            whole = export_files(papers, site, topics)
+            whole = export_files(papers, site, topics) if here is None else here
             whole.update(made())
             self._whole = _WholeFiles(current, whole)
             return whole

@@ -150,21 +150,30 @@ def test_a_build_makes_its_search_files_apart_with_the_same_bytes(tmp_path: Path
     assert any(path.startswith("assets/search-index/") for path in folders[True])
 
 
-def test_a_large_build_makes_its_search_files_in_turn(
+def test_a_large_build_makes_its_search_files_here_and_the_rest_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
-    """Past ``SEARCH_APART_UP_TO`` papers a build makes the search files here, before its pages
-    (the second process would cost memory the build does not have to spare)."""
+    """Past ``SEARCH_APART_UP_TO`` papers a build makes the search index and My shelf's data here
+    (a second process would cost memory the build does not have to spare), and only the typo
+    vocabulary and the exports apart; the staged folder is the same as a preview's."""
     import generator.stage
     from generator.stage import Stager
 
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)  # pages: here too
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)  # pages: here
     monkeypatch.setattr(generator.stage, "SEARCH_APART_UP_TO", 0)
     project = copy_project(tmp_path / "project")
-    stager = Stager(project / "mkdocs.yml", lean=True)
-    try:
-        report = stager.run()
-    finally:
-        stager.close()
-    assert forks == [] and report.papers > 0 and not report.problems
-    assert (project / "build" / "stage" / "assets" / "search-index" / "meta.json").is_file()
+    folders = {}
+    for lean in (True, False):
+        out = tmp_path / f"stage-{lean}"
+        stager = Stager(project / "mkdocs.yml", out, lean=lean)
+        try:
+            report = stager.run()
+        finally:
+            stager.close()
+        assert report.papers > 0 and not report.problems
+        folders[lean] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        if lean:
+            assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)
+    assert folders[True] == folders[False]
+    assert any(path.startswith("assets/search-typos/") for path in folders[True])
+    assert "assets/search-index/meta.json" in folders[True]
