@@ -129,38 +129,20 @@ def test_told_not_to_fork_it_computes_here() -> None:
     assert parallel.compute_apart(os.getpid, fork=False)() == os.getpid()
 
 
-def test_a_build_makes_its_search_files_apart_with_the_same_bytes(tmp_path: Path, forks: list[int]) -> None:
-    """A one-run stage (a build's) makes the search index and My shelf's data in a forked
-    child; a preview's stager makes them here. The staged folders are the same, byte for byte."""
-    from generator.stage import Stager
-
-    project = copy_project(tmp_path / "project")
-    folders = {}
-    for lean in (True, False):
-        out = tmp_path / f"stage-{lean}"
-        stager = Stager(project / "mkdocs.yml", out, lean=lean)
-        try:
-            stager.run()
-        finally:
-            stager.close()
-        folders[lean] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-        if lean:
-            assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)  # the fixture is below PARALLEL_FROM
-    assert folders[True] == folders[False]
-    assert any(path.startswith("assets/search-index/") for path in folders[True])
-
-
-def test_a_large_build_makes_its_search_files_here_and_the_rest_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_a_build_makes_part_of_its_search_files_apart_with_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], large: bool
 ) -> None:
-    """Past ``SEARCH_APART_UP_TO`` papers a build makes the search index and My shelf's data here
-    (a second process would cost memory the build does not have to spare), and only the typo
-    vocabulary and the exports apart; the staged folder is the same as a preview's."""
+    """A one-run stage (a build's) makes the search index and My shelf's data in a forked
+    child; past ``SEARCH_APART_UP_TO`` papers it makes them here (a second process would cost
+    memory the build does not have to spare) and only the typo vocabulary and the exports in
+    the child. A preview's stager makes them all here. The staged folders are the same, byte
+    for byte."""
     import generator.stage
     from generator.stage import Stager
 
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)  # pages: here
-    monkeypatch.setattr(generator.stage, "SEARCH_APART_UP_TO", 0)
+    if large:
+        monkeypatch.setattr(generator.stage, "SEARCH_APART_UP_TO", 0)
     project = copy_project(tmp_path / "project")
     folders = {}
     for lean in (True, False):
@@ -173,7 +155,7 @@ def test_a_large_build_makes_its_search_files_here_and_the_rest_apart(
         assert report.papers > 0 and not report.problems
         folders[lean] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         if lean:
-            assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)
+            assert len(forks) == (1 if (os.cpu_count() or 1) >= 2 else 0)  # the fixture is below PARALLEL_FROM
     assert folders[True] == folders[False]
-    assert any(path.startswith("assets/search-typos/") for path in folders[True])
     assert "assets/search-index/meta.json" in folders[True]
+    assert any(path.startswith("assets/search-typos/") for path in folders[True])
