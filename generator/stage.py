@@ -331,7 +331,7 @@ class Stager:
         apart = wait and self.lean  # a one-off build: a second process is worth its fork
         if apart and len(papers) > SEARCH_APART_UP_TO:  # the small share apart, the large one here
             made = compute_apart(lambda: vocabulary_and_export_files(papers, site, topics))
-            here = search_files(papers, topics, lean=True, typos=False)
+            here = search_files(papers, topics, lean=self.lean, typos=False)
         else:
             made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
             here = None

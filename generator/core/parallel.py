@@ -11,6 +11,7 @@ that fails is made up for here too: the result is the same either way, only the 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import threading
@@ -100,8 +101,8 @@ def compute_apart(compute: Callable[[], T], *, fork: bool = True) -> Callable[[]
     failed, ``compute()`` called here. Either way the value is the same; only the time differs.
 
     For work that nothing waits for until later: a build makes the search index and My
-    shelf's data on one core while the pages are made on the other. The child leaves at once once
-    its value is sent: the memory it used to make it is given back then, not at the end of
+    shelf's data on one core while the pages are made on the other. The child leaves as soon
+    as its value is sent: the memory it used to make it is given back then, not at the end of
     the build."""
     if not _can_fork(fork):
         here = compute()
@@ -117,19 +118,7 @@ def compute_apart(compute: Callable[[], T], *, fork: bool = True) -> Callable[[]
         _, status = os.waitpid(pid, 0)
         return compute() if status != 0 or sent is _FAILED else sent
 
-    return _once(received)
+    return functools.cache(received)  # the pipe can be read once
 
 
 _FAILED = object()
-
-
-def _once(get: Callable[[], T]) -> Callable[[], T]:
-    """``get`` called the first time only: the pipe can be read once."""
-    got: list[T] = []
-
-    def once() -> T:
-        if not got:
-            got.append(get())
-        return got[0]
-
-    return once
