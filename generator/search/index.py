@@ -57,9 +57,11 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
+import itertools
 import json
 import zlib
-from collections import Counter
+from array import array
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -155,19 +157,26 @@ class _Postings:
     pairs, which a loop in Python takes seconds over."""
 
     def __init__(self, papers: Sequence[Paper], topics: Mapping[str, Sequence[str]]) -> None:
-        terms = [paper_terms(p, tuple(topics.get(p.slug, ()))) for p in papers]
-        self.n = n = len(terms)
-        all_words: list[str] = []
-        all_counts: list[int] = []
-        all_places: list[int] = []
-        for _, distinct, counts, places in terms:
-            all_words.extend(distinct)
+        # Each paper's words are numbered as met and its tuples let go at once: held for every
+        # paper, their strings and tuples took most of a GB at 50,000 papers.
+        met: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # numbered as met, in C
+        numbered, all_counts, all_places = array("q"), array("q"), array("q")
+        held_per_paper: list[int] = []
+        lengths_list: list[int] = []
+        for p in papers:
+            length, distinct, counts, places = paper_terms(p, tuple(topics.get(p.slug, ())))
+            numbered.extend(map(met.__getitem__, distinct))
             all_counts.extend(counts)
             all_places.extend(places)
-        vocabulary = sorted(dict.fromkeys(all_words), key=_sort_key)
+            held_per_paper.append(len(distinct))
+            lengths_list.append(length)
+        self.n = n = len(papers)
+        vocabulary = sorted(met, key=_sort_key)
         word_id = {w: i for i, w in enumerate(vocabulary)}
-        ids = np.fromiter(map(word_id.__getitem__, all_words), dtype=np.int64, count=len(all_words))
-        docs = np.repeat(np.arange(n, dtype=np.int64), [len(held) for _, held, _, _ in terms])
+        renumber = np.fromiter(map(word_id.__getitem__, met), dtype=np.int64, count=len(met))
+        ids = renumber[np.frombuffer(numbered, dtype=np.int64)] if numbered else np.zeros(0, dtype=np.int64)
+        del met, numbered, renumber
+        docs = np.repeat(np.arange(n, dtype=np.int64), held_per_paper)
         self.vocabulary = vocabulary
         self.df = np.bincount(ids, minlength=len(vocabulary))  # papers holding each word
         word_stems = [stem(w) for w in vocabulary]
@@ -184,7 +193,7 @@ class _Postings:
         where_in_title = np.asarray(all_places, dtype=np.int64)
         title_hit = np.bincount(where, weights=(where_in_title > 0).astype(np.float64)) > 0
         stem_of, doc_of = keys // max(n, 1), keys % max(n, 1)
-        lengths = np.asarray([length for length, _, _, _ in terms], dtype=np.float64)
+        lengths = np.asarray(lengths_list, dtype=np.float64)
         average = float(lengths.mean()) if n else 1.0
         norm = K1 * (1 - B + B * lengths / average)
         per_stem = np.bincount(stem_of, minlength=len(self.stems))
