@@ -233,9 +233,7 @@ def list_files(
     return out
 
 
-def search_files(
-    papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], *, lean: bool = False, typos: bool = True
-) -> Files:
+def search_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], *, lean: bool = False) -> Files:
     """The search index, its vocabulary (for misspelt queries: of the same words) and My
     shelf's records, "For you" and authors: with ``export_files``, the files that hold every
     paper, compressed.
@@ -243,11 +241,9 @@ def search_files(
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
     on a page waits for them: a build makes them while the pages are made, a preview once
     saves pause (``Stager``). ``lean`` (a one-off build) lets each part's per-paper fragments
-    go once the part is made: at 50,000 papers the index's and My shelf's held 1.4 GB.
-    ``typos=False`` leaves the vocabulary to ``typo_files``, made elsewhere."""
+    go once the part is made: at 50,000 papers the index's and My shelf's held 1.4 GB."""
     out: Files = dict(index_files(papers, topics))
-    if typos:
-        out.update(typo_files(papers, topics))  # of the words the index split the papers into
+    out.update(typo_files(papers, topics))  # of the words the index split the papers into
     if lean:
         caches.release()
     out.update(shelf_files(papers))
@@ -263,10 +259,15 @@ def export_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple
     return dict(all_exports(papers, site_url=site.url, site_name=site.name, topics=topics))
 
 
-def vocabulary_and_export_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """The typo vocabulary and the exports: what of ``search_files`` and ``export_files`` needs
-    little memory, made apart from the rest by a large build (``Stager``)."""
+def all_but_index_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """``search_files`` but the search index itself, and ``export_files``: the share a large
+    build makes apart from the index, which needs the most memory (``Stager``). The typo
+    vocabulary, My shelf's data and the exports are made in turn, each part's per-paper
+    fragments let go once it is made."""
     out: Files = dict(typo_files(papers, topics))
+    caches.release()
+    out.update(shelf_files(papers))
+    caches.release()
     out.update(export_files(papers, site, topics))
     return out
 

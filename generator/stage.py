@@ -47,6 +47,7 @@ from generator.plan import (
     Files,
     OnLists,
     Site,
+    all_but_index_files,
     export_files,
     generated_files,
     maintainer_files,
@@ -54,9 +55,9 @@ from generator.plan import (
     paper_body,
     paper_file,
     search_files,
-    vocabulary_and_export_files,
     with_related,
 )
+from generator.search.index import index_files
 from generator.site.icons import icon_files
 from generator.taxonomy.background import RelatedSchedule
 from generator.taxonomy.topics import assign_topics
@@ -190,12 +191,13 @@ class _WholeFiles:
 
 
 SEARCH_APART_UP_TO = 25_000
-"""A build of at most this many papers makes its search index and My shelf's data in a second
-process while this one makes the pages: a third of the work of a 10,000-paper build, moved to
-the other core. The second process needs about 30 KB a paper of its own while it works (1.5 GB
-at 50,000 papers, beside the pages made meanwhile); a larger build makes them here first, in
-turn, and stays within 3 GB, and only the typo vocabulary and the exports, which need little
-memory, are made apart."""
+"""A build of at most this many papers makes its search index, typo vocabulary and My shelf's
+data in a second process while this one makes the pages: a third of the work of a
+10,000-paper build, moved to the other core. A larger build makes the search index here, which
+needs the most memory (1.2 GB of its own at 50,000 papers), while the second process makes the
+typo vocabulary, My shelf's data and the exports (0.8 GB at most): both at once and the related
+papers' process beside them peaked at 2.6 GB at 50,000 papers, where the whole of it in the
+second process would pass 3 GB."""
 
 
 class Stager:
@@ -329,9 +331,9 @@ class Stager:
             known = self._whole.files
             return lambda: known
         apart = wait and self.lean  # a one-off build: a second process is worth its fork
-        if apart and len(papers) > SEARCH_APART_UP_TO:  # the small share apart, the large one here
-            made = compute_apart(lambda: vocabulary_and_export_files(papers, site, topics))
-            here = search_files(papers, topics, lean=self.lean, typos=False)
+        if apart and len(papers) > SEARCH_APART_UP_TO:  # the index here, the rest apart
+            made = compute_apart(lambda: all_but_index_files(papers, site, topics))
+            here = dict(index_files(papers, topics))
         else:
             made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
             here = None

@@ -134,10 +134,9 @@ def test_a_build_makes_part_of_its_search_files_apart_with_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int], large: bool
 ) -> None:
     """A one-run stage (a build's) makes the search index and My shelf's data in a forked
-    child; past ``SEARCH_APART_UP_TO`` papers it makes them here (a second process would cost
-    memory the build does not have to spare) and only the typo vocabulary and the exports in
-    the child. A preview's stager makes them all here. The staged folders are the same, byte
-    for byte."""
+    child; past ``SEARCH_APART_UP_TO`` papers it makes the index here (both in a second process
+    would cost memory the build does not have to spare) and the rest in the child. A preview's
+    stager makes them all here. The staged folders are the same, byte for byte."""
     import generator.stage
     from generator.stage import Stager
 
