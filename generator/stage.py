@@ -331,12 +331,12 @@ class Stager:
             known = self._whole.files
             return lambda: known
         apart = wait and self.lean  # a one-off build: a second process is worth its fork
+        here: Files | None = None
         if apart and len(papers) > SEARCH_APART_UP_TO:  # the index here, the rest apart
             made = compute_apart(lambda: all_but_index_files(papers, site, topics))
             here = dict(index_files(papers, topics))
         else:
             made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
-            here = None
 
         def files() -> Files:  # the exports here, while the child finishes its larger share
             whole = export_files(papers, site, topics) if here is None else here
