@@ -13,6 +13,7 @@ parent.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.breakdown import as_figures, breakdown, format_breakdown
+from generator.core.site_identity import load_identity
 from generator.search.typos import TYPOS_DIR
 
 
@@ -109,6 +111,8 @@ def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildF
     """
     config = ["-f", str(project / "mkdocs.yml"), "-d", str(site)]
     staged = (project / "content").is_dir()  # ours: stage content/, then render; stock: render docs/
+    if staged:  # every run stages from nothing, as a deploy from a fresh clone does
+        shutil.rmtree(load_identity(project / "mkdocs.yml").docs_dir, ignore_errors=True)
     cmd = [sys.executable, "-m", *(["generator", "build"] if staged else ["mkdocs", "build", "-q"]), *config]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if code is not None:
