@@ -243,7 +243,14 @@ def search_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]],
     saves pause (``Stager``). ``lean`` (a one-off build) lets each part's per-paper fragments
     go once the part is made: at 50,000 papers the index's and My shelf's held 1.4 GB."""
     out: Files = dict(index_files(papers, topics))
-    out.update(typo_files(papers, topics))  # of the words the index split the papers into
+    out.update(_vocabulary_and_shelf_files(papers, topics, lean=lean))  # of the words the index split
+    return out
+
+
+def _vocabulary_and_shelf_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], *, lean: bool) -> Files:
+    """The typo vocabulary and My shelf's data, made in turn; ``lean`` lets each part's
+    per-paper fragments go once the part is made."""
+    out: Files = dict(typo_files(papers, topics))
     if lean:
         caches.release()
     out.update(shelf_files(papers))
@@ -261,13 +268,9 @@ def export_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple
 
 def all_but_index_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
     """``search_files`` but the search index itself, and ``export_files``: the share a large
-    build makes apart from the index, which needs the most memory (``Stager``). The typo
-    vocabulary, My shelf's data and the exports are made in turn, each part's per-paper
-    fragments let go once it is made."""
-    out: Files = dict(typo_files(papers, topics))
-    caches.release()
-    out.update(shelf_files(papers))
-    caches.release()
+    build makes apart from the index, which needs the most memory (``Stager``), each part's
+    per-paper fragments let go once it is made."""
+    out = _vocabulary_and_shelf_files(papers, topics, lean=True)
     out.update(export_files(papers, site, topics))
     return out
 

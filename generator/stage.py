@@ -338,7 +338,7 @@ class Stager:
         else:
             made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
 
-        def files() -> Files:  # the exports here, while the child finishes its larger share
+        def files() -> Files:  # the exports or the index here, while the child finishes its share
             whole = export_files(papers, site, topics) if here is None else here
             whole.update(made())
             self._whole = _WholeFiles(current, whole)

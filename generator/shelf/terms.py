@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -188,6 +188,14 @@ def _counted(chunks: Sequence[np.ndarray], start: int, is_term: np.ndarray) -> t
     return keys, counts.astype(np.int32)
 
 
+def _ranked(term_of: np.ndarray, score: np.ndarray, start: int, stop: int) -> Iterator[tuple[int, float]]:
+    """A paper's ranked (term, score) pairs from ``start`` to ``stop``, made Python values
+    ``_WINDOW`` at a time: most papers are done within the first window."""
+    for at in range(start, stop, _WINDOW):
+        end = min(at + _WINDOW, stop)
+        yield from zip(term_of[at:end].tolist(), score[at:end].tolist(), strict=True)
+
+
 def top_terms(papers: Sequence[Paper]) -> list[tuple[tuple[str, int], ...]]:
     """Each paper's ``TERMS_PER_PAPER`` best terms by tf-idf (sublinear term frequency), with
     integer weights that sum to about ``WEIGHT_SCALE``; best first, ties by the term.
@@ -230,18 +238,14 @@ def top_terms(papers: Sequence[Paper]) -> list[tuple[tuple[str, int], ...]]:
     for d in range(n):
         chosen: list[tuple[float, str]] = []
         in_phrases: set[str] = set()
-        for at in range(starts[d], starts[d + 1], _WINDOW):
-            stop = min(at + _WINDOW, starts[d + 1])
-            for t, s in zip(term_of[at:stop].tolist(), score[at:stop].tolist(), strict=True):
-                term = words[t] if t < size else f"{words[(t - size) // size]} {words[(t - size) % size]}"
-                if t < size and term in in_phrases:
-                    continue
-                if t >= size:
-                    in_phrases.update(term.split())
-                    chosen = [(s0, w) for s0, w in chosen if w not in in_phrases]
-                chosen.append((s, term))
-                if len(chosen) == TERMS_PER_PAPER:
-                    break
+        for t, s in _ranked(term_of, score, starts[d], starts[d + 1]):
+            term = words[t] if t < size else f"{words[(t - size) // size]} {words[(t - size) % size]}"
+            if t < size and term in in_phrases:
+                continue
+            if t >= size:
+                in_phrases.update(term.split())
+                chosen = [(s0, w) for s0, w in chosen if w not in in_phrases]
+            chosen.append((s, term))
             if len(chosen) == TERMS_PER_PAPER:
                 break
         total = sum(s for s, _ in chosen) or 1.0
