@@ -30,48 +30,45 @@ from generator.core.model import Paper
 
 def run_benchmark(
     n: int,
+    base: Path,
     runs: int = 1,
     browser: bool = False,
-    workdir: Path | None = None,
     corpus: Path | None = None,
     quality: bool = False,
     say: Callable[[str], None] = lambda _: None,
 ) -> Result:
-    """Build ours and stock ``runs`` times each, alternating, in a throw-away folder, from the
+    """Build ours and stock ``runs`` times each, alternating, in the new folder ``base``, from the
     first ``n`` papers of ``corpus`` (synthetic papers without one); with ``quality``, then index
-    the stock site with Pagefind and ask the three engines the known-item queries."""
-    import tempfile
-
+    the stock site with Pagefind and ask the three engines the known-item queries. The caller
+    deletes ``base`` once every size is measured: nothing is deleted between measured builds
+    (``measure.set_aside``)."""
     papers = collection(n, corpus)
     probes = probe_queries(papers)
     result = Result(papers=n, ours=[], stock=[], corpus=corpus.name if corpus else "synthetic")
-    with tempfile.TemporaryDirectory(prefix="papershelf-bench-", dir=workdir) as tmp:
-        base = Path(tmp)
-        ours_project = write_ours(papers, base / "ours")
-        code = base / "code"
-        shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-        stock_project = write_stock(papers, base / "stock")
-        for k in range(1, runs + 1):
-            for name, project, into in (
-                ("stock", stock_project, result.stock),
-                ("ours", ours_project, result.ours),
-            ):
-                say(f"{n} papers, run {k}/{runs}: building {name}…")
-                site = base / f"site-{name}"
-                shutil.rmtree(site, ignore_errors=True)
-                figures = measure_build(project, site, code)
-                if browser:
-                    say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
-                    try:
-                        browser_figures(site, figures, probes)
-                    except Exception as err:  # a crashed page or browser, whatever its error class
-                        # The stock theme's whole index (about 190 MB at 100,000 papers) crashed the
-                        # page: the run keeps its build figures and says so instead of dying.
-                        say(f"{n} papers, run {k}/{runs}: the browser probe of {name} failed: {err}")
-                        figures.extra["browser_failed"] = 1.0
-                into.append(figures)
-        if quality:
-            compare_engines(papers, base / "site-ours", base / "site-stock", result, say)
+    ours_project = write_ours(papers, base / "ours")
+    code = base / "code"
+    shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    stock_project = write_stock(papers, base / "stock")
+    for k in range(1, runs + 1):
+        for name, project, into in (
+            ("stock", stock_project, result.stock),
+            ("ours", ours_project, result.ours),
+        ):
+            say(f"{n} papers, run {k}/{runs}: building {name}…")
+            site = base / f"site-{name}"
+            figures = measure_build(project, site, code)
+            if browser:
+                say(f"{n} papers, run {k}/{runs}: searching {name} in Chromium…")
+                try:
+                    browser_figures(site, figures, probes)
+                except Exception as err:  # a crashed page or browser, whatever its error class
+                    # The stock theme's whole index (about 190 MB at 100,000 papers) crashed the
+                    # page: the run keeps its build figures and says so instead of dying.
+                    say(f"{n} papers, run {k}/{runs}: the browser probe of {name} failed: {err}")
+                    figures.extra["browser_failed"] = 1.0
+            into.append(figures)
+    if quality:
+        compare_engines(papers, base / "site-ours", base / "site-stock", result, say)
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from benchmarks.bench import run_benchmark
@@ -45,23 +46,26 @@ def run(args: argparse.Namespace) -> int:
         print("error: --papers and --runs must be at least 1", file=sys.stderr)
         return 2
     results = []
-    for n in args.papers:
-        try:
-            result = run_benchmark(
-                n,
-                runs=args.runs,
-                browser=args.browser,
-                workdir=args.workdir,
-                corpus=args.corpus,
-                quality=args.quality,
-                say=lambda m: print(m, file=sys.stderr),
-            )
-        except (RuntimeError, ValueError, OSError) as err:  # a failed build, an unreadable corpus
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        results.append(result)
-        print(format_table(result), flush=True)
-        print(flush=True)
+    # One folder for every size, deleted at the end: a deletion before a measured build slows it.
+    with tempfile.TemporaryDirectory(prefix="papershelf-bench-", dir=args.workdir) as tmp:
+        for n in args.papers:
+            try:
+                (base := Path(tmp, str(n))).mkdir()
+                result = run_benchmark(
+                    n,
+                    base,
+                    runs=args.runs,
+                    browser=args.browser,
+                    corpus=args.corpus,
+                    quality=args.quality,
+                    say=lambda m: print(m, file=sys.stderr),
+                )
+            except (RuntimeError, ValueError, OSError) as err:  # a failed build, an unreadable corpus
+                print(f"error: {err}", file=sys.stderr)
+                return 1
+            results.append(result)
+            print(format_table(result), flush=True)
+            print(flush=True)
     line = extrapolate(results, args.extrapolate)
     if line:
         print(line)

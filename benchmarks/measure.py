@@ -13,9 +13,9 @@ parent.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -103,16 +103,37 @@ def _tree_pss_kb(root_pid: int) -> int:
     return total
 
 
+SET_ASIDE = ".set-aside"  # the folder, beside the projects, that a measured build's old outputs are moved to
+
+
+def set_aside(path: Path, base: Path) -> None:
+    """Move ``path`` (a last run's site or staged folder) into ``base``'s ``SET_ASIDE``, to be
+    deleted with ``base`` once every build is measured, where deleting it would slow the next build.
+
+    A file system may put off reusing the inodes of deleted files: ext4 without a journal (the
+    benchmark machine's) makes each new file step past every inode freed in the last minute or
+    more (its ``recently_deleted`` check). Measured there, creating 12,733 files took 0.3 s
+    after a quiet minute and 5 s right after 12,733 others were deleted; a build that followed
+    the deletion of the last run's site timed the deletion, more for the build that writes more
+    files. A deploy builds on a fresh machine, where nothing was just deleted."""
+    if not path.exists():
+        return
+    (base / SET_ASIDE).mkdir(exist_ok=True)
+    path.rename(Path(tempfile.mkdtemp(dir=base / SET_ASIDE)) / path.name)
+
+
 def measure_build(project: Path, site: Path, code: Path | None = None) -> BuildFigures:
-    """Build in a child process; raise with MkDocs' own output if the build fails.
+    """Build in a child process; raise with MkDocs' own output if the build fails. A site or
+    staged folder left at ``site`` or in ``project`` by a last run is first set aside (``set_aside``).
 
     ``code`` is a folder holding a copy of the ``generator`` package to build with, so that every
     build of a run measures the same code even while the working tree changes.
     """
     config = ["-f", str(project / "mkdocs.yml"), "-d", str(site)]
     staged = (project / "content").is_dir()  # ours: stage content/, then render; stock: render docs/
+    set_aside(site, project.parent)  # every build writes its site anew
     if staged:  # every run stages from nothing, as a deploy from a fresh clone does
-        shutil.rmtree(load_identity(project / "mkdocs.yml").docs_dir, ignore_errors=True)
+        set_aside(load_identity(project / "mkdocs.yml").docs_dir, project.parent)
     cmd = [sys.executable, "-m", *(["generator", "build"] if staged else ["mkdocs", "build", "-q"]), *config]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if code is not None:

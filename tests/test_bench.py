@@ -17,7 +17,7 @@ from benchmarks import synthetic
 from benchmarks.breakdown import breakdown, format_breakdown, kind_of, page_parts
 from benchmarks.calibrate import text_vocabulary
 from benchmarks.corpus import load_corpus, seed_papers, synthesize, write_ours
-from benchmarks.measure import measure_build
+from benchmarks.measure import SET_ASIDE, measure_build
 from benchmarks.queries import KINDS, MISSPELT, known_item_queries, misspell, top3_rates
 from benchmarks.report import OURS_ONLY, ROWS
 from benchmarks.static_server import serve_site
@@ -99,17 +99,22 @@ def test_small_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_every_measured_build_stages_from_nothing(tmp_path: Path) -> None:
     """A deploy builds a fresh clone: a run of the benchmark must not find the last run's staged
-    folder, whose unchanged files a stage only compares instead of writing."""
+    folder, whose unchanged files a stage only compares instead of writing; and it must not
+    follow that folder's deletion either, which slows the creation of files (``set_aside``)."""
     project = write_ours(synthesize(seed_papers(), 20), tmp_path / "ours")
     staged = load_identity(project / "mkdocs.yml").docs_dir
     inodes = []
-    for run in range(2):
-        figures = measure_build(project, tmp_path / f"site-{run}")
+    for _ in range(2):
+        figures = measure_build(project, tmp_path / "site")
         assert figures.files > 20
         page = next((staged / "papers").glob("*.md"))
         inodes.append((page.name, page.stat().st_ino, page.stat().st_mtime_ns))
     assert inodes[0][0] == inodes[1][0]
     assert inodes[0][1:] != inodes[1][1:]  # written anew by the second run, not left from the first
+    # The first run's outputs were moved aside, not deleted just before the second build.
+    aside = tmp_path / SET_ASIDE
+    assert [p.stat().st_ino for p in aside.glob(f"*/{staged.name}/papers/{inodes[0][0]}")] == [inodes[0][1]]
+    assert len(list(aside.glob("*/site/index.html"))) == 1
 
 
 def test_static_server_gzips_text_like_github_pages(tmp_path: Path) -> None:
