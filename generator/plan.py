@@ -233,29 +233,16 @@ def list_files(
     return out
 
 
-def search_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], *, lean: bool = False) -> Files:
-    """The search index, its vocabulary (for misspelt queries: of the same words) and My
-    shelf's records, "For you" and authors: with ``export_files``, the files that hold every
-    paper, compressed.
+def search_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]]) -> Files:
+    """The search index and its vocabulary (for misspelt queries: of the same words): the files
+    the search box fetches. With My shelf's data (``shelf.data.shelf_files``) and
+    ``export_files``, the files that hold every paper, compressed.
 
     Apart from ``generated_files`` because they cost seconds at 50,000 papers, and nothing
     on a page waits for them: a build makes them while the pages are made, a preview once
-    saves pause (``Stager``). ``lean`` (a one-off build) lets each part's per-paper fragments
-    go once the part is made: at 50,000 papers the index's and My shelf's held 1.4 GB."""
+    saves pause (``Stager``)."""
     out: Files = dict(index_files(papers, topics))
-    out.update(_vocabulary_and_shelf_files(papers, topics, lean=lean))  # of the words the index split
-    return out
-
-
-def _vocabulary_and_shelf_files(papers: Sequence[Paper], topics: Mapping[str, tuple[str, ...]], *, lean: bool) -> Files:
-    """The typo vocabulary and My shelf's data, made in turn; ``lean`` lets each part's
-    per-paper fragments go once the part is made."""
-    out: Files = dict(typo_files(papers, topics))
-    if lean:
-        caches.release()
-    out.update(shelf_files(papers))
-    if lean:
-        caches.release()
+    out.update(typo_files(papers, topics))  # of the words the index split
     return out
 
 
@@ -267,10 +254,13 @@ def export_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple
 
 
 def all_but_index_files(papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]]) -> Files:
-    """``search_files`` but the search index itself, and ``export_files``: the share a large
-    build makes apart from the index, which needs the most memory (``Stager``), each part's
-    per-paper fragments let go once it is made."""
-    out = _vocabulary_and_shelf_files(papers, topics, lean=True)
+    """``search_files`` but the search index itself, My shelf's data and ``export_files``: the
+    share a large build makes apart from the index, which needs the most memory (``Stager``),
+    each part's per-paper fragments let go once it is made."""
+    out: Files = dict(typo_files(papers, topics))
+    caches.release()
+    out.update(shelf_files(papers))
+    caches.release()
     out.update(export_files(papers, site, topics))
     return out
 

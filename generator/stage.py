@@ -23,6 +23,7 @@ handful of files.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from generator.plan import (
     with_related,
 )
 from generator.search.index import index_files
+from generator.shelf.data import shelf_files
 from generator.site.icons import icon_files
 from generator.taxonomy.background import RelatedSchedule
 from generator.taxonomy.topics import assign_topics
@@ -184,20 +186,23 @@ class _LoadedSite:
 
 @dataclass(frozen=True, slots=True)
 class _WholeFiles:
-    """The search index and the exports, and the collection (signature) and settings they are of."""
+    """The search files, My shelf's data and the exports, and the collection (signature) and
+    settings they are of."""
 
     made_for: tuple[int, Site]
     files: Files
 
 
 SEARCH_APART_UP_TO = 25_000
-"""A build of at most this many papers makes its search index, typo vocabulary and My shelf's
-data in a second process while this one makes the pages: a third of the work of a
-10,000-paper build, moved to the other core. A larger build makes the search index here, which
-needs the most memory (1.2 GB of its own at 50,000 papers), while the second process makes the
-typo vocabulary, My shelf's data and the exports (0.8 GB at most): both at once and the related
-papers' process beside them peaked at 2.6 GB at 50,000 papers, where the whole of it in the
-second process would pass 3 GB."""
+"""A build of at most this many papers makes its search index and typo vocabulary in a second
+process while this one makes the pages, My shelf's data and the exports. At 10,000 real papers
+that second process took 10.1 s, and this one was busy to its end; with My shelf's data made
+there too, it took 15.7 s, and this one waited 4.6 s for it.
+
+A larger build makes the search index here, which needs the most memory (1.2 GB of its own at
+50,000 papers), while the second process makes the typo vocabulary, My shelf's data and the
+exports (0.8 GB at most): both at once and the related papers' process beside them peaked at
+2.6 GB at 50,000 papers, where the whole of it in the second process would pass 3 GB."""
 
 
 class Stager:
@@ -260,7 +265,7 @@ class Stager:
         lists, votes, on_lists = read_community(identity.content_dir, papers, root, report)
         signature = RelatedSchedule.signature(papers, topics)
         related = self.related.lists(papers, topics, signature, wait=wait)
-        whole = self._whole_collection(papers, site, topics, signature, wait)  # made meanwhile
+        mine, whole = self._whole_collection(papers, site, topics, signature, wait)  # made meanwhile
         pages, assets = read_content(identity.content_dir, root, report)
         assets.update(icon_files())
         files: Files = dict(assets)
@@ -270,6 +275,7 @@ class Stager:
             caches.release()
         keys = citation_keys(papers)
         early = self._early_bodies(papers, topics, keys, on_lists) if wait else {}  # while the child works
+        mine()  # this process's share of the whole-collection files: the related papers are still due
         files.update(self._paper_files(papers, site, topics, related(), keys, on_lists, early, fork=wait))
         files.update(whole())
         files[routes.STAGED_MARKER] = "Written by PaperShelf's stage step: every page here is rendered and escaped.\n"
@@ -317,34 +323,43 @@ class Stager:
 
     def _whole_collection(
         self, papers: Sequence[Paper], site: Site, topics: Mapping[str, tuple[str, ...]], signature: int, wait: bool
-    ) -> Callable[[], Files]:
-        """What gives the search index, My shelf's data (``plan.search_files``) and the exports
-        (``plan.export_files``). A build makes the first in a forked child on the second core
-        while this process makes the pages, then the exports (together a third of a
-        10,000-paper build's work; ``SEARCH_APART_UP_TO``); a preview makes them here, where its
-        per-paper caches stay for the next edit. In a preview an edit shows at once with the
-        files of a moment ago, and they follow, with the related lists, once saves pause (a
-        second or so of work at 10,000 papers)."""
+    ) -> tuple[Callable[[], Files], Callable[[], Files]]:
+        """What makes the files that hold the whole collection: the search index and its typo
+        vocabulary (``plan.search_files``), My shelf's data and the exports. Two calls: the first
+        makes this process's share, the second gives them all.
+
+        A build makes the search files in a forked child on the second core while this process
+        makes the pages, My shelf's data and the exports, these two while the related papers'
+        child works (``SEARCH_APART_UP_TO``); a preview makes them all here, where its per-paper
+        caches stay for the next edit. In a preview an edit shows at once with the files of a moment
+        ago, and they follow, with the related lists, once saves pause (a second or so of work
+        at 10,000 papers)."""
         current = (signature, site)
         stale = self._whole is not None and self._whole.made_for != current
         if self._whole is not None and not (stale and (wait or self.related.known_for(signature))):
             known = self._whole.files
-            return lambda: known
+            return (lambda: {}), (lambda: known)
         apart = wait and self.lean  # a one-off build: a second process is worth its fork
-        here: Files | None = None
         if apart and len(papers) > SEARCH_APART_UP_TO:  # the index here, the rest apart
             made = compute_apart(lambda: all_but_index_files(papers, site, topics))
-            here = dict(index_files(papers, topics))
-        else:
-            made = compute_apart(lambda: search_files(papers, topics, lean=self.lean), fork=apart)
+            index: Files = dict(index_files(papers, topics))  # first: the order with the lowest peak
 
-        def files() -> Files:  # the exports or the index here, while the child finishes its share
-            whole = export_files(papers, site, topics) if here is None else here
-            whole.update(made())
+            def mine() -> Files:
+                return index
+
+        else:  # the search files apart; My shelf's data and the exports here, as the pages are
+            made = compute_apart(lambda: search_files(papers, topics), fork=apart)
+
+            @functools.cache
+            def mine() -> Files:
+                return dict(shelf_files(papers)) | export_files(papers, site, topics)
+
+        def files() -> Files:
+            whole = mine() | made()
             self._whole = _WholeFiles(current, whole)
             return whole
 
-        return files
+        return mine, files
 
     def _early_bodies(
         self,
