@@ -331,9 +331,9 @@ class Stager:
         A build makes the search files in a forked child on the second core while this process
         makes the pages, My shelf's data and the exports, these two while the related papers'
         child works (``SEARCH_APART_UP_TO``); a preview makes them all here, where its per-paper
-        caches stay for the next edit. In a preview an edit shows at once with the files of a moment
-        ago, and they follow, with the related lists, once saves pause (a second or so of work
-        at 10,000 papers)."""
+        caches stay for the next edit. In a preview an edit shows at once with the files of a
+        moment ago, and they follow, with the related lists, once saves pause (a second or so of
+        work at 10,000 papers)."""
         current = (signature, site)
         stale = self._whole is not None and self._whole.made_for != current
         if self._whole is not None and not (stale and (wait or self.related.known_for(signature))):
